@@ -1,0 +1,256 @@
+"""The command line: ``parsl-lint check|fix|rules|rule``, exit codes 0/1/2 as ruff's."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, TextIO
+
+import click
+
+from parsl_lint import __version__
+
+EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "json", "sarif", "github")
+
+
+def _split(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(v.strip().upper() for item in values for v in item.split(",") if v.strip())
+
+
+def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option(
+            "--select",
+            multiple=True,
+            metavar="CODES",
+            help="Rule codes or prefixes to enable, replacing the configured selection "
+            "(comma-separated, repeatable; e.g. PSL1,PSL201).",
+        ),
+        click.option(
+            "--ignore",
+            multiple=True,
+            metavar="CODES",
+            help="Rule codes or prefixes to disable, on top of the configuration.",
+        ),
+        click.option(
+            "--extend-select",
+            multiple=True,
+            metavar="CODES",
+            help="Rule codes or prefixes to enable in addition (opt in to off-by-default rules).",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default="text",
+            show_default=True,
+            help="Output format.",
+        ),
+        click.option(
+            "--config",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Read settings from this file instead of the nearest pyproject.toml.",
+        ),
+        click.option("--no-cache", is_flag=True, help="Do not read or write the cache."),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(min=0),
+            default=None,
+            help="Worker processes (default: the number of CPUs).",
+        ),
+        click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found."),
+        click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, no summary."),
+        click.option(
+            "--stdin-filename",
+            type=click.Path(path_type=Path),
+            help="The file name to report (and configure) for source read from `-`.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="parsl-lint")
+def main() -> None:
+    """Find the code that hides or causes Parsl worker failures, and fix it.
+
+    \b
+    Examples:
+      parsl-lint check src/              report problems
+      parsl-lint fix src/                show the fixes as a diff
+      parsl-lint fix --write src/        apply them
+      parsl-lint rules                   list every rule
+      parsl-lint rule PSL101             explain one rule
+
+    Exit status: 0 no problems, 1 problems found (or, for `fix`, changes to make),
+    2 usage, configuration or internal error.
+    """
+
+
+@dataclass
+class Options:
+    paths: tuple[Path, ...]
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    extend_select: tuple[str, ...]
+    fmt: str
+    config: Path | None
+    no_cache: bool
+    jobs: int | None
+    exit_zero: bool
+    quiet: bool
+    stdin_filename: Path | None
+
+
+def _fail(message: str) -> None:
+    click.echo(f"parsl-lint: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _session(opts: Options) -> Any:
+    from parsl_lint.session import Session, SessionError
+
+    try:
+        return Session.create(
+            paths=opts.paths,
+            config=opts.config,
+            select=_split(opts.select) if opts.select else None,
+            ignore=_split(opts.ignore),
+            extend_select=_split(opts.extend_select),
+            stdin_filename=opts.stdin_filename,
+        )
+    except SessionError as exc:
+        _fail(str(exc))
+
+
+@main.command()
+@common_options
+def check(**kwargs: Any) -> None:
+    """Report problems in PATHS (files or directories; default: the current directory).
+
+    Use `-` as the path to read source from standard input.
+    """
+    opts = Options(**kwargs)
+    session = _session(opts)
+    from parsl_lint.reporters import report
+
+    outcome = session.check()
+    stream: TextIO = click.get_text_stream("stdout")
+    report(
+        outcome.diagnostics,
+        opts.fmt,
+        stream,
+        files_checked=outcome.files_checked,
+        quiet=opts.quiet,
+        rule_summaries=session.rule_summaries(),
+    )
+    for error in outcome.errors:
+        click.echo(f"parsl-lint: error: {error}", err=True)
+    if outcome.errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_OK if opts.exit_zero or not outcome.diagnostics else EXIT_FOUND)
+
+
+@main.command()
+@common_options
+@click.option("--diff", "diff_flag", is_flag=True, help="Print a unified diff (the default).")
+@click.option("--write", is_flag=True, help="Apply the fixes to the files.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe.")
+def fix(diff_flag: bool, write: bool, unsafe_fixes: bool, **kwargs: Any) -> None:
+    """Fix problems in PATHS: print a diff (default), or apply it with --write.
+
+    Only safe fixes are applied unless --unsafe-fixes is given. Each file is re-parsed after
+    fixing and written atomically; a file that would not parse is left untouched.
+    """
+    if diff_flag and write:
+        raise click.UsageError("--diff and --write cannot be used together")
+    opts = Options(**kwargs)
+    session = _session(opts)
+    from parsl_lint.reporters import report
+
+    outcome = session.fix(write=write, unsafe=unsafe_fixes)
+    out = click.get_text_stream("stdout")
+    if write and outcome.stdin_text is not None:
+        out.write(outcome.stdin_text)
+    elif not write:
+        for diff in outcome.diffs:
+            out.write(diff)
+    if write and outcome.stdin_text is None:
+        report(
+            outcome.remaining,
+            opts.fmt,
+            out,
+            files_checked=outcome.files_checked,
+            quiet=opts.quiet,
+            fix_mode_note=False,
+            rule_summaries=session.rule_summaries(),
+        )
+    if not opts.quiet:
+        click.echo(outcome.summary(write), err=True)
+    for error in outcome.errors:
+        click.echo(f"parsl-lint: error: {error}", err=True)
+    if outcome.errors:
+        sys.exit(EXIT_ERROR)
+    if opts.exit_zero:
+        sys.exit(EXIT_OK)
+    if write:
+        sys.exit(EXIT_FOUND if outcome.remaining else EXIT_OK)
+    sys.exit(EXIT_FOUND if outcome.would_change else EXIT_OK)
+
+
+@main.command("rules")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def rules_command(fmt: str) -> None:
+    """List every rule: code, name, fixable, on by default."""
+    import json
+
+    from parsl_lint.rules import all_rules
+
+    rows = [
+        {
+            "code": code,
+            "name": rule.name,
+            "summary": rule.summary,
+            "fixable": rule.fixable,
+            "default": rule.default_enabled,
+        }
+        for code, rule in all_rules().items()
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    width = max(len(r["name"]) for r in rows)
+    click.echo(f"{'code':<7} {'name':<{width}}  {'fix':<3}  {'default':<7}  summary")
+    for r in rows:
+        fixable = "yes" if r["fixable"] else "-"
+        default = "on" if r["default"] else "off"
+        click.echo(
+            f"{r['code']:<7} {r['name']:<{width}}  {fixable:<3}  {default:<7}  {r['summary']}"
+        )
+
+
+@main.command("rule")
+@click.argument("code")
+def rule_command(code: str) -> None:
+    """Explain one rule: what it does, why, an example and what to use instead."""
+    from parsl_lint.rules import all_rules
+
+    rules = all_rules()
+    rule = rules.get(code.upper())
+    if rule is None:
+        _fail(f"unknown rule code {code!r}; `parsl-lint rules` lists them")
+        return
+    default = "on" if rule.default_enabled else f"off (enable with --extend-select {rule.code})"
+    fixable = "yes" if rule.fixable else "no"
+    click.echo(f"# {rule.name} ({rule.code})\n")
+    click.echo(f"Fixable: {fixable}. Default: {default}.\n")
+    click.echo(rule.documentation())

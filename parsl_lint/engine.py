@@ -1,0 +1,183 @@
+"""The engine: reads files, builds the project index once, runs the rules, filters the results.
+
+``Linter`` owns one run: the project index (shared by every file), the enabled rules and the
+suppression filter (``# noqa``, per-file ignores). ``lint_text`` is the single per-file entry
+point that both ``check`` and the fixer use. A file that cannot be read or parsed yields a
+``PSL000`` diagnostic; no exception ever escapes past one file.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import io
+import tokenize
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from parsl_lint.config import Settings
+from parsl_lint.model import Project, analyze
+from parsl_lint.model.project import ModuleInfo
+from parsl_lint.rule import LineIndex, Rule, RuleContext
+from parsl_lint.rule import Settings as RuleSettings
+from parsl_lint.rules import all_rules
+from parsl_lint.types import NOQA_RE, Diagnostic, FileResult, Location, Outcome, SourceFile
+
+SYNTAX_CODE = "PSL000"
+STDIN_MODULE = "__stdin__"
+
+
+class SourceError(Exception):
+    """A file whose bytes cannot be decoded; ``location`` is where decoding failed."""
+
+    def __init__(self, message: str, location: Location) -> None:
+        super().__init__(message)
+        self.location = location
+
+
+def decode_source(raw: bytes, path: str) -> SourceFile:
+    """Decode a Python file as the interpreter would (BOM, coding cookie, else UTF-8)."""
+    bom = raw.startswith(codecs.BOM_UTF8)
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+    except SyntaxError as exc:
+        raise SourceError(str(exc), Location(1, 1)) from exc
+    if encoding == "utf-8-sig":
+        encoding = "utf-8"
+    body = raw[len(codecs.BOM_UTF8) :] if bom else raw
+    try:
+        text = body.decode(encoding)
+    except LookupError as exc:
+        raise SourceError(f"unknown encoding {encoding!r}", Location(1, 1)) from exc
+    except UnicodeDecodeError as exc:
+        row = body[: exc.start].count(b"\n") + 1
+        line_start = body.rfind(b"\n", 0, exc.start) + 1
+        column = len(body[line_start : exc.start].decode(encoding, errors="replace")) + 1
+        raise SourceError(
+            f"file is not valid {encoding}: {exc.reason} (byte 0x{body[exc.start]:02x})",
+            Location(row, column),
+        ) from exc
+    return SourceFile(path, text, encoding, bom, raw)
+
+
+def read_source(path: Path) -> SourceFile:
+    return decode_source(path.read_bytes(), str(path))
+
+
+def noqa_codes(line: str) -> frozenset[str] | None:
+    """None when the line has no ``# noqa``; an empty set for a bare ``# noqa`` (all codes)."""
+    if "noqa" not in line.lower():
+        return None
+    for m in NOQA_RE.finditer(line):
+        codes = m.group("codes")
+        if not codes:
+            return frozenset()
+        return frozenset(c.upper() for c in codes.replace(",", " ").split())
+    return None
+
+
+def suppressed(diagnostic: Diagnostic, lines: LineIndex) -> bool:
+    row = diagnostic.noqa_row or diagnostic.location.row
+    codes = noqa_codes(lines.line(row))
+    if codes is None:
+        return False
+    return not codes or any(diagnostic.code.startswith(c) for c in codes)
+
+
+@dataclass
+class Linter:
+    """One run: the project index, the enabled rules and the settings."""
+
+    settings: Settings
+    project: Project
+    enabled: frozenset[str]
+
+    @classmethod
+    def create(
+        cls,
+        settings: Settings,
+        enabled: Iterable[str],
+        project_files: Sequence[Path],
+    ) -> Linter:
+        project = Project.from_files(settings.project_root, project_files)
+        return cls(settings, project, frozenset(enabled))
+
+    def rules(self) -> list[Rule]:
+        return [rule() for code, rule in all_rules().items() if code in self.enabled]
+
+    def module_for(self, path: Path | None, text: str) -> ModuleInfo:
+        if path is None:
+            return self.project.add_source(STDIN_MODULE, text)
+        info = self.project.add_file(path)
+        self.project.update_text(info, text)
+        return info
+
+    def lint_file(
+        self, path: Path, shown: str | None = None
+    ) -> tuple[FileResult, SourceFile | None]:
+        """Lint one file on disk; the SourceFile is returned for the fixer."""
+        shown = shown or str(path)
+        try:
+            source = read_source(path)
+        except SourceError as exc:
+            return self._unreadable(shown, str(exc), exc.location), None
+        except OSError as exc:
+            return FileResult(shown, Outcome.FAILED, error=f"cannot read: {exc}"), None
+        return self.lint_text(source.text, shown, path), source
+
+    def _unreadable(self, shown: str, message: str, loc: Location) -> FileResult:
+        diags: tuple[Diagnostic, ...] = ()
+        if SYNTAX_CODE in self.enabled:
+            diags = (_syntax_diagnostic(shown, message, loc),)
+        return FileResult(shown, Outcome.OK, diags)
+
+    def lint_text(self, text: str, shown: str, path: Path | None) -> FileResult:
+        """Lint source text; ``path`` (None for stdin) places it in the project."""
+        try:
+            return self._lint_text(text, shown, path)
+        except (Exception, RecursionError) as exc:  # never raise past one file
+            return FileResult(
+                shown, Outcome.FAILED, error=f"internal error: {type(exc).__name__}: {exc}"
+            )
+
+    def _lint_text(self, text: str, shown: str, path: Path | None) -> FileResult:
+        info = self.module_for(path, text)
+        if path is not None and not self.project.is_candidate(info):
+            return FileResult(shown, Outcome.SKIPPED)
+        try:
+            tree = info.tree if info.tree is not None else ast.parse(text, filename=shown)
+        except SyntaxError as exc:
+            row = exc.lineno or 1
+            lines = LineIndex(text)
+            col = max(exc.offset or 1, 1)
+            line_bytes = lines.line(row).encode("utf-8")
+            loc = lines.location(row, min(col - 1, len(line_bytes)))
+            return self._unreadable(shown, f"SyntaxError: {exc.msg}", loc)
+        except (ValueError, RecursionError, MemoryError) as exc:
+            return self._unreadable(shown, f"cannot parse: {exc}", Location(1, 1))
+        model = analyze(self.project, info, tree)
+        lines = LineIndex(text)
+        ctx = RuleContext(model, lines, shown, RuleSettings(self.settings.helper))
+        for rule in self.rules():
+            rule.check(ctx)
+        ignored = self.settings.ignored_for(path) if path is not None else frozenset()
+        kept = [
+            d
+            for d in ctx.diagnostics
+            if not any(d.code.startswith(i) for i in ignored) and not suppressed(d, lines)
+        ]
+        kept.sort(key=Diagnostic.sort_key)
+        return FileResult(shown, Outcome.OK, tuple(kept))
+
+
+def _syntax_diagnostic(path: str, message: str, loc: Location) -> Diagnostic:
+    return Diagnostic(
+        code=SYNTAX_CODE,
+        name="syntax-error",
+        message=message,
+        path=path,
+        location=loc,
+        end_location=loc,
+        noqa_row=None,
+    )

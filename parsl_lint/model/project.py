@@ -1,0 +1,516 @@
+"""The project index: every module of the project, what its names are bound to, and summaries.
+
+Built once per run from the whole project (not only the files being linted), so an app imported
+from an unchanged module is still known. It is lazy and cheap: a module's text is read once, a
+module is parsed (with ``ast``) only when a linted file imports from it, and a module that
+neither mentions ``parsl`` nor imports a module that does is never parsed at all.
+
+It answers, across modules: what a module-level name is bound to (an app, a function, a class,
+another module, a Parsl API object), what a project function or method returns (a future, a
+list of futures, ...), and what a project class's instance attributes hold.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+from parsl_lint.model import parsl_api
+from parsl_lint.model.values import (
+    BOTTOM,
+    UNKNOWN,
+    App,
+    AppInfo,
+    Builtin,
+    Class,
+    External,
+    Func,
+    Module,
+    Param,
+    Signature,
+    Value,
+    join,
+)
+
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
+
+_IMPORT_RE = re.compile(
+    r"^[ \t]*(?:from[ \t]+(?P<from>\.*[\w.]*)[ \t]+import|import[ \t]+(?P<imp>[\w., \t]+))",
+    re.MULTILINE,
+)
+
+#: Decorators that leave a function's return value alone.
+TRANSPARENT_DECORATORS = frozenset(
+    {
+        "staticmethod",
+        "classmethod",
+        "abc.abstractmethod",
+        "functools.lru_cache",
+        "functools.cache",
+        "typing.override",
+        "typing_extensions.override",
+    }
+)
+
+
+@dataclass
+class FuncDef:
+    """A function or method the model can summarise."""
+
+    key: str
+    node: FunctionNode
+    module: str
+    cls: str | None = None  # key of the class it is a method of
+    method_kind: str = "function"  # function | method | static | class | property
+    closure: object | None = None  # the enclosing Scope, for nested functions
+
+
+@dataclass
+class ClassDef:
+    """A class defined in the project."""
+
+    key: str
+    node: ast.ClassDef
+    module: str
+    closure: object | None = None
+    methods: dict[str, FuncDef] = field(default_factory=dict)
+
+
+@dataclass
+class ModuleInfo:
+    """One module of the project."""
+
+    name: str
+    path: Path | None
+    is_package: bool
+    text: str | None = None
+    tree: ast.Module | None = None
+    parse_failed: bool = False
+    bindings: dict[str, list[ast.AST]] | None = None
+
+    @property
+    def package(self) -> str:
+        return self.name if self.is_package else self.name.rpartition(".")[0]
+
+
+def module_name_for(path: Path, root: Path) -> tuple[str, bool]:
+    """The dotted module name of ``path``: its package chain, or its path below ``root``."""
+    path = path.resolve()
+    is_package = path.name == "__init__.py"
+    parts: list[str] = [] if is_package else [path.stem]
+    directory = path.parent
+    while (directory / "__init__.py").exists() and directory != directory.parent:
+        parts.insert(0, directory.name)
+        directory = directory.parent
+    if directory != root and root in directory.parents:
+        # A namespace package (or a plain folder) below the project root: keep the folders.
+        rel = directory.relative_to(root).parts
+        if rel and rel[0] not in ("src", "lib") and all(p.isidentifier() for p in rel):
+            parts = list(rel) + parts
+    return ".".join(parts) or path.stem, is_package
+
+
+def resolve_relative(package: str, level: int, module: str | None) -> str:
+    """Absolute name for ``from <level dots><module> import ...`` inside ``package``."""
+    if level == 0:
+        return module or ""
+    base = package.split(".") if package else []
+    if level > 1:
+        base = base[: len(base) - (level - 1)] if level - 1 <= len(base) else []
+    if module:
+        base = [*base, module]
+    return ".".join(p for p in base if p)
+
+
+def signature_of(node: FunctionNode) -> Signature:
+    args = node.args
+    params: list[Param] = []
+    positional = [*args.posonlyargs, *args.args]
+    n_defaults = len(args.defaults)
+    first_default = len(positional) - n_defaults
+    for i, a in enumerate(positional):
+        kind = "posonly" if i < len(args.posonlyargs) else "normal"
+        params.append(Param(a.arg, i >= first_default, kind))
+    for a, d in zip(args.kwonlyargs, args.kw_defaults):
+        params.append(Param(a.arg, d is not None, "kwonly"))
+    return Signature(tuple(params), args.vararg is not None, args.kwarg is not None)
+
+
+class Project:
+    """All modules of one project, and everything the model has worked out about them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.modules: dict[str, ModuleInfo] = {}
+        self.by_path: dict[Path, ModuleInfo] = {}
+        self.functions: dict[str, FuncDef] = {}
+        self.classes: dict[str, ClassDef] = {}
+        self._symbols: dict[tuple[str, str], Value] = {}
+        self._returns: dict[str, Value] = {}
+        self._attrs: dict[str, dict[str, Value]] = {}
+        self._busy: set[object] = set()
+        self._candidates: set[str] | None = None
+
+    # -- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def from_files(cls, root: Path, files: Iterable[Path]) -> Project:
+        project = cls(root)
+        for path in files:
+            project.add_file(path)
+        return project
+
+    def add_file(self, path: Path, text: str | None = None) -> ModuleInfo:
+        resolved = path.resolve()
+        if resolved in self.by_path:
+            info = self.by_path[resolved]
+            if text is not None:
+                info.text, info.tree, info.bindings, info.parse_failed = text, None, None, False
+            return info
+        name, is_package = module_name_for(resolved, self.root)
+        info = ModuleInfo(name, resolved, is_package, text)
+        self.by_path[resolved] = info
+        # The first file to claim a name keeps it (a package beats a same-named script).
+        self.modules.setdefault(name, info)
+        self._candidates = None
+        return info
+
+    def add_source(self, name: str, text: str, tree: ast.Module | None = None) -> ModuleInfo:
+        """Register a module that has no file of its own (standard input)."""
+        info = ModuleInfo(name, None, False, text, tree)
+        self.modules[name] = info
+        self._candidates = None
+        return info
+
+    def text_of(self, info: ModuleInfo) -> str:
+        if info.text is None:
+            assert info.path is not None
+            try:
+                info.text = info.path.read_bytes().decode("utf-8", errors="replace")
+            except OSError:
+                info.text = ""
+        return info.text
+
+    def tree_of(self, info: ModuleInfo) -> ast.Module | None:
+        if info.tree is None and not info.parse_failed:
+            try:
+                info.tree = ast.parse(self.text_of(info), filename=str(info.path or info.name))
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                info.parse_failed = True
+        return info.tree
+
+    def set_tree(self, info: ModuleInfo, tree: ast.Module) -> None:
+        info.tree = tree
+
+    def update_text(self, info: ModuleInfo, text: str) -> None:
+        """Give a module new text (the fixer's output); forget what was derived from the old."""
+        if info.text is None:
+            info.text = text
+            return
+        if info.text == text:
+            return
+        info.text, info.tree, info.bindings, info.parse_failed = text, None, None, False
+        self._symbols.clear()
+        self._returns.clear()
+        self._attrs.clear()
+        self.functions.clear()
+        self.classes.clear()
+        self._candidates = None
+
+    # -- the prefilter ----------------------------------------------------------------------
+
+    def imported_modules(self, info: ModuleInfo) -> Iterator[str]:
+        """Absolute names of the modules a module imports, from a text scan (no parse)."""
+        for m in _IMPORT_RE.finditer(self.text_of(info)):
+            if m.group("from") is not None:
+                spec = m.group("from")
+                level = len(spec) - len(spec.lstrip("."))
+                yield resolve_relative(info.package, level, spec[level:] or None)
+            else:
+                for part in m.group("imp").split(","):
+                    name = part.strip().split(" ")[0].strip()
+                    if name:
+                        yield name
+
+    def candidates(self) -> set[str]:
+        """Modules that may define apps or futures: they mention parsl, or import one that does."""
+        if self._candidates is None:
+            found = {n for n, i in self.modules.items() if "parsl" in self.text_of(i)}
+            rest = {n: list(self.imported_modules(i)) for n, i in self.modules.items()}
+            changed = True
+            while changed:
+                changed = False
+                for name, imports in rest.items():
+                    if name in found:
+                        continue
+                    if any(self._imports_candidate(imp, found) for imp in imports):
+                        found.add(name)
+                        changed = True
+            self._candidates = found
+        return self._candidates
+
+    @staticmethod
+    def _imports_candidate(imported: str, found: set[str]) -> bool:
+        if imported in found:
+            return True
+        # ``from pkg import mod`` names the package; a candidate below it counts too.
+        prefix = imported + "."
+        return any(c.startswith(prefix) for c in found)
+
+    def is_candidate(self, info: ModuleInfo) -> bool:
+        return info.name in self.candidates() or info.path is None
+
+    # -- module-level names -----------------------------------------------------------------
+
+    def bindings_of(self, info: ModuleInfo) -> dict[str, list[ast.AST]]:
+        if info.bindings is None:
+            bindings: dict[str, list[ast.AST]] = {}
+            tree = self.tree_of(info) if self.is_candidate(info) else None
+            if tree is not None:
+                _collect_bindings(tree.body, bindings)
+            info.bindings = bindings
+        return info.bindings
+
+    def symbol(self, module: str, name: str) -> Value | None:
+        """What ``module.name`` is bound to at module level; None when the name is not bound."""
+        info = self.modules.get(module)
+        if info is None:
+            return None
+        key = (module, name)
+        if key in self._symbols:
+            return self._symbols[key]
+        nodes = self.bindings_of(info).get(name)
+        if not nodes:
+            if name == "*":
+                return None
+            star = self._star_import(info, name)
+            return star
+        if key in self._busy:
+            return UNKNOWN
+        self._busy.add(key)
+        try:
+            from parsl_lint.model.walker import module_binding_value
+
+            value: Value = BOTTOM
+            for node in nodes:
+                value = join(value, module_binding_value(self, info, name, node))
+        finally:
+            self._busy.discard(key)
+        self._symbols[key] = value
+        return value
+
+    def _star_import(self, info: ModuleInfo, name: str) -> Value | None:
+        for node in self.bindings_of(info).get("*", []):
+            assert isinstance(node, ast.ImportFrom)
+            target = resolve_relative(info.package, node.level, node.module)
+            if target in self.modules and (target, "*") not in self._busy:
+                self._busy.add((target, "*"))
+                try:
+                    value = self.symbol(target, name)
+                finally:
+                    self._busy.discard((target, "*"))
+                if value is not None:
+                    return value
+        return None
+
+    def resolve_qualname(self, qualname: str) -> Value:
+        """The value of a dotted name such as ``pkg.mod.app`` or ``parsl.python_app``."""
+        api = parsl_api.value_of_qualname(qualname)
+        if api is not None:
+            return api
+        if qualname in self.modules:
+            return Module(qualname)
+        module, _, name = qualname.rpartition(".")
+        if module in self.modules:
+            value = self.symbol(module, name)
+            return value if value is not None else UNKNOWN
+        return External(qualname)
+
+    def module_attribute(self, module: str, attr: str) -> Value:
+        return self.resolve_qualname(f"{module}.{attr}")
+
+    # -- functions and classes --------------------------------------------------------------
+
+    def register_function(self, fdef: FuncDef) -> Func:
+        self.functions.setdefault(fdef.key, fdef)
+        name = fdef.node.name if not isinstance(fdef.node, ast.Lambda) else "<lambda>"
+        return Func(fdef.key, name)
+
+    def register_class(self, cdef: ClassDef) -> Class:
+        existing = self.classes.setdefault(cdef.key, cdef)
+        if existing is cdef:
+            for stmt in cdef.node.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    kind = _method_kind(stmt)
+                    method = FuncDef(
+                        f"{cdef.key}.{stmt.name}",
+                        stmt,
+                        cdef.module,
+                        cls=cdef.key,
+                        method_kind=kind,
+                        closure=cdef.closure,
+                    )
+                    cdef.methods[stmt.name] = method
+                    self.functions.setdefault(method.key, method)
+        return Class(cdef.key, cdef.node.name)
+
+    def returns_of(self, key: str) -> Value:
+        """What calling the function ``key`` returns."""
+        if key in self._returns:
+            return self._returns[key]
+        fdef = self.functions.get(key)
+        if fdef is None:
+            return UNKNOWN
+        if key in self._busy:
+            return UNKNOWN
+        self._busy.add(key)
+        try:
+            from parsl_lint.model.walker import summarise_function
+
+            value = summarise_function(self, fdef)
+        finally:
+            self._busy.discard(key)
+        self._returns[key] = value
+        return value
+
+    def mro(self, cls_key: str) -> list[ClassDef]:
+        out: list[ClassDef] = []
+        seen: set[str] = set()
+
+        def visit(key: str) -> None:
+            if key in seen or key not in self.classes:
+                return
+            seen.add(key)
+            cdef = self.classes[key]
+            out.append(cdef)
+            for base in self.bases_of(cdef):
+                visit(base)
+
+        visit(cls_key)
+        return out
+
+    def bases_of(self, cdef: ClassDef) -> list[str]:
+        from parsl_lint.model.walker import class_bases
+
+        return class_bases(self, cdef)
+
+    def find_method(self, cls_key: str, name: str, after: str | None = None) -> FuncDef | None:
+        chain = self.mro(cls_key)
+        if after is not None:
+            keys = [c.key for c in chain]
+            chain = chain[keys.index(after) + 1 :] if after in keys else []
+        for cdef in chain:
+            if name in cdef.methods:
+                return cdef.methods[name]
+        return None
+
+    def instance_attribute(self, cls_key: str, name: str) -> Value:
+        """What ``self.name`` holds on instances of a project class (UNKNOWN unless certain)."""
+        value: Value = BOTTOM
+        for cdef in self.mro(cls_key):
+            attrs = self._attributes_of(cdef)
+            if name in attrs:
+                value = join(value, attrs[name])
+        return UNKNOWN if value is BOTTOM else value
+
+    def _attributes_of(self, cdef: ClassDef) -> dict[str, Value]:
+        if cdef.key in self._attrs:
+            return self._attrs[cdef.key]
+        guard = ("attrs", cdef.key)
+        if guard in self._busy:
+            return {}
+        self._busy.add(guard)
+        try:
+            from parsl_lint.model.walker import summarise_attributes
+
+            attrs = summarise_attributes(self, cdef)
+        finally:
+            self._busy.discard(guard)
+        self._attrs[cdef.key] = attrs
+        return attrs
+
+    def app_info(self, fdef: FuncDef, kind: str, plain: bool) -> AppInfo:
+        node = fdef.node
+        name = node.name if not isinstance(node, ast.Lambda) else "<lambda>"
+        signature = signature_of(node) if plain else None
+        return AppInfo(name, kind, fdef.module, node.lineno, signature)
+
+    def app_from_callable(self, value: Value, kind: str) -> Value:
+        """``python_app(func)``: the app made from whatever ``value`` is."""
+        if isinstance(value, Func) and value.key in self.functions:
+            fdef = self.functions[value.key]
+            plain = not getattr(fdef.node, "decorator_list", [])
+            return App(self.app_info(fdef, kind, plain))
+        if isinstance(value, App):
+            return App(value.info)
+        name = "app"
+        if isinstance(value, External):
+            name = value.qualname.rpartition(".")[2]
+        elif isinstance(value, Builtin):
+            name = value.name
+        return App(AppInfo(name, kind, "", 0, None))
+
+
+def _method_kind(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    for dec in node.decorator_list:
+        name = dec.id if isinstance(dec, ast.Name) else getattr(dec, "attr", None)
+        if name == "staticmethod":
+            return "static"
+        if name == "classmethod":
+            return "class"
+        if name in ("property", "cached_property"):
+            return "property"
+    return "method"
+
+
+def _collect_bindings(body: list[ast.stmt], out: dict[str, list[ast.AST]]) -> None:
+    """Module-level bindings, including those inside top-level if/try/with/for blocks."""
+    for stmt in body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.setdefault(stmt.name, []).append(stmt)
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                bound = alias.asname or alias.name.split(".")[0]
+                out.setdefault(bound, []).append(stmt)
+        elif isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
+                out.setdefault(alias.asname or alias.name, []).append(stmt)
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for target in targets:
+                for name in _target_names(target):
+                    out.setdefault(name, []).append(stmt)
+        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+            for name in _target_names(stmt.target):
+                out.setdefault(name, []).append(stmt)
+            _collect_bindings(stmt.body, out)
+            _collect_bindings(stmt.orelse, out)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                if item.optional_vars is not None:
+                    for name in _target_names(item.optional_vars):
+                        out.setdefault(name, []).append(stmt)
+            _collect_bindings(stmt.body, out)
+        elif isinstance(stmt, (ast.If, ast.While)):
+            _collect_bindings(stmt.body, out)
+            _collect_bindings(stmt.orelse, out)
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            _collect_bindings(stmt.body, out)  # type: ignore[attr-defined]
+            for handler in stmt.handlers:  # type: ignore[attr-defined]
+                _collect_bindings(handler.body, out)
+            _collect_bindings(stmt.orelse, out)  # type: ignore[attr-defined]
+            _collect_bindings(stmt.finalbody, out)  # type: ignore[attr-defined]
+
+
+def _target_names(target: ast.AST) -> Iterator[str]:
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for elt in target.elts:
+            yield from _target_names(elt)
+    elif isinstance(target, ast.Starred):
+        yield from _target_names(target.value)

@@ -1,0 +1,236 @@
+"""Abstract values of the semantic model and the lattice join that merges them.
+
+An expression evaluates to one of these. ``UNKNOWN`` is the top of the lattice and means "the
+model cannot tell": rules treat it as "not a Parsl future". ``BOTTOM`` means "no value yet" (the
+elements of an empty list). ``NONE`` is the literal ``None``, which joins with anything to that
+thing, so ``fut = None`` followed by ``fut = app()`` on one branch still yields a future.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class Value:
+    """Base class of every abstract value."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class _Atom(Value):
+    label: str
+
+    def __repr__(self) -> str:
+        return self.label
+
+
+UNKNOWN: Value = _Atom("UNKNOWN")
+BOTTOM: Value = _Atom("BOTTOM")
+NONE: Value = _Atom("NONE")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of an app function's signature."""
+
+    name: str
+    has_default: bool
+    kind: str  # "posonly" | "normal" | "kwonly"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The parameters of a function, as far as binding a call needs them."""
+
+    params: tuple[Param, ...]
+    varargs: bool
+    varkw: bool
+
+    def names(self) -> frozenset[str]:
+        return frozenset(p.name for p in self.params)
+
+
+@dataclass(frozen=True)
+class AppInfo:
+    """A Parsl app: its name, flavour and (when the model can see it) its function signature."""
+
+    name: str
+    kind: str  # "python" | "bash" | "join"
+    module: str
+    lineno: int
+    signature: Signature | None = None
+
+
+@dataclass(frozen=True)
+class Future(Value):
+    """A Parsl ``AppFuture`` (or ``DataFuture`` when ``data``); ``app`` names the app if known."""
+
+    app: str | None = None
+    data: bool = False
+
+
+@dataclass(frozen=True)
+class Seq(Value):
+    """A list, set, iterator or other homogeneous collection whose elements are ``elem``."""
+
+    elem: Value
+
+
+@dataclass(frozen=True)
+class Tup(Value):
+    """A tuple of known length (a function returning ``fut_a, fut_b``)."""
+
+    items: tuple[Value, ...]
+
+
+@dataclass(frozen=True)
+class Mapping(Value):
+    """A dict whose keys are ``key`` and values ``value``."""
+
+    key: Value
+    value: Value
+
+
+@dataclass(frozen=True)
+class App(Value):
+    """A Parsl app object: calling it returns a Future."""
+
+    info: AppInfo
+
+
+@dataclass(frozen=True)
+class AppFactory(Value):
+    """Parsl's ``python_app``/``bash_app``/``join_app`` or the ``PythonApp``/``BashApp`` classes.
+
+    ``configured`` is True for ``python_app(executors=...)``, which still waits for the function.
+    """
+
+    kind: str
+    is_class: bool = False
+    configured: bool = False
+
+
+@dataclass(frozen=True)
+class Func(Value):
+    """A function or method defined in the project; ``key`` indexes the project's registry."""
+
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Class(Value):
+    """A class defined in the project."""
+
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Instance(Value):
+    """An instance of a project class."""
+
+    cls: str
+
+
+@dataclass(frozen=True)
+class BoundMethod(Value):
+    """``obj.method`` where ``obj`` is an instance (or class) of a project class."""
+
+    cls: str
+    name: str
+    start_after: str | None = None  # super(): look up the MRO after this class
+
+
+@dataclass(frozen=True)
+class SuperOf(Value):
+    """``super()`` inside a method of ``cls``."""
+
+    cls: str
+
+
+@dataclass(frozen=True)
+class Module(Value):
+    """A module: a project module (resolved through the index) or an external one."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class External(Value):
+    """A name imported from outside the project, by its qualified name (``json.dumps``)."""
+
+    qualname: str
+
+
+@dataclass(frozen=True)
+class PoolExecutor(Value):
+    """A ``parsl.concurrent.ParslPoolExecutor``: its ``submit`` returns an AppFuture."""
+
+
+@dataclass(frozen=True)
+class Builtin(Value):
+    """A builtin the model understands (``list``, ``zip``, ``enumerate``, ...)."""
+
+    name: str
+
+
+def join(a: Value, b: Value) -> Value:
+    """The least upper bound of two values (what a name holds after two branches merge)."""
+    if a == b:
+        return a
+    if a is BOTTOM or a is NONE:
+        return b
+    if b is BOTTOM or b is NONE:
+        return a
+    if a is UNKNOWN or b is UNKNOWN:
+        return UNKNOWN
+    if isinstance(a, Future) and isinstance(b, Future):
+        return Future(a.app if a.app == b.app else None, a.data and b.data)
+    if isinstance(a, Seq) and isinstance(b, Seq):
+        return Seq(join(a.elem, b.elem))
+    if isinstance(a, Tup) and isinstance(b, Tup) and len(a.items) == len(b.items):
+        return Tup(tuple(join(x, y) for x, y in zip(a.items, b.items)))
+    if isinstance(a, (Tup, Seq)) and isinstance(b, (Tup, Seq)):
+        return Seq(join(element(a), element(b)))
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return Mapping(join(a.key, b.key), join(a.value, b.value))
+    return UNKNOWN
+
+
+def join_all(values: list[Value]) -> Value:
+    out: Value = BOTTOM
+    for v in values:
+        out = join(out, v)
+    return out
+
+
+def element(v: Value) -> Value:
+    """What iterating over ``v`` yields."""
+    if isinstance(v, Seq):
+        return v.elem
+    if isinstance(v, Tup):
+        return join_all(list(v.items))
+    if isinstance(v, Mapping):
+        return v.key
+    if v is BOTTOM:
+        return BOTTOM
+    return UNKNOWN
+
+
+def is_future(v: Value) -> bool:
+    return isinstance(v, Future)
+
+
+def contains_future(v: Value) -> bool:
+    """True when ``v`` is a future or a collection that holds futures."""
+    if isinstance(v, Future):
+        return True
+    if isinstance(v, Seq):
+        return contains_future(v.elem)
+    if isinstance(v, Tup):
+        return any(contains_future(i) for i in v.items)
+    if isinstance(v, Mapping):
+        return contains_future(v.value) or contains_future(v.key)
+    return False

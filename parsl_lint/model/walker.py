@@ -1,0 +1,1251 @@
+"""The flow-sensitive evaluator: walks a module or function body and tracks what names hold.
+
+One walker serves two purposes. In *summary* mode (no ``facts``) it works out what a project
+function returns or what a class's instance attributes hold, for the project index. In *file*
+mode it walks every statement of the file being linted and records, for each call, what the
+callee and the receiver are and in which context (app body, ``try`` block, ``with
+pytest.raises``, loop with an index variable) the call sits. Rules read those facts; they never
+evaluate anything themselves.
+
+Statements run in order, so a rebound name is no longer what it was; branches are evaluated
+separately and joined; loop bodies run twice so that ``futs.append(app())`` is seen by a later
+iteration; a branch that ends in ``return``/``raise``/``continue``/``break`` does not flow on.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Union
+
+from parsl_lint.model import parsl_api
+from parsl_lint.model.project import (
+    TRANSPARENT_DECORATORS,
+    ClassDef,
+    FuncDef,
+    ModuleInfo,
+    Project,
+    resolve_relative,
+)
+from parsl_lint.model.values import (
+    BOTTOM,
+    NONE,
+    UNKNOWN,
+    App,
+    AppFactory,
+    AppInfo,
+    BoundMethod,
+    Builtin,
+    Class,
+    External,
+    Func,
+    Future,
+    Instance,
+    Mapping,
+    Module,
+    PoolExecutor,
+    Seq,
+    SuperOf,
+    Tup,
+    Value,
+    element,
+    join,
+    join_all,
+)
+
+_SEQ_MUTATORS_ONE = frozenset({"append", "add", "appendleft"})
+_SEQ_MUTATORS_MANY = frozenset({"extend", "update", "extendleft"})
+_RAISES_QUALNAMES = frozenset({"pytest.raises", "_pytest.python_api.raises"})
+_ASSERT_RAISES = frozenset({"assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
+
+
+# -- facts ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FuncCtx:
+    """The function a call sits in (``app`` is set when that function is an app body)."""
+
+    name: str
+    app: AppInfo | None
+
+
+@dataclass(frozen=True)
+class TryCtx:
+    """The call sits in the body of this ``try``."""
+
+    node: ast.Try
+
+
+@dataclass(frozen=True)
+class WithCtx:
+    """The call sits in the body of this ``with``; ``expects_raise`` for ``pytest.raises``."""
+
+    node: ast.AST
+    expects_raise: bool
+
+
+@dataclass(frozen=True)
+class IndexCtx:
+    """Inside ``for i, f in enumerate(...)``: ``names`` maps ``f`` to ``i``."""
+
+    names: tuple[tuple[str, str], ...]
+
+
+Ctx = Union[FuncCtx, TryCtx, WithCtx, IndexCtx]
+
+
+@dataclass
+class CallFact:
+    """One call in the linted file: what is called, on what, and where."""
+
+    node: ast.Call
+    callee: Value
+    receiver: Value | None
+    ctx: tuple[Ctx, ...]
+
+
+@dataclass
+class AppDef:
+    """A place where the file makes an app: a decorated ``def`` or ``python_app(f, ...)``."""
+
+    info: AppInfo
+    node: ast.AST
+    factory: ast.expr | None  # the decorator / factory expression
+
+
+@dataclass
+class Facts:
+    """Everything file mode records for the rules."""
+
+    calls: dict[int, CallFact] = field(default_factory=dict)
+    app_defs: list[AppDef] = field(default_factory=list)
+    app_functions: dict[int, AppInfo] = field(default_factory=dict)
+
+
+@dataclass
+class _AttrSink:
+    """Instance-attribute writes seen while summarising a class's methods."""
+
+    assigned: dict[str, list[Value]] = field(default_factory=dict)
+    added: dict[str, list[Value]] = field(default_factory=dict)
+
+
+# -- scopes ---------------------------------------------------------------------------------
+
+
+class Scope:
+    """Names visible while walking one module, class, function or comprehension body."""
+
+    __slots__ = (
+        "kind",
+        "parent",
+        "env",
+        "locals",
+        "globals",
+        "returns",
+        "yields",
+        "cls",
+        "self_name",
+        "qual",
+    )
+
+    def __init__(self, kind: str, parent: Scope | None, qual: str = "") -> None:
+        self.kind = kind
+        self.parent = parent
+        self.env: dict[str, Value] = {}
+        self.locals: frozenset[str] = frozenset()
+        self.globals: set[str] = set()
+        self.returns: list[Value] = []
+        self.yields: list[Value] = []
+        self.cls: str | None = None
+        self.self_name: str | None = None
+        self.qual = qual
+
+
+def _join_env(a: dict[str, Value], b: dict[str, Value]) -> dict[str, Value]:
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = join(out.get(k, BOTTOM), v)
+    for k in a.keys() - b.keys():
+        out[k] = join(a[k], BOTTOM)
+    return out
+
+
+def _terminates(body: list[ast.stmt]) -> bool:
+    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
+
+
+# -- the walker -----------------------------------------------------------------------------
+
+
+class Walker:
+    def __init__(self, project: Project, module: ModuleInfo, facts: Facts | None = None):
+        self.p = project
+        self.m = module
+        self.facts = facts
+        self.ctx: tuple[Ctx, ...] = ()
+        self.sink: _AttrSink | None = None
+        self.deferred: list[tuple[FuncDef, AppInfo | None]] = []
+
+    @contextmanager
+    def quiet(self) -> Iterator[None]:
+        facts, self.facts = self.facts, None
+        try:
+            yield
+        finally:
+            self.facts = facts
+
+    @contextmanager
+    def push(self, entry: Ctx) -> Iterator[None]:
+        saved = self.ctx
+        self.ctx = (*saved, entry)
+        try:
+            yield
+        finally:
+            self.ctx = saved
+
+    def module_scope(self) -> Scope:
+        return Scope("module", None)
+
+    # -- entry points ---------------------------------------------------------------------
+
+    def walk_module(self, tree: ast.Module) -> None:
+        scope = self.module_scope()
+        self.exec_block(tree.body, scope)
+        while self.deferred:
+            fdef, app = self.deferred.pop(0)
+            self.walk_function(fdef, app)
+
+    def walk_function(self, fdef: FuncDef, app: AppInfo | None = None) -> Scope:
+        node = fdef.node
+        parent = fdef.closure if isinstance(fdef.closure, Scope) else self.module_scope()
+        scope = Scope("function", parent, qual=fdef.key.partition(":")[2])
+        scope.cls = fdef.cls
+        scope.locals = _local_names(node)
+        self._bind_params(fdef, scope, parent)
+        name = "<lambda>" if isinstance(node, ast.Lambda) else node.name
+        if app is None and self.facts is not None:
+            app = self.facts.app_functions.get(id(node))
+        with self.push(FuncCtx(name, app)):
+            if isinstance(node, ast.Lambda):
+                scope.returns.append(self.eval(node.body, scope))
+            else:
+                self.exec_block(node.body, scope)
+        return scope
+
+    def _bind_params(self, fdef: FuncDef, scope: Scope, parent: Scope) -> None:
+        args = fdef.node.args
+        positional = [*args.posonlyargs, *args.args]
+        defaults: dict[str, ast.expr] = {}
+        for a, d in zip(positional[len(positional) - len(args.defaults) :], args.defaults):
+            defaults[a.arg] = d
+        for a, d in zip(args.kwonlyargs, args.kw_defaults):
+            if d is not None:
+                defaults[a.arg] = d
+        with self.quiet():
+            for i, a in enumerate([*positional, *args.kwonlyargs]):
+                value: Value = UNKNOWN
+                if i == 0 and fdef.cls is not None and a in positional:
+                    if fdef.method_kind in ("method", "property"):
+                        value = Instance(fdef.cls)
+                        scope.self_name = a.arg
+                    elif fdef.method_kind == "class":
+                        value = Class(fdef.cls, fdef.cls.rpartition(".")[2])
+                if value is UNKNOWN and a.annotation is not None:
+                    value = self.annotation(a.annotation, parent)
+                if value is UNKNOWN and a.arg in defaults:
+                    default = self.eval(defaults[a.arg], parent)
+                    if isinstance(default, App):
+                        value = default
+                scope.env[a.arg] = value
+            if args.vararg is not None:
+                scope.env[args.vararg.arg] = UNKNOWN
+            if args.kwarg is not None:
+                scope.env[args.kwarg.arg] = UNKNOWN
+
+    # -- names ----------------------------------------------------------------------------
+
+    def lookup(self, name: str, scope: Scope) -> Value:
+        s: Scope | None = scope
+        direct = True
+        while s is not None and s.kind != "module":
+            if s.kind == "class" and not direct:
+                s = s.parent
+                continue
+            if name in s.globals:
+                s = None
+                break
+            if name in s.env:
+                return s.env[name]
+            if name in s.locals:
+                return UNKNOWN
+            s = s.parent
+            direct = False
+        if s is not None and direct and name in s.env:
+            return s.env[name]
+        value = self.p.symbol(self.m.name, name)
+        if value is not None:
+            return value
+        if s is not None and name in s.env:
+            return s.env[name]
+        if name in parsl_api.BUILTINS:
+            return Builtin(name)
+        return UNKNOWN
+
+    def assign_name(self, name: str, value: Value, scope: Scope) -> None:
+        s: Scope | None = scope
+        if name in scope.globals:
+            while s is not None and s.kind != "module":
+                s = s.parent
+        if s is not None:
+            s.env[name] = value
+
+    def bind(self, target: ast.AST, value: Value, scope: Scope) -> None:
+        if isinstance(target, ast.Name):
+            self.assign_name(target.id, value, scope)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            elts = target.elts
+            starred = [i for i, e in enumerate(elts) if isinstance(e, ast.Starred)]
+            if isinstance(value, Tup) and not starred and len(value.items) == len(elts):
+                for elt, item in zip(elts, value.items):
+                    self.bind(elt, item, scope)
+            else:
+                item = element(value) if value is not UNKNOWN else UNKNOWN
+                for elt in elts:
+                    if isinstance(elt, ast.Starred):
+                        self.bind(elt.value, Seq(item) if item is not UNKNOWN else UNKNOWN, scope)
+                    else:
+                        self.bind(elt, item, scope)
+        elif isinstance(target, ast.Starred):
+            self.bind(target.value, value, scope)
+        elif isinstance(target, ast.Attribute):
+            base = self.eval(target.value, scope)
+            if self._is_self(target.value, scope) and self.sink is not None:
+                self.sink.assigned.setdefault(target.attr, []).append(value)
+            del base
+        elif isinstance(target, ast.Subscript):
+            self.eval(target.slice, scope)
+            container = self.eval(target.value, scope)
+            if isinstance(target.value, ast.Name):
+                updated = _store_item(container, value)
+                if updated is not None:
+                    self.assign_name(target.value.id, updated, scope)
+            elif self._is_self_attr(target.value, scope) and self.sink is not None:
+                assert isinstance(target.value, ast.Attribute)
+                self.sink.added.setdefault(target.value.attr, []).append(value)
+
+    def _is_self(self, node: ast.expr, scope: Scope) -> bool:
+        s: Scope | None = scope
+        while s is not None and s.kind == "comp":
+            s = s.parent
+        return (
+            isinstance(node, ast.Name) and s is not None and s.self_name is not None
+        ) and node.id == s.self_name
+
+    def _is_self_attr(self, node: ast.expr, scope: Scope) -> bool:
+        return isinstance(node, ast.Attribute) and self._is_self(node.value, scope)
+
+    # -- statements -----------------------------------------------------------------------
+
+    def exec_block(self, body: list[ast.stmt], scope: Scope) -> None:
+        for stmt in body:
+            self.exec_stmt(stmt, scope)
+
+    def exec_stmt(self, stmt: ast.stmt, scope: Scope) -> None:
+        method = getattr(self, "stmt_" + type(stmt).__name__, None)
+        if method is not None:
+            method(stmt, scope)
+        else:
+            for child in ast.iter_child_nodes(stmt):
+                if isinstance(child, ast.expr):
+                    self.eval(child, scope)
+
+    def stmt_Expr(self, stmt: ast.Expr, scope: Scope) -> None:
+        self.eval(stmt.value, scope)
+
+    def stmt_Assign(self, stmt: ast.Assign, scope: Scope) -> None:
+        value = self.eval(stmt.value, scope)
+        for target in stmt.targets:
+            self.bind(target, value, scope)
+
+    def stmt_AnnAssign(self, stmt: ast.AnnAssign, scope: Scope) -> None:
+        if stmt.value is None:
+            return
+        value = self.eval(stmt.value, scope)
+        if value is UNKNOWN:
+            with self.quiet():
+                value = self.annotation(stmt.annotation, scope)
+        self.bind(stmt.target, value, scope)
+
+    def stmt_AugAssign(self, stmt: ast.AugAssign, scope: Scope) -> None:
+        new = self.eval(stmt.value, scope)
+        if isinstance(stmt.target, ast.Name):
+            old = self.lookup(stmt.target.id, scope)
+            result: Value = UNKNOWN
+            if isinstance(stmt.op, ast.Add) and isinstance(new, (Seq, Tup)):
+                if isinstance(old, (Seq, Tup)) or old is BOTTOM:
+                    result = Seq(join(element(old), element(new)))
+            self.assign_name(stmt.target.id, result, scope)
+        elif self._is_self_attr(stmt.target, scope) and self.sink is not None:
+            assert isinstance(stmt.target, ast.Attribute)
+            if isinstance(stmt.op, ast.Add) and isinstance(new, (Seq, Tup)):
+                self.sink.added.setdefault(stmt.target.attr, []).append(element(new))
+            else:
+                self.sink.assigned.setdefault(stmt.target.attr, []).append(UNKNOWN)
+        else:
+            self.eval(stmt.target, scope)
+
+    def stmt_Return(self, stmt: ast.Return, scope: Scope) -> None:
+        scope.returns.append(self.eval(stmt.value, scope) if stmt.value is not None else NONE)
+
+    def stmt_Delete(self, stmt: ast.Delete, scope: Scope) -> None:
+        for target in stmt.targets:
+            if isinstance(target, ast.Name):
+                self.assign_name(target.id, UNKNOWN, scope)
+            else:
+                self.eval(target, scope)
+
+    def stmt_Global(self, stmt: ast.Global, scope: Scope) -> None:
+        scope.globals.update(stmt.names)
+
+    def stmt_If(self, stmt: ast.If, scope: Scope) -> None:
+        self.eval(stmt.test, scope)
+        self._branches([stmt.body, stmt.orelse], scope)
+
+    def _branches(self, bodies: list[list[ast.stmt]], scope: Scope) -> None:
+        pre = scope.env
+        results: list[dict[str, Value]] = []
+        for body in bodies:
+            scope.env = dict(pre)
+            self.exec_block(body, scope)
+            if not _terminates(body):
+                results.append(scope.env)
+        if not results:
+            scope.env = pre
+            return
+        env = results[0]
+        for other in results[1:]:
+            env = _join_env(env, other)
+        scope.env = env
+
+    def stmt_For(self, stmt: ast.For | ast.AsyncFor, scope: Scope) -> None:
+        iterable = self.eval(stmt.iter, scope)
+        item = element(iterable)
+        index = _index_names(stmt.target, stmt.iter, iterable)
+        pre = dict(scope.env)
+        for _ in range(2):
+            self.bind(stmt.target, item, scope)
+            if index:
+                with self.push(IndexCtx(index)):
+                    self.exec_block(stmt.body, scope)
+            else:
+                self.exec_block(stmt.body, scope)
+        scope.env = _join_env(pre, scope.env)
+        self.exec_block(stmt.orelse, scope)
+
+    stmt_AsyncFor = stmt_For
+
+    def stmt_While(self, stmt: ast.While, scope: Scope) -> None:
+        pre = dict(scope.env)
+        for _ in range(2):
+            self.eval(stmt.test, scope)
+            self.exec_block(stmt.body, scope)
+        scope.env = _join_env(pre, scope.env)
+        self.exec_block(stmt.orelse, scope)
+
+    def stmt_Try(self, stmt: ast.Try, scope: Scope) -> None:
+        pre = dict(scope.env)
+        with self.push(TryCtx(stmt)):
+            self.exec_block(stmt.body, scope)
+        body_ok = not _terminates(stmt.body)
+        after_body = scope.env
+        outcomes: list[dict[str, Value]] = []
+        scope.env = dict(after_body)
+        self.exec_block(stmt.orelse, scope)
+        if body_ok and not _terminates(stmt.orelse):
+            outcomes.append(scope.env)
+        for handler in stmt.handlers:
+            scope.env = _join_env(pre, after_body)
+            if handler.type is not None:
+                self.eval(handler.type, scope)
+            if handler.name:
+                scope.env[handler.name] = UNKNOWN
+            self.exec_block(handler.body, scope)
+            if not _terminates(handler.body):
+                outcomes.append(scope.env)
+        env = outcomes[0] if outcomes else _join_env(pre, after_body)
+        for other in outcomes[1:]:
+            env = _join_env(env, other)
+        scope.env = env
+        self.exec_block(stmt.finalbody, scope)
+
+    stmt_TryStar = stmt_Try
+
+    def stmt_With(self, stmt: ast.With | ast.AsyncWith, scope: Scope) -> None:
+        expects = False
+        for item in stmt.items:
+            value = self.eval(item.context_expr, scope)
+            expects = expects or self._expects_raise(item.context_expr, scope)
+            if item.optional_vars is not None:
+                bound = value if isinstance(value, PoolExecutor) else UNKNOWN
+                self.bind(item.optional_vars, bound, scope)
+        with self.push(WithCtx(stmt, expects)):
+            self.exec_block(stmt.body, scope)
+
+    stmt_AsyncWith = stmt_With
+
+    def _expects_raise(self, expr: ast.expr, scope: Scope) -> bool:
+        """``with pytest.raises(...)`` / ``with self.assertRaises(...)``: failure expected."""
+        if not isinstance(expr, ast.Call):
+            return False
+        if isinstance(expr.func, ast.Attribute) and expr.func.attr in _ASSERT_RAISES:
+            return True
+        with self.quiet():
+            value = self.eval(expr.func, scope)
+        return isinstance(value, External) and value.qualname in _RAISES_QUALNAMES
+
+    def stmt_Match(self, stmt: ast.AST, scope: Scope) -> None:
+        self.eval(stmt.subject, scope)  # type: ignore[attr-defined]
+        bodies = []
+        for case in stmt.cases:  # type: ignore[attr-defined]
+            for node in ast.walk(case.pattern):
+                name = getattr(node, "name", None)
+                if isinstance(name, str):
+                    scope.env[name] = UNKNOWN
+            bodies.append(case.body)
+        bodies.append([])
+        self._branches(bodies, scope)
+
+    def stmt_Import(self, stmt: ast.Import, scope: Scope) -> None:
+        for alias in stmt.names:
+            if alias.asname:
+                self.assign_name(alias.asname, self.p.resolve_qualname(alias.name), scope)
+            else:
+                top = alias.name.split(".")[0]
+                self.assign_name(top, Module(top), scope)
+
+    def stmt_ImportFrom(self, stmt: ast.ImportFrom, scope: Scope) -> None:
+        base = resolve_relative(self.m.package, stmt.level, stmt.module)
+        for alias in stmt.names:
+            if alias.name == "*":
+                continue
+            value = self.p.resolve_qualname(f"{base}.{alias.name}")
+            self.assign_name(alias.asname or alias.name, value, scope)
+
+    def stmt_FunctionDef(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope):
+        value = self.define_function(stmt, scope)
+        self.assign_name(stmt.name, value, scope)
+
+    stmt_AsyncFunctionDef = stmt_FunctionDef
+
+    def stmt_ClassDef(self, stmt: ast.ClassDef, scope: Scope) -> None:
+        for dec in stmt.decorator_list:
+            self.eval(dec, scope)
+        for base in stmt.bases:
+            self.eval(base, scope)
+        for kw in stmt.keywords:
+            self.eval(kw.value, scope)
+        key = f"{self.m.name}:{_qualify(scope, stmt.name)}"
+        closure = scope if scope.kind != "module" else None
+        cls = self.p.register_class(ClassDef(key, stmt, self.m.name, closure=closure))
+        body_scope = Scope("class", scope, qual=_qualify(scope, stmt.name))
+        body_scope.cls = key
+        cdef = self.p.classes[key]
+        for inner in stmt.body:
+            if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                method = cdef.methods.get(inner.name)
+                if method is None or method.node is not inner:
+                    method = FuncDef(f"{key}.{inner.name}", inner, self.m.name, cls=key)
+                app = self._decorate(inner, body_scope, method)
+                if self.facts is not None:
+                    self.deferred.append((method, app))
+                body_scope.env[inner.name] = Func(method.key, inner.name)
+            else:
+                self.exec_stmt(inner, body_scope)
+        self.assign_name(stmt.name, cls, scope)
+
+    # -- function definitions -------------------------------------------------------------
+
+    def define_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> Value:
+        key = f"{self.m.name}:{_qualify(scope, node.name)}"
+        closure = scope if scope.kind != "module" else None
+        fdef = FuncDef(key, node, self.m.name, closure=closure)
+        for default in [*node.args.defaults, *[d for d in node.args.kw_defaults if d]]:
+            self.eval(default, scope)
+        func = self.p.register_function(fdef)
+        fdef = self.p.functions[func.key]
+        app = self._decorate(node, scope, fdef)
+        if self.facts is not None:
+            self.deferred.append((fdef, app))
+        if app is not None:
+            outer = node.decorator_list and not self._is_app_factory(node.decorator_list[0], scope)
+            return UNKNOWN if outer else App(app)
+        if any(not self._transparent(d, scope) for d in node.decorator_list):
+            return UNKNOWN
+        return func
+
+    def _is_app_factory(self, dec: ast.expr, scope: Scope) -> bool:
+        with self.quiet():
+            value = self.eval(dec.func if isinstance(dec, ast.Call) else dec, scope)
+        return isinstance(value, AppFactory)
+
+    def _decorate(self, node: ast.AST, scope: Scope, fdef: FuncDef) -> AppInfo | None:
+        """The app a decorated def makes, if one of its decorators is Parsl's."""
+        decorators: list[ast.expr] = getattr(node, "decorator_list", [])
+        app: AppInfo | None = None
+        for i, dec in enumerate(decorators):
+            if isinstance(dec, ast.Call):
+                factory = self.eval(dec.func, scope)
+                for arg in dec.args:
+                    self.eval(arg, scope)
+                for kw in dec.keywords:
+                    self.eval(kw.value, scope)
+            else:
+                factory = self.eval(dec, scope)
+            if isinstance(factory, AppFactory) and app is None:
+                kind = factory.kind
+                if isinstance(dec, ast.Call) and _keyword_true(dec, "join"):
+                    kind = "join"
+                inner_plain = all(self._transparent(d, scope) for d in decorators[i + 1 :])
+                app = self.p.app_info(fdef, kind, inner_plain)
+                if self.facts is not None:
+                    self.facts.app_defs.append(AppDef(app, node, dec))
+                    self.facts.app_functions[id(node)] = app
+        return app
+
+    def _transparent(self, dec: ast.expr, scope: Scope) -> bool:
+        with self.quiet():
+            value = self.eval(dec.func if isinstance(dec, ast.Call) else dec, scope)
+        if isinstance(value, Builtin):
+            return False
+        if isinstance(value, External):
+            return value.qualname in TRANSPARENT_DECORATORS
+        name = dec.id if isinstance(dec, ast.Name) else None
+        return name in ("staticmethod", "classmethod")
+
+    # -- expressions ----------------------------------------------------------------------
+
+    def eval(self, node: ast.expr | None, scope: Scope) -> Value:
+        if node is None:
+            return UNKNOWN
+        method = getattr(self, "expr_" + type(node).__name__, None)
+        if method is not None:
+            return method(node, scope)
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                self.eval(child, scope)
+            elif isinstance(child, ast.comprehension):
+                self.eval(child.iter, scope)
+        return UNKNOWN
+
+    def expr_Name(self, node: ast.Name, scope: Scope) -> Value:
+        return self.lookup(node.id, scope)
+
+    def expr_Constant(self, node: ast.Constant, scope: Scope) -> Value:
+        return NONE if node.value is None else UNKNOWN
+
+    def expr_List(self, node: ast.List | ast.Set, scope: Scope) -> Value:
+        items: list[Value] = []
+        for elt in node.elts:
+            if isinstance(elt, ast.Starred):
+                items.append(element(self.eval(elt.value, scope)))
+            else:
+                items.append(self.eval(elt, scope))
+        return Seq(join_all(items))
+
+    expr_Set = expr_List
+
+    def expr_Tuple(self, node: ast.Tuple, scope: Scope) -> Value:
+        if any(isinstance(e, ast.Starred) for e in node.elts):
+            return self.expr_List(node, scope)  # type: ignore[arg-type]
+        return Tup(tuple(self.eval(e, scope) for e in node.elts))
+
+    def expr_Dict(self, node: ast.Dict, scope: Scope) -> Value:
+        keys: list[Value] = []
+        values: list[Value] = []
+        for k, v in zip(node.keys, node.values):
+            value = self.eval(v, scope)
+            if k is None:
+                if isinstance(value, Mapping):
+                    keys.append(value.key)
+                    values.append(value.value)
+                else:
+                    keys.append(UNKNOWN)
+                    values.append(UNKNOWN)
+            else:
+                keys.append(self.eval(k, scope))
+                values.append(value)
+        return Mapping(join_all(keys), join_all(values))
+
+    def _comprehension(
+        self, generators: list[ast.comprehension], scope: Scope, elts: list[ast.expr]
+    ) -> list[Value]:
+        inner = Scope("comp", scope)
+        inner.self_name = None
+        names: set[str] = set()
+        index: list[tuple[str, str]] = []
+        for i, gen in enumerate(generators):
+            iterable = self.eval(gen.iter, scope if i == 0 else inner)
+            names.update(_target_names(gen.target))
+            inner.locals = frozenset(names)
+            self.bind(gen.target, element(iterable), inner)
+            index.extend(_index_names(gen.target, gen.iter, iterable))
+            for cond in gen.ifs:
+                self.eval(cond, inner)
+        if index:
+            with self.push(IndexCtx(tuple(index))):
+                return [self.eval(e, inner) for e in elts]
+        return [self.eval(e, inner) for e in elts]
+
+    def expr_ListComp(self, node: ast.ListComp, scope: Scope) -> Value:
+        return Seq(self._comprehension(node.generators, scope, [node.elt])[0])
+
+    expr_SetComp = expr_ListComp
+    expr_GeneratorExp = expr_ListComp
+
+    def expr_DictComp(self, node: ast.DictComp, scope: Scope) -> Value:
+        key, value = self._comprehension(node.generators, scope, [node.key, node.value])
+        return Mapping(key, value)
+
+    def expr_IfExp(self, node: ast.IfExp, scope: Scope) -> Value:
+        self.eval(node.test, scope)
+        return join(self.eval(node.body, scope), self.eval(node.orelse, scope))
+
+    def expr_BoolOp(self, node: ast.BoolOp, scope: Scope) -> Value:
+        return join_all([self.eval(v, scope) for v in node.values])
+
+    def expr_BinOp(self, node: ast.BinOp, scope: Scope) -> Value:
+        left = self.eval(node.left, scope)
+        right = self.eval(node.right, scope)
+        if isinstance(node.op, ast.Add) and isinstance(left, (Seq, Tup)):
+            if isinstance(right, (Seq, Tup)):
+                return Seq(join(element(left), element(right)))
+        if isinstance(node.op, ast.Mult) and isinstance(left, (Seq, Tup)):
+            return Seq(element(left))
+        return UNKNOWN
+
+    def expr_NamedExpr(self, node: ast.NamedExpr, scope: Scope) -> Value:
+        value = self.eval(node.value, scope)
+        s: Scope | None = scope
+        while s is not None and s.kind == "comp":
+            s = s.parent
+        self.bind(node.target, value, s or scope)
+        return value
+
+    def expr_Lambda(self, node: ast.Lambda, scope: Scope) -> Value:
+        key = f"{self.m.name}:{_qualify(scope, '<lambda>')}@{node.lineno}:{node.col_offset}"
+        closure = scope if scope.kind != "module" else None
+        return self.p.register_function(FuncDef(key, node, self.m.name, closure=closure))
+
+    def expr_Yield(self, node: ast.Yield, scope: Scope) -> Value:
+        scope.yields.append(self.eval(node.value, scope) if node.value else NONE)
+        return UNKNOWN
+
+    def expr_YieldFrom(self, node: ast.YieldFrom, scope: Scope) -> Value:
+        scope.yields.append(element(self.eval(node.value, scope)))
+        return UNKNOWN
+
+    def expr_Attribute(self, node: ast.Attribute, scope: Scope) -> Value:
+        return self.attribute(self.eval(node.value, scope), node.attr, scope)
+
+    def attribute(self, base: Value, attr: str, scope: Scope) -> Value:
+        if isinstance(base, (Module, External)):
+            return self.p.resolve_qualname(f"{_qual(base)}.{attr}")
+        if isinstance(base, Future):
+            if attr == "outputs":
+                return Seq(Future(None, data=True))
+            if attr in parsl_api.FUTURE_ATTRIBUTES or attr.startswith("_"):
+                return UNKNOWN
+            return Future(base.app)  # Parsl's lifted ``.`` operator: a new AppFuture
+        if isinstance(base, Instance):
+            method = self.p.find_method(base.cls, attr)
+            if method is not None:
+                if method.method_kind == "property":
+                    return self.p.returns_of(method.key)
+                return BoundMethod(base.cls, attr)
+            return self.p.instance_attribute(base.cls, attr)
+        if isinstance(base, Class):
+            method = self.p.find_method(base.key, attr)
+            if method is not None:
+                if method.method_kind in ("static", "class"):
+                    return BoundMethod(base.key, attr)
+                return Func(method.key, attr)
+            return UNKNOWN
+        if isinstance(base, SuperOf):
+            if self.p.find_method(base.cls, attr, after=base.cls) is not None:
+                return BoundMethod(base.cls, attr, start_after=base.cls)
+            return UNKNOWN
+        if isinstance(base, PoolExecutor) and attr == "submit":
+            return Builtin("pool.submit")
+        if isinstance(base, Tup) and len(base.items) == 2 and attr in ("done", "not_done"):
+            return base.items[0 if attr == "done" else 1]
+        if isinstance(base, Builtin) and base.name == "chain" and attr == "from_iterable":
+            return Builtin("chain.from_iterable")
+        return UNKNOWN
+
+    def expr_Subscript(self, node: ast.Subscript, scope: Scope) -> Value:
+        base = self.eval(node.value, scope)
+        self.eval(node.slice, scope)
+        return _subscript(base, node.slice)
+
+    def expr_Starred(self, node: ast.Starred, scope: Scope) -> Value:
+        self.eval(node.value, scope)
+        return UNKNOWN
+
+    def expr_Call(self, node: ast.Call, scope: Scope) -> Value:
+        func = node.func
+        receiver: Value | None = None
+        if isinstance(func, ast.Attribute):
+            receiver = self.eval(func.value, scope)
+            callee = self.attribute(receiver, func.attr, scope)
+        else:
+            callee = self.eval(func, scope)
+        args = [self.eval(a, scope) for a in node.args]
+        kwargs = {kw.arg: self.eval(kw.value, scope) for kw in node.keywords}
+        result = self.apply(node, callee, receiver, args, kwargs, scope)
+        if self.facts is not None:
+            self.facts.calls[id(node)] = CallFact(node, callee, receiver, self.ctx)
+        return result
+
+    def apply(
+        self,
+        node: ast.Call,
+        callee: Value,
+        receiver: Value | None,
+        args: list[Value],
+        kwargs: dict[str | None, Value],
+        scope: Scope,
+    ) -> Value:
+        func = node.func
+        if isinstance(func, ast.Attribute) and receiver is not None:
+            mutated = self._mutate(func, receiver, args, scope)
+            if mutated is not None:
+                return mutated
+            method = _container_method(receiver, func.attr, args)
+            if method is not None:
+                return method
+        if isinstance(callee, App):
+            return Future(callee.info.name)
+        if isinstance(callee, AppFactory):
+            return self._app_factory_call(node, callee, args)
+        if isinstance(callee, Func):
+            return self.p.returns_of(callee.key)
+        if isinstance(callee, BoundMethod):
+            method = self.p.find_method(callee.cls, callee.name, after=callee.start_after)
+            return self.p.returns_of(method.key) if method is not None else UNKNOWN
+        if isinstance(callee, Class):
+            return Instance(callee.key)
+        if isinstance(callee, External) and parsl_api.is_pool_executor(callee.qualname):
+            return PoolExecutor()
+        if isinstance(callee, Builtin):
+            return self._builtin(callee.name, node, args, kwargs, scope)
+        return UNKNOWN
+
+    def _app_factory_call(self, node: ast.Call, factory: AppFactory, args: list[Value]) -> Value:
+        if not node.args:
+            if factory.is_class or factory.configured:
+                return UNKNOWN
+            return AppFactory(factory.kind, configured=True)
+        kind = "join" if _keyword_true(node, "join") else factory.kind
+        app = self.p.app_from_callable(args[0], kind)
+        if isinstance(app, App) and self.facts is not None:
+            self.facts.app_defs.append(AppDef(app.info, node, node))
+            target = args[0]
+            if isinstance(target, Func) and target.key in self.p.functions:
+                self.facts.app_functions[id(self.p.functions[target.key].node)] = app.info
+        return app
+
+    def _mutate(
+        self, func: ast.Attribute, receiver: Value, args: list[Value], scope: Scope
+    ) -> Value | None:
+        attr = func.attr
+        if attr in _SEQ_MUTATORS_ONE and args:
+            added = args[0]
+        elif attr in _SEQ_MUTATORS_MANY and args and not isinstance(receiver, Mapping):
+            added = element(args[0])
+        elif attr == "insert" and len(args) == 2:
+            added = args[1]
+        else:
+            return None
+        if self.sink is not None and self._is_self_attr(func.value, scope):
+            assert isinstance(func.value, ast.Attribute)
+            self.sink.added.setdefault(func.value.attr, []).append(added)
+            return NONE
+        if isinstance(func.value, ast.Name) and (isinstance(receiver, Seq) or receiver is BOTTOM):
+            self.assign_name(func.value.id, Seq(join(element(receiver), added)), scope)
+            return NONE
+        return None
+
+    def _builtin(
+        self,
+        name: str,
+        node: ast.Call,
+        args: list[Value],
+        kwargs: dict[str | None, Value],
+        scope: Scope,
+    ) -> Value:
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            return UNKNOWN
+        first = args[0] if args else BOTTOM
+        if name in ("list", "set", "frozenset", "sorted", "reversed", "iter", "filter"):
+            source = args[1] if name == "filter" and len(args) > 1 else first
+            if name == "list" and isinstance(source, Tup):
+                return Seq(element(source))
+            return Seq(element(source)) if args or name != "filter" else UNKNOWN
+        if name == "tuple":
+            return first if isinstance(first, Tup) else Seq(element(first))
+        if name == "next":
+            return element(first)
+        if name == "enumerate":
+            return Seq(Tup((UNKNOWN, element(first))))
+        if name == "zip":
+            return Seq(Tup(tuple(element(a) for a in args)))
+        if name == "dict":
+            if not args:
+                values = [v for k, v in kwargs.items() if k is not None]
+                return Mapping(UNKNOWN if values else BOTTOM, join_all(values))
+            if isinstance(first, Mapping):
+                return first
+            pair = element(first)
+            if isinstance(pair, Tup) and len(pair.items) == 2:
+                return Mapping(pair.items[0], pair.items[1])
+            return UNKNOWN
+        if name == "super":
+            s: Scope | None = scope
+            while s is not None and s.cls is None:
+                s = s.parent
+            return SuperOf(s.cls) if s is not None and s.cls is not None else UNKNOWN
+        if name == "as_completed":
+            return Seq(element(first))
+        if name == "wait":
+            return Tup((Seq(element(first)), Seq(element(first))))
+        if name == "chain":
+            return Seq(join_all([element(a) for a in args]))
+        if name == "chain.from_iterable":
+            return Seq(element(element(first)))
+        if name == "islice":
+            return Seq(element(first))
+        if name == "copy":
+            return first
+        if name == "pool.submit":
+            fn = node.args[0] if node.args else None
+            label = fn.id if isinstance(fn, ast.Name) else None
+            return Future(label)
+        return UNKNOWN
+
+    # -- annotations ----------------------------------------------------------------------
+
+    def annotation(self, node: ast.expr, scope: Scope) -> Value:
+        """The value an annotation promises, when it promises Parsl futures; else UNKNOWN."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            try:
+                parsed = ast.parse(node.value, mode="eval").body
+            except SyntaxError:
+                return UNKNOWN
+            return self.annotation(parsed, scope)
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            value = self.eval(node, scope)
+            qual = _qual(value) if isinstance(value, (External, Class)) else None
+            if qual is not None and qual in parsl_api.FUTURE_TYPES:
+                return Future(None, data=parsl_api.FUTURE_TYPES[qual])
+            return UNKNOWN
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            left, right = self.annotation(node.left, scope), self.annotation(node.right, scope)
+            if _is_none(node.left):
+                return right
+            if _is_none(node.right):
+                return left
+            return left if left == right else UNKNOWN
+        if isinstance(node, ast.Subscript):
+            container = node.value
+            name = container.attr if isinstance(container, ast.Attribute) else None
+            if isinstance(container, ast.Name):
+                name = container.id
+            items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            inner = [self.annotation(i, scope) for i in items]
+            if name == "Optional":
+                return inner[0]
+            if name == "Union":
+                real = [v for i, v in zip(items, inner) if not _is_none(i)]
+                return real[0] if len(real) == 1 or len(set(real)) == 1 else UNKNOWN
+            if not any(isinstance(v, (Future, Seq, Tup, Mapping)) for v in inner):
+                return UNKNOWN
+            lowered = (name or "").lower()
+            if lowered in ("dict", "mapping", "mutablemapping", "defaultdict", "ordereddict"):
+                return Mapping(UNKNOWN, inner[-1]) if len(inner) == 2 else UNKNOWN
+            if lowered == "tuple":
+                if len(items) == 2 and isinstance(items[1], ast.Constant):
+                    return Seq(inner[0])
+                return Tup(tuple(inner))
+            if lowered in (
+                "list",
+                "sequence",
+                "iterable",
+                "iterator",
+                "set",
+                "frozenset",
+                "collection",
+                "mutablesequence",
+                "generator",
+                "abstractset",
+            ):
+                return Seq(inner[0])
+        return UNKNOWN
+
+
+# -- helpers used by the project index ------------------------------------------------------
+
+
+def module_binding_value(project: Project, info: ModuleInfo, name: str, node: ast.AST) -> Value:
+    """What one module-level statement binds ``name`` to (flow-insensitive, for the index)."""
+    walker = Walker(project, info)
+    scope = walker.module_scope()
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return walker.define_function(node, scope)
+    if isinstance(node, ast.ClassDef):
+        walker.stmt_ClassDef(node, scope)
+        return scope.env.get(name, UNKNOWN)
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname == name:
+                return project.resolve_qualname(alias.name)
+            if alias.asname is None and alias.name.split(".")[0] == name:
+                return Module(name)
+        return UNKNOWN
+    if isinstance(node, ast.ImportFrom):
+        base = resolve_relative(info.package, node.level, node.module)
+        for alias in node.names:
+            if (alias.asname or alias.name) == name:
+                return project.resolve_qualname(f"{base}.{alias.name}")
+        return UNKNOWN
+    if isinstance(node, ast.Assign):
+        value = walker.eval(node.value, scope)
+        for target in node.targets:
+            walker.bind(target, value, scope)
+        return scope.env.get(name, UNKNOWN)
+    if isinstance(node, ast.AnnAssign) and node.value is not None:
+        walker.stmt_AnnAssign(node, scope)
+        return scope.env.get(name, UNKNOWN)
+    return UNKNOWN
+
+
+def summarise_function(project: Project, fdef: FuncDef) -> Value:
+    """What calling a project function returns."""
+    node = fdef.node
+    info = project.modules.get(fdef.module)
+    if info is None:
+        return UNKNOWN
+    walker = Walker(project, info)
+    parent = fdef.closure if isinstance(fdef.closure, Scope) else walker.module_scope()
+    if not isinstance(node, ast.Lambda) and node.returns is not None:
+        promised = walker.annotation(node.returns, parent)
+        if promised is not UNKNOWN:
+            return promised
+    if isinstance(node, ast.AsyncFunctionDef):
+        return UNKNOWN
+    scope = walker.walk_function(fdef)
+    if scope.yields:
+        return Seq(join_all(scope.yields))
+    if not scope.returns:
+        return NONE
+    return join_all(scope.returns)
+
+
+def summarise_attributes(project: Project, cdef: ClassDef) -> dict[str, Value]:
+    """What each ``self.X`` of a class holds, joined over every method that assigns it."""
+    info = project.modules.get(cdef.module)
+    if info is None:
+        return {}
+    walker = Walker(project, info)
+    walker.sink = _AttrSink()
+    for method in cdef.methods.values():
+        if method.method_kind in ("method", "property"):
+            walker.walk_function(method)
+    attrs: dict[str, Value] = {}
+    for name in walker.sink.assigned.keys() | walker.sink.added.keys():
+        value = join_all(walker.sink.assigned.get(name, []))
+        for added in walker.sink.added.get(name, []):
+            if isinstance(value, Seq) or value is BOTTOM:
+                value = Seq(join(element(value), added))
+            elif isinstance(value, Mapping):
+                value = Mapping(value.key, join(value.value, added))
+            else:
+                value = UNKNOWN
+        attrs[name] = value
+    for stmt in cdef.node.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+            if isinstance(target, ast.Name) and target.id not in attrs:
+                attrs[target.id] = UNKNOWN
+    return attrs
+
+
+def class_bases(project: Project, cdef: ClassDef) -> list[str]:
+    info = project.modules.get(cdef.module)
+    if info is None:
+        return []
+    walker = Walker(project, info)
+    scope = cdef.closure if isinstance(cdef.closure, Scope) else walker.module_scope()
+    out = []
+    for base in cdef.node.bases:
+        value = walker.eval(base, scope)
+        if isinstance(value, Class):
+            out.append(value.key)
+    return out
+
+
+# -- small pure helpers ---------------------------------------------------------------------
+
+
+def _qual(value: Value) -> str:
+    if isinstance(value, Module):
+        return value.name
+    if isinstance(value, External):
+        return value.qualname
+    if isinstance(value, Class):
+        return value.key.replace(":", ".")
+    return ""
+
+
+def _qualify(scope: Scope, name: str) -> str:
+    if scope.kind == "module" or not scope.qual:
+        return name
+    if scope.kind == "function":
+        return f"{scope.qual}.<locals>.{name}"
+    return f"{scope.qual}.{name}"
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _keyword_true(call: ast.Call, name: str) -> bool:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return isinstance(kw.value, ast.Constant) and kw.value.value is True
+    return False
+
+
+def _subscript(base: Value, index: ast.expr) -> Value:
+    if isinstance(base, Future):
+        return Future(base.app)  # Parsl's lifted ``[]`` operator
+    if isinstance(base, Seq):
+        return base if isinstance(index, ast.Slice) else base.elem
+    if isinstance(base, Tup):
+        if isinstance(index, ast.Slice):
+            return Seq(join_all(list(base.items)))
+        number = _int_constant(index)
+        if number is not None and -len(base.items) <= number < len(base.items):
+            return base.items[number]
+        return join_all(list(base.items))
+    if isinstance(base, Mapping):
+        return base.value
+    return UNKNOWN
+
+
+def _int_constant(node: ast.expr) -> int | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int):
+        return node.value
+    if (
+        isinstance(node, ast.UnaryOp)
+        and isinstance(node.op, ast.USub)
+        and isinstance(node.operand, ast.Constant)
+        and isinstance(node.operand.value, int)
+    ):
+        return -node.operand.value
+    return None
+
+
+def _store_item(container: Value, value: Value) -> Value | None:
+    if isinstance(container, Mapping):
+        return Mapping(container.key, join(container.value, value))
+    if isinstance(container, Seq):
+        return Seq(join(container.elem, value))
+    return None
+
+
+def _container_method(receiver: Value, attr: str, args: list[Value]) -> Value | None:
+    if isinstance(receiver, Mapping):
+        if attr == "values":
+            return Seq(receiver.value)
+        if attr == "items":
+            return Seq(Tup((receiver.key, receiver.value)))
+        if attr == "keys":
+            return Seq(receiver.key)
+        if attr in ("get", "pop", "setdefault"):
+            return receiver.value
+        if attr == "copy":
+            return receiver
+        if attr == "popitem":
+            return Tup((receiver.key, receiver.value))
+    elif isinstance(receiver, (Seq, Tup)):
+        if attr == "pop":
+            return element(receiver)
+        if attr == "copy":
+            return receiver
+    return None
+
+
+def _index_names(
+    target: ast.AST, iter_node: ast.expr, iterable: Value
+) -> tuple[tuple[str, str], ...]:
+    """``for i, f in enumerate(x)`` / ``for k, f in d.items()``: map ``f`` to ``i`` / ``k``."""
+    if not isinstance(target, ast.Tuple) or len(target.elts) != 2:
+        return ()
+    index, item = target.elts
+    if not isinstance(index, ast.Name) or not isinstance(iter_node, ast.Call):
+        return ()
+    func = iter_node.func
+    is_enumerate = isinstance(func, ast.Name) and func.id == "enumerate"
+    is_items = isinstance(func, ast.Attribute) and func.attr == "items"
+    if not (is_enumerate or is_items):
+        return ()
+    return tuple((name, index.id) for name in _target_names(item))
+
+
+def _target_names(target: ast.AST) -> Iterator[str]:
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for elt in target.elts:
+            yield from _target_names(elt)
+    elif isinstance(target, ast.Starred):
+        yield from _target_names(target.value)
+
+
+def _local_names(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> frozenset[str]:
+    """Names a function binds locally (Python's rule: assigned anywhere in the body)."""
+    names: set[str] = set()
+    declared: set[str] = set()
+    args = node.args
+    for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+        names.add(a.arg)
+    for a in (args.vararg, args.kwarg):
+        if a is not None:
+            names.add(a.arg)
+    if isinstance(node, ast.Lambda):
+        return frozenset(names)
+    stack: list[ast.AST] = list(node.body)
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(current.name)
+            stack.extend(getattr(current, "decorator_list", []))
+            continue
+        if isinstance(current, (ast.Global, ast.Nonlocal)):
+            declared.update(current.names)
+            continue
+        if isinstance(current, ast.Lambda):
+            continue
+        if isinstance(current, ast.Name) and isinstance(current.ctx, (ast.Store, ast.Del)):
+            names.add(current.id)
+        elif isinstance(current, (ast.Import, ast.ImportFrom)):
+            for alias in current.names:
+                names.add((alias.asname or alias.name).split(".")[0])
+        elif isinstance(current, ast.ExceptHandler) and current.name:
+            names.add(current.name)
+        stack.extend(ast.iter_child_nodes(current))
+    return frozenset(names - declared)

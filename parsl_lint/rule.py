@@ -1,0 +1,145 @@
+"""The rule base class, its example types, and the context a rule reports through.
+
+A rule is one class in one module of ``parsl_lint/rules/``: it declares its code, name, whether
+it is on by default and fixable, its documentation (ruff's sections, as the docstring) and its
+``VALID``/``INVALID`` examples, which the test-suite runs. Subclasses register themselves.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from parsl_lint.model import FileModel
+from parsl_lint.types import Applicability, Diagnostic, Edit, Fix, Location
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class Valid:
+    """Example code the rule must stay silent on. ``files`` adds sibling modules."""
+
+    code: str
+    files: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Example code the rule must report (on ``lines`` if given); ``fixed`` is the fix's output."""
+
+    code: str
+    lines: tuple[int, ...] | None = None
+    fixed: str | None = None
+    files: dict[str, str] = field(default_factory=dict)
+
+
+class Settings:
+    """What a rule may read from the configuration (kept tiny on purpose)."""
+
+    def __init__(self, helper: str = "parsl_lint.runtime:unwrap_parsl_future") -> None:
+        module, _, function = helper.partition(":")
+        self.helper_module = module
+        self.helper_function = function
+
+
+class LineIndex:
+    """Turns ``ast`` positions (1-based line, UTF-8 byte column) into rows and char columns."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0]
+        for m in _LINE_BREAK.finditer(text):
+            self.starts.append(m.end())
+
+    def line(self, row: int) -> str:
+        start = self.starts[row - 1] if row - 1 < len(self.starts) else len(self.text)
+        end = self.starts[row] if row < len(self.starts) else len(self.text)
+        return self.text[start:end]
+
+    def location(self, lineno: int, col_offset: int) -> Location:
+        line = self.line(lineno)
+        column = len(line.encode("utf-8")[:col_offset].decode("utf-8", errors="replace"))
+        return Location(lineno, column + 1)
+
+    def offset(self, loc: Location) -> int:
+        return self.starts[loc.row - 1] + loc.column - 1
+
+    def segment(self, start: Location, end: Location) -> str:
+        return self.text[self.offset(start) : self.offset(end)]
+
+
+class RuleContext:
+    """What a rule sees while checking one file: the model, the source and a way to report."""
+
+    def __init__(self, model: FileModel, lines: LineIndex, path: str, settings: Settings):
+        self.model = model
+        self.lines = lines
+        self.path = path
+        self.settings = settings
+        self.diagnostics: list[Diagnostic] = []
+
+    def start(self, node: ast.AST) -> Location:
+        return self.lines.location(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+
+    def end(self, node: ast.AST) -> Location:
+        return self.lines.location(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
+
+    def source(self, node: ast.AST) -> str:
+        return self.lines.segment(self.start(node), self.end(node))
+
+    def edit(self, node: ast.AST, content: str) -> Edit:
+        return Edit(content, self.start(node), self.end(node))
+
+    def report(
+        self,
+        rule: Rule,
+        node: ast.AST,
+        message: str,
+        fix: Fix | None = None,
+    ) -> None:
+        self.diagnostics.append(
+            Diagnostic(
+                code=rule.code,
+                name=rule.name,
+                message=message,
+                path=self.path,
+                location=self.start(node),
+                end_location=self.end(node),
+                fix=fix,
+                noqa_row=node.lineno,  # type: ignore[attr-defined]
+            )
+        )
+
+
+class Rule:
+    """Base class of every rule; subclasses register themselves by their ``code``."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    default_enabled: ClassVar[bool] = True
+    fixable: ClassVar[bool] = False
+    fix_applicability: ClassVar[Applicability] = Applicability.SAFE
+    VALID: ClassVar[list[Valid]] = []
+    INVALID: ClassVar[list[Invalid]] = []
+
+    registry: ClassVar[dict[str, type[Rule]]] = {}
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if not inspect.isabstract(cls) and "code" in cls.__dict__:
+            if cls.code in Rule.registry and Rule.registry[cls.code] is not cls:
+                raise RuntimeError(f"two rules claim {cls.code}")
+            Rule.registry[cls.code] = cls
+
+    def check(self, ctx: RuleContext) -> None:
+        """Report every problem in the file through ``ctx.report``."""
+        raise NotImplementedError
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")

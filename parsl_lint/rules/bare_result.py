@@ -1,0 +1,320 @@
+"""PSL101 bare-result: ``.result()`` on a Parsl future, and its fix to ``unwrap_parsl_future``."""
+
+from __future__ import annotations
+
+import ast
+
+from parsl_lint.model import CallFact
+from parsl_lint.model.values import External, Future
+from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
+from parsl_lint.types import Applicability, Fix
+
+_MAX_NAME = 60
+
+_APPS = """\
+from parsl import python_app
+
+
+@python_app
+def train(x):
+    return x * 2
+"""
+
+
+class BareResult(Rule):
+    """
+    ## What it does
+    Finds `.result()` (with or without a timeout) called on a Parsl `AppFuture` or
+    `DataFuture`, outside an error handler that already shows the traceback.
+
+    ## Why is this bad?
+    When the task failed on a worker, `.result()` re-raises a second-hand error: a downstream
+    task says only "Dependency failure for task 1. The representative cause is via task 0",
+    the worker's traceback is one frame among many, and a bash app's stdout and stderr files
+    are not mentioned at all. People lose hours finding the real cause.
+
+    ## Example
+    ```python
+    fut = train(x)
+    model = fut.result()
+    ```
+
+    ## Use instead
+    ```python
+    from parsl_lint.runtime import unwrap_parsl_future
+
+    fut = train(x)
+    model = unwrap_parsl_future(fut, "train")
+    ```
+    `unwrap_parsl_future` returns the same value and re-raises the same exception, after
+    logging one block with the root cause, every failed upstream task, the remote traceback
+    and, for a bash app, the tail of its stdout/stderr.
+
+    Not reported: inside `unwrap_parsl_future` itself, inside a `try` whose broad handler
+    already logs the traceback (`log.exception`, `exc_info=`, `traceback.print_exc()`, or
+    logging followed by a bare `raise`), inside `pytest.raises(...)`/`assertRaises` (the failure
+    is the point there), and inside an app body (PSL103 covers that).
+
+    ## Fix safety
+    Safe: the call keeps its value, its exception and its timeout (`fut.result(t)` becomes
+    `unwrap_parsl_future(fut, "name", timeout=t)`). The fix adds an import of the helper, so the
+    helper's module must be importable where the workflow runs (`pip install parsl-lint`, or
+    point `helper` at a copy inside your project). No fix is offered when the call has other
+    arguments or comments inside it, or when the file already binds the helper's name to
+    something else.
+
+    ## Options
+    - `helper`: the `"module:function"` the fix calls and imports
+      (default `"parsl_lint.runtime:unwrap_parsl_future"`).
+    """
+
+    code = "PSL101"
+    name = "bare-result"
+    summary = "`.result()` on a Parsl future hides the worker's error"
+    fixable = True
+    fix_applicability = Applicability.SAFE
+
+    VALID = [
+        Valid(
+            _APPS
+            + """
+import concurrent.futures as cf
+
+with cf.ThreadPoolExecutor() as pool:
+    fut = pool.submit(print, 1)
+    fut.result()
+"""
+        ),
+        Valid(
+            """
+from mylib import python_app
+
+
+@python_app
+def f():
+    return 1
+
+
+f().result()
+"""
+        ),
+        Valid(
+            _APPS
+            + """
+import logging
+
+log = logging.getLogger(__name__)
+try:
+    train(1).result()
+except Exception:
+    log.exception("train failed")
+"""
+        ),
+        Valid(
+            _APPS
+            + """
+import pytest
+
+with pytest.raises(ValueError):
+    train(1).result()
+"""
+        ),
+        Valid(
+            _APPS
+            + """
+fut = train(1)
+fut = 3
+fut.result()
+"""
+        ),
+        Valid(
+            _APPS
+            + """
+from parsl_lint.runtime import unwrap_parsl_future
+
+unwrap_parsl_future(train(1), "train")
+"""
+        ),
+        Valid(
+            """
+from parsl import python_app, join_app
+
+
+@python_app
+def inner():
+    return 1
+
+
+@python_app
+def outer():
+    return inner().result()
+"""
+        ),
+        Valid(
+            """
+def python_app(f):
+    return f
+
+
+@python_app
+def f():
+    return 1
+
+
+f().result()
+"""
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            _APPS + "\nfut = train(1)\nprint(fut.result())\n",
+            lines=(9,),
+            fixed=_APPS
+            + "from parsl_lint.runtime import unwrap_parsl_future\n"
+            + '\nfut = train(1)\nprint(unwrap_parsl_future(fut, "train (fut)"))\n',
+        ),
+        Invalid(
+            _APPS + "\nfuts = [train(i) for i in range(3)]\nfor i, f in enumerate(futs):\n"
+            "    f.result(timeout=10)\n",
+            lines=(10,),
+            fixed=_APPS
+            + "from parsl_lint.runtime import unwrap_parsl_future\n"
+            + "\nfuts = [train(i) for i in range(3)]\nfor i, f in enumerate(futs):\n"
+            + '    unwrap_parsl_future(f, f"train[{i}]", timeout=10)\n',
+        ),
+        Invalid(
+            "from parsl.app.app import bash_app as bapp\n\n\n@bapp\ndef run():\n"
+            "    return 'false'\n\n\nresults = {k: run() for k in 'ab'}\n"
+            "values = [results[k].result() for k in results]\n",
+            lines=(10,),
+        ),
+        Invalid(
+            "from .apps import train\n\n\nclass Model:\n    def fit(self, x):\n"
+            "        return train(x)\n\n\nModel().fit(1).result(30)\n",
+            lines=(9,),
+            files={"apps.py": _APPS},
+            fixed="from .apps import train\n"
+            + "from parsl_lint.runtime import unwrap_parsl_future\n\n\n"
+            + "class Model:\n    def fit(self, x):\n"
+            + "        return train(x)\n\n\n"
+            + 'unwrap_parsl_future(Model().fit(1), "train", timeout=30)\n',
+        ),
+        Invalid(
+            _APPS
+            + """
+from concurrent.futures import as_completed
+
+pending = []
+for n in range(4):
+    pending.append(train(n))
+for done in as_completed(pending):
+    done.result()
+""",
+            lines=(15,),
+        ),
+    ]
+
+    def check(self, ctx: RuleContext) -> None:
+        model = ctx.model
+        helper = ctx.settings.helper_function
+        for fact in model.method_calls("result"):
+            receiver = fact.receiver
+            if not isinstance(receiver, Future):
+                continue
+            if model.enclosing_app(fact) is not None:
+                continue  # PSL103 owns .result() inside an app body
+            if model.in_function_named(fact, helper) or model.in_function_named(
+                fact, "unwrap_parsl_future"
+            ):
+                continue
+            if model.traceback_surfaced(fact) or model.failure_expected(fact):
+                continue
+            call = fact.node
+            recv = call.func.value  # type: ignore[attr-defined]
+            text = " ".join(ctx.source(recv).split())
+            shown = text if len(text) <= 40 else "the future"
+            ctx.report(
+                self,
+                call,
+                f"`{shown}.result()` on a Parsl future hides the worker's real error; "
+                f"use `{helper}({shown}, name)` instead",
+                fix=self._fix(ctx, fact, receiver),
+            )
+
+    def _fix(self, ctx: RuleContext, fact: CallFact, receiver: Future) -> Fix | None:
+        call = fact.node
+        recv = call.func.value  # type: ignore[attr-defined]
+        timeout: ast.expr | None = None
+        if call.keywords and (len(call.keywords) > 1 or call.keywords[0].arg != "timeout"):
+            return None
+        if call.args:
+            if len(call.args) > 1 or call.keywords or isinstance(call.args[0], ast.Starred):
+                return None
+            timeout = call.args[0]
+        elif call.keywords:
+            timeout = call.keywords[0].value
+        recv_text = ctx.source(recv)
+        whole = ctx.source(call)
+        tail = whole[len(recv_text) :]
+        if "#" in tail.replace(ctx.source(timeout) if timeout is not None else "", ""):
+            return None  # a comment inside the call would be lost
+        helper_module = ctx.settings.helper_module
+        helper = ctx.settings.helper_function
+        imports: tuple[tuple[str, str], ...] = ((helper_module, helper),)
+        bound = ctx.model.project.symbol(ctx.model.module.name, helper)
+        if bound is not None and bound != External(f"{helper_module}.{helper}"):
+            return None  # the file has its own ``unwrap_parsl_future``: leave it alone
+        name = _task_name(ctx, fact, recv, receiver)
+        args = [recv_text, name]
+        if timeout is not None:
+            args.append(f"timeout={ctx.source(timeout)}")
+        content = f"{helper}({', '.join(args)})"
+        return Fix(
+            f"Replace with `{helper}(...)`",
+            (ctx.edit(call, content),),
+            self.fix_applicability,
+            imports,
+        )
+
+
+def _task_name(ctx: RuleContext, fact: CallFact, recv: ast.expr, value: Future) -> str:
+    """A string (or f-string) literal naming the task for a person reading the log."""
+    app = value.app
+    if isinstance(recv, ast.Name):
+        index = ctx.model.index_variable(fact, recv.id)
+        base = app or recv.id
+        if index is not None:
+            return _fstring([base, "[", (index,), "]"])
+        if app is None or app == recv.id:
+            return _literal(base)
+        return _literal(f"{app} ({recv.id})")
+    if isinstance(recv, ast.Subscript):
+        base = app or " ".join(ctx.source(recv.value).split())
+        key = recv.slice
+        if isinstance(key, ast.Name):
+            return _fstring([base, "[", (key.id,), "]"])
+        return _literal(f"{base}[{' '.join(ctx.source(key).split())}]")
+    if isinstance(recv, ast.Call) and app is not None:
+        return _literal(app)
+    text = " ".join(ctx.source(recv).split())
+    if len(text) > _MAX_NAME:
+        text = text[: _MAX_NAME - 3] + "..."
+    return _literal(f"{app} ({text})" if app else text)
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _literal(text: str) -> str:
+    return f'"{_escape(text)}"'
+
+
+def _fstring(parts: list[object]) -> str:
+    out = []
+    for part in parts:
+        if isinstance(part, tuple):
+            out.append("{" + str(part[0]) + "}")
+        else:
+            out.append(_escape(str(part)).replace("{", "{{").replace("}", "}}"))
+    return 'f"' + "".join(out) + '"'

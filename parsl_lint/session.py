@@ -1,0 +1,205 @@
+"""One invocation of ``check`` or ``fix``: settings, files, the shared index, the results.
+
+The CLI turns options into a :class:`Session`; the session resolves the configuration, finds the
+files, builds the project index once (from the whole project, even when only a few files are
+named, as pre-commit does) and runs the linter or the fixer over every file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parsl_lint.config import ConfigError, Settings, load_settings, validate_selectors
+from parsl_lint.discovery import discover, iter_project_files
+from parsl_lint.engine import Linter, SourceError, decode_source
+from parsl_lint.fixer import FixResult, fix_text, unified_diff, write_atomic
+from parsl_lint.rules import all_rules, defaults
+from parsl_lint.types import Diagnostic, FileResult, Outcome
+
+STDIN = Path("-")
+
+
+class SessionError(Exception):
+    """A usage or configuration error: the CLI prints it and exits 2."""
+
+
+@dataclass
+class CheckOutcome:
+    diagnostics: list[Diagnostic]
+    files_checked: int
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FixOutcome:
+    diffs: list[str] = field(default_factory=list)
+    remaining: list[Diagnostic] = field(default_factory=list)
+    files_checked: int = 0
+    errors: list[str] = field(default_factory=list)
+    applied: int = 0
+    files_changed: int = 0
+    held_back: int = 0
+    stdin_text: str | None = None
+
+    @property
+    def would_change(self) -> bool:
+        return self.files_changed > 0
+
+    def summary(self, write: bool) -> str:
+        files = f"{self.files_changed} file{'s' if self.files_changed != 1 else ''}"
+        if write:
+            text = f"Fixed {self.applied} error{'s' if self.applied != 1 else ''} in {files}"
+        else:
+            text = f"Would fix {self.applied} error{'s' if self.applied != 1 else ''} in {files}"
+        text += f"; {len(self.remaining)} remaining" if write else ""
+        if self.held_back:
+            text += f" ({self.held_back} more fixable with --unsafe-fixes)"
+        return text + "."
+
+
+def display_path(path: Path) -> str:
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute)
+    return absolute if relative.startswith("..") else relative
+
+
+@dataclass
+class Session:
+    settings: Settings
+    linter: Linter
+    targets: list[Path]
+    stdin_name: Path | None = None
+    use_stdin: bool = False
+
+    @classmethod
+    def create(
+        cls,
+        paths: Sequence[Path],
+        config: Path | None = None,
+        select: Sequence[str] | None = None,
+        ignore: Sequence[str] = (),
+        extend_select: Sequence[str] = (),
+        stdin_filename: Path | None = None,
+    ) -> Session:
+        use_stdin = STDIN in paths
+        if use_stdin and len(paths) > 1:
+            raise SessionError("`-` (standard input) cannot be combined with other paths")
+        anchor = [stdin_filename] if use_stdin and stdin_filename else list(paths)
+        if use_stdin and not stdin_filename:
+            anchor = []
+        known = defaults()
+        try:
+            settings = load_settings(config, anchor, known)
+            for option, values in (
+                ("--select", select or ()),
+                ("--ignore", ignore),
+                ("--extend-select", extend_select),
+            ):
+                validate_selectors(values, option, "command line", known)
+        except ConfigError as exc:
+            raise SessionError(str(exc)) from exc
+        settings = settings.with_overrides(select, ignore, extend_select)
+        enabled = settings.enabled_codes(known)
+        targets: list[Path] = []
+        if not use_stdin:
+            try:
+                targets = discover(list(paths) or [Path(".")], settings)
+            except FileNotFoundError as exc:
+                raise SessionError(f"no such file or directory: {exc.filename or exc}") from exc
+        project_files = iter_project_files(settings.project_root, settings)
+        linter = Linter.create(settings, enabled, [*project_files, *targets])
+        return cls(settings, linter, targets, stdin_filename, use_stdin)
+
+    def rule_summaries(self) -> dict[str, str]:
+        return {code: rule.summary for code, rule in all_rules().items()}
+
+    # -- check ----------------------------------------------------------------------------
+
+    def _stdin(self) -> tuple[str, str, Path | None]:
+        raw = sys.stdin.buffer.read()
+        name = str(self.stdin_name) if self.stdin_name else "-"
+        try:
+            text = decode_source(raw, name).text
+        except SourceError as exc:
+            raise SessionError(f"{name}: {exc}") from exc
+        path = self.stdin_name.resolve() if self.stdin_name else None
+        return text, name, path
+
+    def check(self) -> CheckOutcome:
+        results: list[FileResult] = []
+        if self.use_stdin:
+            text, name, path = self._stdin()
+            results.append(self.linter.lint_text(text, name, path))
+        else:
+            for path in self.targets:
+                result, _ = self.linter.lint_file(path, display_path(path))
+                results.append(result)
+        diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
+        errors = [f"{r.path}: {r.error}" for r in results if r.outcome is Outcome.FAILED]
+        return CheckOutcome(diagnostics, len(results), errors)
+
+    # -- fix ------------------------------------------------------------------------------
+
+    def fix(self, write: bool, unsafe: bool) -> FixOutcome:
+        outcome = FixOutcome()
+        if self.use_stdin:
+            text, name, path = self._stdin()
+            result = self._fix_one(text, name, path, unsafe, outcome)
+            outcome.stdin_text = result.fixed if result else text
+            if not write and result is not None and result.changed:
+                outcome.diffs.append(unified_diff(name, result.original, result.fixed))
+            return outcome
+        for path in self.targets:
+            shown = display_path(path)
+            first, source = self.linter.lint_file(path, shown)
+            outcome.files_checked += 1
+            if first.outcome is Outcome.FAILED:
+                outcome.errors.append(f"{shown}: {first.error}")
+                continue
+            if source is None or not any(d.fix for d in first.diagnostics):
+                outcome.remaining.extend(first.diagnostics)
+                continue
+            result = self._fix_one(source.text, shown, path, unsafe, outcome)
+            if result is None or not result.changed:
+                continue
+            if write:
+                try:
+                    write_atomic(path, source, result.fixed)
+                except (OSError, ValueError) as exc:
+                    outcome.errors.append(f"{shown}: not written: {exc}")
+                    continue
+            else:
+                outcome.diffs.append(unified_diff(shown, result.original, result.fixed))
+        outcome.remaining.sort(key=Diagnostic.sort_key)
+        return outcome
+
+    def _fix_one(
+        self, text: str, shown: str, path: Path | None, unsafe: bool, outcome: FixOutcome
+    ) -> FixResult | None:
+        def lint(current: str) -> list[Diagnostic]:
+            result = self.linter.lint_text(current, shown, path)
+            if result.outcome is Outcome.FAILED:
+                raise RuntimeError(result.error)
+            return list(result.diagnostics)
+
+        try:
+            result = fix_text(text, shown, lint, unsafe=unsafe)
+        except RuntimeError as exc:
+            outcome.errors.append(f"{shown}: {exc}")
+            return None
+        finally:
+            if path is not None:
+                # Leave the index describing the file as it is on disk until it is written.
+                self.linter.module_for(path, text)
+        if result.error:
+            outcome.errors.append(f"{shown}: {result.error}")
+        outcome.remaining.extend(result.remaining)
+        outcome.held_back += result.held_back
+        if result.changed:
+            outcome.applied += result.applied
+            outcome.files_changed += 1
+        return result

@@ -1,0 +1,115 @@
+"""Shared value types: positions, edits, fixes, diagnostics and per-file results.
+
+Everything here is a frozen, slotted value object so it can cross process boundaries and be
+cached. Rows are 1-based; columns are 1-based and counted in characters (as ruff reports them).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+#: ``# noqa`` or ``# noqa: PSL101, PSL2`` (codes or prefixes, comma or space separated).
+NOQA_RE = re.compile(
+    r"""
+    \#\s*noqa                               # the marker, as flake8 and ruff spell it
+    (?::\s*(?P<codes>[A-Z]+[0-9]*           # an optional list of codes or prefixes ...
+        (?:[\s,]+[A-Z]+[0-9]*)*))?          # ... separated by commas and/or spaces
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+class Applicability(str, enum.Enum):
+    """Whether ``parsl-lint fix`` applies a fix by default (safe) or only with --unsafe-fixes."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A position in a file: 1-based row, 1-based character column."""
+
+    row: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text between ``location`` and ``end_location`` with ``content``."""
+
+    content: str
+    location: Location
+    end_location: Location
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A set of edits that together fix one diagnostic.
+
+    ``imports`` lists ``(module, name)`` pairs the fixed code needs; the fixer adds them with
+    LibCST's ``AddImportsVisitor`` rather than by editing text.
+    """
+
+    message: str
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+    imports: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding of one rule in one file."""
+
+    code: str
+    name: str
+    message: str
+    path: str
+    location: Location
+    end_location: Location
+    fix: Fix | None = None
+    url: str | None = None
+    noqa_row: int | None = None
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.location.row, self.location.column, self.code)
+
+
+class Outcome(str, enum.Enum):
+    """The closed set of things that can happen to one file."""
+
+    OK = "ok"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What linting one file produced; the runner never raises past a file."""
+
+    path: str
+    outcome: Outcome
+    diagnostics: tuple[Diagnostic, ...] = ()
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file's decoded text plus what is needed to write it back byte-for-byte."""
+
+    path: str
+    text: str
+    encoding: str = "utf-8"
+    bom: bool = False
+    raw: bytes = field(default=b"", repr=False, compare=False)
+
+
+PathLike = Union[str, Path]
