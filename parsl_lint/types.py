@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
-#: ``# noqa`` or ``# noqa: PSL101, PSL2`` (codes or prefixes, comma or space separated).
+#: A "noqa" comment: bare, or followed by a colon and codes or prefixes (comma or space separated).
 NOQA_RE = re.compile(
     r"""
     \#\s*noqa                               # the marker, as flake8 and ruff spell it

@@ -50,11 +50,13 @@ from parsl_lint.model.values import (
     SuperOf,
     Tup,
     Value,
+    contains_future,
     element,
     join,
     join_all,
 )
 
+_HINT_ROUNDS = 3
 _SEQ_MUTATORS_ONE = frozenset({"append", "add", "appendleft"})
 _SEQ_MUTATORS_MANY = frozenset({"extend", "update", "extendleft"})
 _RAISES_QUALNAMES = frozenset({"pytest.raises", "_pytest.python_api.raises"})
@@ -189,6 +191,9 @@ class Walker:
         self.ctx: tuple[Ctx, ...] = ()
         self.sink: _AttrSink | None = None
         self.deferred: list[tuple[FuncDef, AppInfo | None]] = []
+        # File mode: what this file's own calls pass to its functions' parameters.
+        self.hints: dict[str, dict[str, Value]] = {}
+        self.walked: dict[str, tuple[FuncDef, AppInfo | None]] = {}
 
     @contextmanager
     def quiet(self) -> Iterator[None]:
@@ -217,7 +222,23 @@ class Walker:
         self.exec_block(tree.body, scope)
         while self.deferred:
             fdef, app = self.deferred.pop(0)
+            self.walked[fdef.key] = (fdef, app)
             self.walk_function(fdef, app)
+        # Functions whose callers in this file pass futures: walk them again with those values.
+        done: dict[str, dict[str, Value]] = {}
+        for _ in range(_HINT_ROUNDS):
+            pending = [
+                key
+                for key, hint in self.hints.items()
+                if key in self.walked
+                and done.get(key) != hint
+                and any(contains_future(v) for v in hint.values())
+            ]
+            if not pending:
+                break
+            for key in pending:
+                done[key] = dict(self.hints[key])
+                self.walk_function(*self.walked[key])
 
     def walk_function(self, fdef: FuncDef, app: AppInfo | None = None) -> Scope:
         node = fdef.node
@@ -260,6 +281,10 @@ class Walker:
                     default = self.eval(defaults[a.arg], parent)
                     if isinstance(default, App):
                         value = default
+                if value is UNKNOWN:
+                    hinted = self.hints.get(fdef.key, {}).get(a.arg, UNKNOWN)
+                    if contains_future(hinted):
+                        value = hinted
                 scope.env[a.arg] = value
             if args.vararg is not None:
                 scope.env[args.vararg.arg] = UNKNOWN
@@ -757,6 +782,9 @@ class Walker:
         if isinstance(base, Future):
             if attr == "outputs":
                 return Seq(Future(None, data=True))
+            if attr in ("stdout", "stderr"):
+                # A path, or a DataFuture when a File was given: only the latter has .result().
+                return Future(None, data=True)
             if attr in parsl_api.FUTURE_ATTRIBUTES or attr.startswith("_"):
                 return UNKNOWN
             return Future(base.app)  # Parsl's lifted ``.`` operator: a new AppFuture
@@ -832,10 +860,14 @@ class Walker:
         if isinstance(callee, AppFactory):
             return self._app_factory_call(node, callee, args)
         if isinstance(callee, Func):
+            self._hint(callee.key, node, args, kwargs, bound=False)
             return self.p.returns_of(callee.key)
         if isinstance(callee, BoundMethod):
             method = self.p.find_method(callee.cls, callee.name, after=callee.start_after)
-            return self.p.returns_of(method.key) if method is not None else UNKNOWN
+            if method is None:
+                return UNKNOWN
+            self._hint(method.key, node, args, kwargs, bound=method.method_kind != "static")
+            return self.p.returns_of(method.key)
         if isinstance(callee, Class):
             return Instance(callee.key)
         if isinstance(callee, External) and parsl_api.is_pool_executor(callee.qualname):
@@ -843,6 +875,35 @@ class Walker:
         if isinstance(callee, Builtin):
             return self._builtin(callee.name, node, args, kwargs, scope)
         return UNKNOWN
+
+    def _hint(
+        self,
+        key: str,
+        node: ast.Call,
+        args: list[Value],
+        kwargs: dict[str | None, Value],
+        bound: bool,
+    ) -> None:
+        """Remember what this file passes to its own function's parameters (file mode)."""
+        if self.facts is None:
+            return
+        fdef = self.p.functions.get(key)
+        if fdef is None or fdef.module != self.m.name or isinstance(fdef.node, ast.Lambda):
+            return
+        params = [*fdef.node.args.posonlyargs, *fdef.node.args.args]
+        if bound:
+            params = params[1:]
+        hint = self.hints.setdefault(key, {})
+        if any(isinstance(a, ast.Starred) for a in node.args) or None in kwargs:
+            for p in [*params, *fdef.node.args.kwonlyargs]:
+                hint[p.arg] = UNKNOWN
+            return
+        for param, value in zip(params, args):
+            hint[param.arg] = join(hint.get(param.arg, BOTTOM), value)
+        names = {p.arg for p in [*params, *fdef.node.args.kwonlyargs]}
+        for name, value in kwargs.items():
+            if name in names:
+                hint[name] = join(hint.get(name, BOTTOM), value)
 
     def _app_factory_call(self, node: ast.Call, factory: AppFactory, args: list[Value]) -> Value:
         if not node.args:

@@ -11,9 +11,9 @@ from parsl_lint.types import Applicability, Fix
 
 _MAX_NAME = 60
 
-_APPS = """\
-from parsl import python_app
-
+_IMPORT = "from parsl import python_app\n"
+_HELPER = "from parsl_lint.runtime import unwrap_parsl_future\n"
+_APPS = """
 
 @python_app
 def train(x):
@@ -76,7 +76,8 @@ class BareResult(Rule):
 
     VALID = [
         Valid(
-            _APPS
+            _IMPORT
+            + _APPS
             + """
 import concurrent.futures as cf
 
@@ -99,7 +100,8 @@ f().result()
 """
         ),
         Valid(
-            _APPS
+            _IMPORT
+            + _APPS
             + """
 import logging
 
@@ -111,7 +113,8 @@ except Exception:
 """
         ),
         Valid(
-            _APPS
+            _IMPORT
+            + _APPS
             + """
 import pytest
 
@@ -120,7 +123,8 @@ with pytest.raises(ValueError):
 """
         ),
         Valid(
-            _APPS
+            _IMPORT
+            + _APPS
             + """
 fut = train(1)
 fut = 3
@@ -128,7 +132,8 @@ fut.result()
 """
         ),
         Valid(
-            _APPS
+            _IMPORT
+            + _APPS
             + """
 from parsl_lint.runtime import unwrap_parsl_future
 
@@ -167,18 +172,22 @@ f().result()
     ]
     INVALID = [
         Invalid(
-            _APPS + "\nfut = train(1)\nprint(fut.result())\n",
+            _IMPORT + _APPS + "\nfut = train(1)\nprint(fut.result())\n",
             lines=(9,),
-            fixed=_APPS
-            + "from parsl_lint.runtime import unwrap_parsl_future\n"
+            fixed=_IMPORT
+            + _HELPER
+            + _APPS
             + '\nfut = train(1)\nprint(unwrap_parsl_future(fut, "train (fut)"))\n',
         ),
         Invalid(
-            _APPS + "\nfuts = [train(i) for i in range(3)]\nfor i, f in enumerate(futs):\n"
+            _IMPORT
+            + _APPS
+            + "\nfuts = [train(i) for i in range(3)]\nfor i, f in enumerate(futs):\n"
             "    f.result(timeout=10)\n",
             lines=(10,),
-            fixed=_APPS
-            + "from parsl_lint.runtime import unwrap_parsl_future\n"
+            fixed=_IMPORT
+            + _HELPER
+            + _APPS
             + "\nfuts = [train(i) for i in range(3)]\nfor i, f in enumerate(futs):\n"
             + '    unwrap_parsl_future(f, f"train[{i}]", timeout=10)\n',
         ),
@@ -192,7 +201,7 @@ f().result()
             "from .apps import train\n\n\nclass Model:\n    def fit(self, x):\n"
             "        return train(x)\n\n\nModel().fit(1).result(30)\n",
             lines=(9,),
-            files={"apps.py": _APPS},
+            files={"apps.py": _IMPORT + _APPS},
             fixed="from .apps import train\n"
             + "from parsl_lint.runtime import unwrap_parsl_future\n\n\n"
             + "class Model:\n    def fit(self, x):\n"
@@ -200,7 +209,8 @@ f().result()
             + 'unwrap_parsl_future(Model().fit(1), "train", timeout=30)\n',
         ),
         Invalid(
-            _APPS
+            _IMPORT
+            + _APPS
             + """
 from concurrent.futures import as_completed
 
@@ -210,7 +220,7 @@ for n in range(4):
 for done in as_completed(pending):
     done.result()
 """,
-            lines=(15,),
+            lines=(14,),
         ),
     ]
 

@@ -38,7 +38,7 @@ class SyntaxErrorRule(Rule):
     name = "syntax-error"
     summary = "File cannot be parsed"
     VALID = [Valid("x = 1\n")]
-    INVALID = [Invalid("def f(:\n    pass\n", lines=(1,))]
+    INVALID = [Invalid("import parsl\n\n\ndef f(:\n    pass\n", lines=(4,))]
 
     def check(self, ctx: RuleContext) -> None:
         """The engine reports PSL000 itself, before any rule runs."""

@@ -1,0 +1,299 @@
+"""Output formats: ``text``, ``json`` (ruff's fields), ``sarif`` (2.1.0) and ``github``.
+
+Every reporter works from the ``Diagnostic`` values alone; none re-reads a file. Diagnostics
+arrive sorted. Rows and columns are 1-based, columns counted in characters; an end column is
+the column just past the range, as in ruff (and SARIF's ``endColumn``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path, PurePath
+from typing import Any, TextIO
+from urllib.parse import quote
+
+from parsl_lint import __version__
+from parsl_lint.types import Applicability, Diagnostic, Edit, Fix, Location
+
+__all__ = [
+    "FORMATS",
+    "SARIF_SCHEMA_URI",
+    "report",
+    "sarif_log",
+    "text_summary",
+    "write_github",
+    "write_json",
+    "write_sarif",
+    "write_text",
+]
+
+#: The values of ``--format``.
+FORMATS: tuple[str, ...] = ("text", "json", "sarif", "github")
+
+
+SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+
+_FIX_COMMAND = "`parsl-lint fix --write`"
+_NEWLINES = re.compile(r"[ \t]*(?:\r\n|\r|\n)\s*")
+
+
+def report(
+    diagnostics: Sequence[Diagnostic],
+    fmt: str,
+    stream: TextIO,
+    *,
+    files_checked: int,
+    quiet: bool = False,
+    fix_mode_note: bool = True,
+    rule_summaries: Mapping[str, str] | None = None,
+) -> None:
+    """Write ``diagnostics`` to ``stream`` in format ``fmt`` (one of ``FORMATS``).
+
+    ``quiet`` drops the text summary; ``fix_mode_note=False`` drops its "fixable with" note
+    (for ``parsl-lint fix``, which has just applied what it could). ``rule_summaries`` maps a
+    code to a one-line description for SARIF's rule metadata (default: the rule's name).
+    """
+    if fmt == "text":
+        write_text(diagnostics, stream, quiet=quiet, fix_mode_note=fix_mode_note)
+    elif fmt == "json":
+        write_json(diagnostics, stream)
+    elif fmt == "sarif":
+        write_sarif(diagnostics, stream, files_checked=files_checked, summaries=rule_summaries)
+    elif fmt == "github":
+        write_github(diagnostics, stream)
+    else:
+        raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+# --------------------------------------------------------------------------- text
+
+
+def write_text(
+    diagnostics: Sequence[Diagnostic],
+    stream: TextIO,
+    *,
+    quiet: bool = False,
+    fix_mode_note: bool = True,
+) -> None:
+    """``path:row:col: CODE [*] message`` lines, then a summary unless ``quiet``."""
+    for d in diagnostics:
+        marker = " [*]" if d.fix is not None else ""
+        message = _NEWLINES.sub(" ", d.message)  # one line per diagnostic, always
+        stream.write(f"{d.path}:{d.location.row}:{d.location.column}: {d.code}{marker} {message}\n")
+    if not quiet:
+        stream.write(text_summary(diagnostics, fix_mode_note=fix_mode_note) + "\n")
+
+
+def text_summary(diagnostics: Sequence[Diagnostic], *, fix_mode_note: bool = True) -> str:
+    """``Found 3 errors (2 fixable with `parsl-lint fix --write`).`` or ``All checks passed!``"""
+    if not diagnostics:
+        return "All checks passed!"
+    count = len(diagnostics)
+    summary = f"Found {count} error{'' if count == 1 else 's'}"
+    safe = sum(1 for d in diagnostics if d.fix and d.fix.applicability is Applicability.SAFE)
+    unsafe = sum(1 for d in diagnostics if d.fix and d.fix.applicability is not Applicability.SAFE)
+    notes = []
+    if fix_mode_note and safe:
+        notes.append(f"{safe} fixable with {_FIX_COMMAND}")
+    if fix_mode_note and unsafe:
+        notes.append(f"{unsafe} fixable with `parsl-lint fix --write --unsafe-fixes`")
+    return summary + (f" ({'; '.join(notes)})." if notes else ".")
+
+
+# --------------------------------------------------------------------------- json
+
+
+def write_json(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
+    """A JSON list with ruff's field names (plus ``name``), indented by 2."""
+    json.dump([_json_diagnostic(d) for d in diagnostics], stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
+
+
+def _json_diagnostic(d: Diagnostic) -> dict[str, Any]:
+    return {
+        "code": d.code,
+        "name": d.name,
+        "message": d.message,
+        "filename": d.path,
+        "location": _json_location(d.location),
+        "end_location": _json_location(d.end_location),
+        "fix": _json_fix(d.fix) if d.fix is not None else None,
+        "url": d.url,
+        "noqa_row": d.noqa_row,
+    }
+
+
+def _json_location(location: Location) -> dict[str, int]:
+    return {"row": location.row, "column": location.column}
+
+
+def _json_fix(fix: Fix) -> dict[str, Any]:
+    return {
+        "applicability": Applicability(fix.applicability).value,
+        "message": fix.message,
+        "edits": [_json_edit(edit) for edit in fix.edits],
+    }
+
+
+def _json_edit(edit: Edit) -> dict[str, Any]:
+    return {
+        "content": edit.content,
+        "location": _json_location(edit.location),
+        "end_location": _json_location(edit.end_location),
+    }
+
+
+# --------------------------------------------------------------------------- sarif
+
+
+def write_sarif(
+    diagnostics: Sequence[Diagnostic],
+    stream: TextIO,
+    *,
+    files_checked: int = 0,
+    summaries: Mapping[str, str] | None = None,
+) -> None:
+    """A SARIF 2.1.0 log with one run, valid against the OASIS schema."""
+    json.dump(
+        sarif_log(diagnostics, files_checked=files_checked, summaries=summaries),
+        stream,
+        indent=2,
+        ensure_ascii=False,
+    )
+    stream.write("\n")
+
+
+def sarif_log(
+    diagnostics: Sequence[Diagnostic],
+    *,
+    files_checked: int = 0,
+    summaries: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The SARIF log as a JSON-ready dict."""
+    first_of_code: dict[str, Diagnostic] = {}
+    for d in diagnostics:
+        first_of_code.setdefault(d.code, d)
+    codes = sorted(first_of_code)
+    rule_index = {code: i for i, code in enumerate(codes)}
+    rules = [_sarif_rule(first_of_code[code], summaries or {}) for code in codes]
+    return {
+        "$schema": SARIF_SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "parsl-lint",
+                        "version": __version__,
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": [_sarif_result(d, rule_index[d.code]) for d in diagnostics],
+                "properties": {"filesChecked": files_checked},
+            }
+        ],
+    }
+
+
+def _sarif_rule(d: Diagnostic, summaries: Mapping[str, str]) -> dict[str, Any]:
+    rule: dict[str, Any] = {
+        "id": d.code,
+        "name": d.name,
+        "shortDescription": {"text": summaries.get(d.code) or d.name},
+        "defaultConfiguration": {"level": "error"},
+    }
+    if d.url:
+        rule["helpUri"] = d.url
+    return rule
+
+
+def _sarif_result(d: Diagnostic, index: int) -> dict[str, Any]:
+    uri = _artifact_uri(d.path)
+    result: dict[str, Any] = {
+        "ruleId": d.code,
+        "ruleIndex": index,
+        "level": "error",
+        "message": {"text": d.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri},
+                    "region": _sarif_region(d.location, d.end_location),
+                }
+            }
+        ],
+    }
+    if d.fix is not None and d.fix.edits:
+        result["fixes"] = [
+            {
+                "description": {"text": d.fix.message},
+                "artifactChanges": [
+                    {
+                        "artifactLocation": {"uri": uri},
+                        "replacements": [
+                            {
+                                "deletedRegion": _sarif_region(e.location, e.end_location),
+                                "insertedContent": {"text": e.content},
+                            }
+                            for e in d.fix.edits
+                        ],
+                    }
+                ],
+            }
+        ]
+    return result
+
+
+def _sarif_region(start: Location, end: Location) -> dict[str, int]:
+    start_line, start_column = max(start.row, 1), max(start.column, 1)
+    end_line, end_column = max(end.row, start_line), max(end.column, 1)
+    if end_line == start_line:
+        end_column = max(end_column, start_column)
+    return {
+        "startLine": start_line,
+        "startColumn": start_column,
+        "endLine": end_line,
+        "endColumn": end_column,
+    }
+
+
+def _artifact_uri(path: str) -> str:
+    """A URI reference for ``path``: relative with forward slashes when it is relative or
+    below the current directory (what GitHub code scanning expects), else a ``file:`` URI."""
+    pure = Path(path)
+    if pure.is_absolute():
+        try:
+            pure = pure.relative_to(Path.cwd())
+        except ValueError:
+            return pure.as_uri()
+    return quote(PurePath(os.path.normpath(pure)).as_posix(), safe="/")
+
+
+# --------------------------------------------------------------------------- github
+
+
+def write_github(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
+    """One ``::error ...::CODE message`` workflow command per diagnostic."""
+    for d in diagnostics:
+        properties = {
+            "title": f"parsl-lint ({d.code})",
+            "file": d.path,
+            "line": d.location.row,
+            "col": d.location.column,
+            "endLine": d.end_location.row,
+            "endColumn": d.end_location.column,
+        }
+        props = ",".join(f"{key}={_escape_property(str(v))}" for key, v in properties.items())
+        stream.write(f"::error {props}::{_escape_data(f'{d.code} {d.message}')}\n")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -1,0 +1,290 @@
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import parsl_lint
+from parsl_lint.reporters import FORMATS, report
+from parsl_lint.types import Applicability, Diagnostic, Edit, Fix, Location
+
+SARIF_SCHEMA = (
+    Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+)
+
+FIXED = Diagnostic(
+    code="PSL101",
+    name="bare-result",
+    message="`.result()` on a Parsl future hides the remote error; use `unwrap_parsl_future`",
+    path="src/app.py",
+    location=Location(12, 5),
+    end_location=Location(12, 18),
+    fix=Fix(
+        message="Replace with `unwrap_parsl_future(fut, ...)`",
+        edits=(Edit('unwrap_parsl_future(fut, "fut")', Location(12, 5), Location(12, 18)),),
+        imports=(("parsl_lint.runtime", "unwrap_parsl_future"),),
+    ),
+    url="https://example.invalid/rules/bare-result",
+    noqa_row=12,
+)
+UNFIXED = Diagnostic(
+    code="PSL201",
+    name="bad-decorator-kwarg",
+    message="`executor=` is not a decorator keyword; use `executors=[...]`",
+    path="src/we,ird:name.py",
+    location=Location(3, 1),
+    end_location=Location(4, 7),
+)
+UNSAFE = Diagnostic(
+    code="PSL303",
+    name="device-array-return",
+    message="returns a device array 100% of the time\nconvert with `np.asarray`",
+    path="pkg/dev ice.py",
+    location=Location(1, 1),
+    end_location=Location(1, 9),
+    fix=Fix(
+        message="Wrap in `np.asarray`",
+        edits=(Edit("np.asarray(x)", Location(1, 8), Location(1, 9)),),
+        applicability=Applicability.UNSAFE,
+    ),
+)
+SYNTAX = Diagnostic(
+    code="PSL000",
+    name="syntax-error",
+    message="cannot parse the file: invalid syntax",
+    path="bad.py",
+    location=Location(2, 4),
+    end_location=Location(2, 4),
+)
+DIAGNOSTICS = [FIXED, UNFIXED]
+
+
+def render(diagnostics: list[Diagnostic], fmt: str, **options: Any) -> str:
+    stream = io.StringIO()
+    report(diagnostics, fmt, stream, files_checked=options.pop("files_checked", 3), **options)
+    return stream.getvalue()
+
+
+# --------------------------------------------------------------------------- text
+
+
+def test_text_lines_and_summary() -> None:
+    assert render(DIAGNOSTICS, "text") == (
+        "src/app.py:12:5: PSL101 [*] `.result()` on a Parsl future hides the remote error; "
+        "use `unwrap_parsl_future`\n"
+        "src/we,ird:name.py:3:1: PSL201 `executor=` is not a decorator keyword; "
+        "use `executors=[...]`\n"
+        "Found 2 errors (1 fixable with `parsl-lint fix --write`).\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("diagnostics", "options", "summary"),
+    [
+        pytest.param([], {}, "All checks passed!", id="none"),
+        pytest.param([UNFIXED], {}, "Found 1 error.", id="singular-no-fix"),
+        pytest.param(
+            [FIXED], {}, "Found 1 error (1 fixable with `parsl-lint fix --write`).", id="one-fix"
+        ),
+        pytest.param([FIXED, UNFIXED], {"fix_mode_note": False}, "Found 2 errors.", id="no-note"),
+        pytest.param(
+            [UNSAFE, FIXED, UNFIXED],
+            {},
+            "Found 3 errors (1 fixable with `parsl-lint fix --write`; "
+            "1 fixable with `parsl-lint fix --write --unsafe-fixes`).",
+            id="unsafe",
+        ),
+    ],
+)
+def test_text_summary(diagnostics: list[Diagnostic], options: dict[str, Any], summary: str) -> None:
+    lines = render(diagnostics, "text", **options).splitlines()
+    assert len(lines) == len(diagnostics) + 1
+    assert lines[-1] == summary
+
+
+def test_text_quiet_has_no_summary() -> None:
+    assert render([UNFIXED], "text", quiet=True) == (
+        "src/we,ird:name.py:3:1: PSL201 `executor=` is not a decorator keyword; "
+        "use `executors=[...]`\n"
+    )
+    assert render([], "text", quiet=True) == ""
+
+
+def test_unsafe_fix_is_marked() -> None:
+    assert render([UNSAFE], "text", quiet=True).startswith("pkg/dev ice.py:1:1: PSL303 [*] ")
+
+
+# --------------------------------------------------------------------------- json
+
+
+def test_json_fields_match_ruff() -> None:
+    data = json.loads(render(DIAGNOSTICS + [UNSAFE], "json"))
+    assert isinstance(data, list) and len(data) == 3
+    keys = {
+        "code",
+        "name",
+        "message",
+        "filename",
+        "location",
+        "end_location",
+        "fix",
+        "url",
+        "noqa_row",
+    }
+    assert all(set(item) == keys for item in data)
+    fixed, unfixed, unsafe = data
+    assert fixed == {
+        "code": "PSL101",
+        "name": "bare-result",
+        "message": FIXED.message,
+        "filename": "src/app.py",
+        "location": {"row": 12, "column": 5},
+        "end_location": {"row": 12, "column": 18},
+        "fix": {
+            "applicability": "safe",
+            "message": "Replace with `unwrap_parsl_future(fut, ...)`",
+            "edits": [
+                {
+                    "content": 'unwrap_parsl_future(fut, "fut")',
+                    "location": {"row": 12, "column": 5},
+                    "end_location": {"row": 12, "column": 18},
+                }
+            ],
+        },
+        "url": "https://example.invalid/rules/bare-result",
+        "noqa_row": 12,
+    }
+    assert unfixed["fix"] is None and unfixed["url"] is None and unfixed["noqa_row"] is None
+    assert unfixed["filename"] == "src/we,ird:name.py"
+    assert unfixed["end_location"] == {"row": 4, "column": 7}
+    assert unsafe["fix"]["applicability"] == "unsafe"
+
+
+def test_json_empty_is_empty_list() -> None:
+    assert render([], "json") == "[]\n"
+
+
+# --------------------------------------------------------------------------- sarif
+
+
+@pytest.fixture(scope="module")
+def sarif_validator() -> Any:
+    if not SARIF_SCHEMA.is_file():
+        pytest.skip(f"the shared SARIF schema is not beside the repository ({SARIF_SCHEMA})")
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    assert schema["$schema"].startswith("http://json-schema.org/draft-04/schema")
+    jsonschema.Draft4Validator.check_schema(schema)
+    return jsonschema.Draft4Validator(schema)
+
+
+@pytest.mark.parametrize(
+    "diagnostics",
+    [
+        pytest.param([], id="empty"),
+        pytest.param([FIXED], id="one-fix"),
+        pytest.param([UNFIXED], id="no-fix-multiline"),
+        pytest.param([SYNTAX, FIXED, FIXED, UNFIXED, UNSAFE], id="mixed"),
+    ],
+)
+def test_sarif_is_schema_valid(sarif_validator: Any, diagnostics: list[Diagnostic]) -> None:
+    log = json.loads(render(diagnostics, "sarif"))
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in sarif_validator.iter_errors(log)]
+    assert errors == []
+    assert len(log["runs"][0]["results"]) == len(diagnostics)
+
+
+def test_sarif_validator_catches_errors(sarif_validator: Any) -> None:
+    # The check above is meaningful: a broken log does not validate.
+    log = json.loads(render([FIXED], "sarif"))
+    log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = 0
+    del log["version"]
+    assert len(list(sarif_validator.iter_errors(log))) == 2
+
+
+def test_sarif_content() -> None:
+    log = json.loads(render([SYNTAX, FIXED, UNFIXED, UNSAFE], "sarif", files_checked=7))
+    assert log["$schema"] == "https://json.schemastore.org/sarif-2.1.0.json"
+    assert log["version"] == "2.1.0"
+    (run,) = log["runs"]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "parsl-lint"
+    assert driver["version"] == parsl_lint.__version__
+    assert [rule["id"] for rule in driver["rules"]] == ["PSL000", "PSL101", "PSL201", "PSL303"]
+    assert driver["rules"][1]["helpUri"] == "https://example.invalid/rules/bare-result"
+    assert driver["rules"][1]["shortDescription"] == {"text": "bare-result"}
+    results = {r["ruleId"]: r for r in run["results"]}
+    fixed = results["PSL101"]
+    assert fixed["level"] == "error"
+    assert driver["rules"][fixed["ruleIndex"]]["id"] == "PSL101"
+    assert fixed["message"] == {"text": FIXED.message}
+    location = fixed["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "src/app.py"}
+    assert location["region"] == {"startLine": 12, "startColumn": 5, "endLine": 12, "endColumn": 18}
+    replacement = fixed["fixes"][0]["artifactChanges"][0]["replacements"][0]
+    assert replacement["insertedContent"] == {"text": 'unwrap_parsl_future(fut, "fut")'}
+    assert "fixes" not in results["PSL201"]
+    assert results["PSL303"]["locations"][0]["physicalLocation"]["artifactLocation"] == {
+        "uri": "pkg/dev%20ice.py"
+    }
+    assert run["properties"] == {"filesChecked": 7}
+
+
+def test_sarif_rule_summaries() -> None:
+    stream = io.StringIO()
+    report([FIXED], "sarif", stream, files_checked=1, rule_summaries={"PSL101": "Bare result"})
+    rule = json.loads(stream.getvalue())["runs"][0]["tool"]["driver"]["rules"][0]
+    assert rule["shortDescription"] == {"text": "Bare result"}
+
+
+def test_sarif_absolute_paths_become_relative(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    inside = dataclasses.replace(UNFIXED, path=str(tmp_path / "src" / "x.py"))
+    log = json.loads(render([inside], "sarif"))
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "src/x.py"}
+
+
+# --------------------------------------------------------------------------- github
+
+
+def test_github_workflow_commands() -> None:
+    assert render([FIXED, UNFIXED, UNSAFE], "github").splitlines() == [
+        "::error title=parsl-lint (PSL101),file=src/app.py,line=12,col=5,endLine=12,endColumn=18"
+        f"::PSL101 {FIXED.message}",
+        "::error title=parsl-lint (PSL201),file=src/we%2Cird%3Aname.py,line=3,col=1,endLine=4,"
+        f"endColumn=7::PSL201 {UNFIXED.message}",
+        "::error title=parsl-lint (PSL303),file=pkg/dev ice.py,line=1,col=1,endLine=1,endColumn=9"
+        "::PSL303 returns a device array 100%25 of the time%0Aconvert with `np.asarray`",
+    ]
+
+
+def test_github_no_diagnostics_prints_nothing() -> None:
+    assert render([], "github") == ""
+
+
+# --------------------------------------------------------------------------- dispatch
+
+
+def test_every_format_renders() -> None:
+    assert FORMATS == ("text", "json", "sarif", "github")
+    for fmt in FORMATS:
+        assert render(DIAGNOSTICS, fmt).endswith("\n")
+
+
+def test_unknown_format() -> None:
+    with pytest.raises(ValueError, match="xml"):
+        render(DIAGNOSTICS, "xml")
+
+
+def test_text_message_newlines_are_joined() -> None:
+    assert render([UNSAFE], "text", quiet=True) == (
+        "pkg/dev ice.py:1:1: PSL303 [*] returns a device array 100% of the time "
+        "convert with `np.asarray`\n"
+    )
