@@ -114,7 +114,7 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
-def _session(opts: Options) -> Any:
+def _session(opts: Options, import_edits: bool = False) -> Any:
     from parsl_lint.session import Session, SessionError
 
     try:
@@ -125,6 +125,7 @@ def _session(opts: Options) -> Any:
             ignore=_split(opts.ignore),
             extend_select=_split(opts.extend_select),
             stdin_filename=opts.stdin_filename,
+            import_edits=import_edits,
         )
     except SessionError as exc:
         _fail(str(exc))
@@ -138,7 +139,7 @@ def check(**kwargs: Any) -> None:
     Use `-` as the path to read source from standard input.
     """
     opts = Options(**kwargs)
-    session = _session(opts)
+    session = _session(opts, import_edits=opts.fmt in ("json", "sarif"))
     from parsl_lint.reporters import report
 
     outcome = session.check()

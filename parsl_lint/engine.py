@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import codecs
+import dataclasses
 import io
 import tokenize
 from collections.abc import Iterable, Sequence
@@ -92,6 +93,8 @@ class Linter:
     settings: Settings
     project: Project
     enabled: frozenset[str]
+    #: Put the import a fix needs into its edits too (for JSON/SARIF consumers).
+    import_edits: bool = False
 
     @classmethod
     def create(
@@ -168,6 +171,8 @@ class Linter:
             if not any(d.code.startswith(i) for i in ignored) and not suppressed(d, lines)
         ]
         kept.sort(key=Diagnostic.sort_key)
+        if self.import_edits:
+            kept = _with_import_edits(text, kept)
         return FileResult(shown, Outcome.OK, tuple(kept))
 
 
@@ -181,3 +186,23 @@ def _syntax_diagnostic(path: str, message: str, loc: Location) -> Diagnostic:
         end_location=loc,
         noqa_row=None,
     )
+
+
+def _with_import_edits(text: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Add the import each fix needs as explicit edits (computed once per file)."""
+    needed = sorted({i for d in diagnostics if d.fix for i in d.fix.imports})
+    if not needed:
+        return diagnostics
+    from parsl_lint.fixer import import_edits
+
+    try:
+        per_import = {i: import_edits(text, [i]) for i in needed}
+    except Exception:  # LibCST cannot parse what ast accepted: keep the edits as they are
+        return diagnostics
+    out = []
+    for d in diagnostics:
+        if d.fix and d.fix.imports:
+            extra = tuple(e for i in d.fix.imports for e in per_import[i])
+            d = dataclasses.replace(d, fix=dataclasses.replace(d.fix, edits=d.fix.edits + extra))
+        out.append(d)
+    return out

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from parsl_lint.rule import LineIndex
-from parsl_lint.types import Applicability, Diagnostic, Fix, SourceFile
+from parsl_lint.types import Applicability, Diagnostic, Edit, Fix, Location, SourceFile
 
 MAX_ROUNDS = 10
 
@@ -91,6 +91,21 @@ def add_imports(text: str, imports: Sequence[tuple[str, str]]) -> str:
     for mod, name in imports:
         AddImportsVisitor.add_needed_import(context, mod, name)
     return AddImportsVisitor(context).transform_module(module).code
+
+
+def import_edits(text: str, imports: Sequence[tuple[str, str]]) -> tuple[Edit, ...]:
+    """The line edits that ``add_imports`` makes, so a JSON fix carries its import too."""
+    after = add_imports(text, imports)
+    if after == text:
+        return ()
+    old = text.splitlines(keepends=True)
+    new = after.splitlines(keepends=True)
+    edits = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            edits.append(Edit("".join(new[j1:j2]), Location(i1 + 1, 1), Location(i2 + 1, 1)))
+    return tuple(edits)
 
 
 def verify(text: str, filename: str) -> None:

@@ -84,6 +84,7 @@ class Session:
         ignore: Sequence[str] = (),
         extend_select: Sequence[str] = (),
         stdin_filename: Path | None = None,
+        import_edits: bool = False,
     ) -> Session:
         use_stdin = STDIN in paths
         if use_stdin and len(paths) > 1:
@@ -112,6 +113,7 @@ class Session:
                 raise SessionError(f"no such file or directory: {exc.filename or exc}") from exc
         project_files = iter_project_files(settings.project_root, settings)
         linter = Linter.create(settings, enabled, [*project_files, *targets])
+        linter.import_edits = import_edits
         return cls(settings, linter, targets, stdin_filename, use_stdin)
 
     def rule_summaries(self) -> dict[str, str]:

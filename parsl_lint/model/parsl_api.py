@@ -61,6 +61,7 @@ BUILTINS = frozenset(
         "zip",
         "dict",
         "filter",
+        "map",
         "super",
     }
 )

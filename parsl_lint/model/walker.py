@@ -438,13 +438,37 @@ class Walker:
 
     def stmt_If(self, stmt: ast.If, scope: Scope) -> None:
         self.eval(stmt.test, scope)
-        self._branches([stmt.body, stmt.orelse], scope)
+        self._branches([stmt.body, stmt.orelse], scope, self._narrowed(stmt.test, scope))
 
-    def _branches(self, bodies: list[list[ast.stmt]], scope: Scope) -> None:
+    def _narrowed(self, test: ast.expr, scope: Scope) -> dict[str, Value]:
+        """``if isinstance(x, AppFuture):`` makes ``x`` a Parsl future inside the branch."""
+        if not (
+            isinstance(test, ast.Call)
+            and isinstance(test.func, ast.Name)
+            and test.func.id == "isinstance"
+            and len(test.args) == 2
+            and isinstance(test.args[0], ast.Name)
+        ):
+            return {}
+        kinds = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
+        with self.quiet():
+            values = [self.annotation(k, scope) for k in kinds]
+        if values and all(isinstance(v, Future) for v in values):
+            return {test.args[0].id: join_all(values)}
+        return {}
+
+    def _branches(
+        self,
+        bodies: list[list[ast.stmt]],
+        scope: Scope,
+        first: dict[str, Value] | None = None,
+    ) -> None:
         pre = scope.env
         results: list[dict[str, Value]] = []
-        for body in bodies:
+        for i, body in enumerate(bodies):
             scope.env = dict(pre)
+            if i == 0 and first:
+                scope.env.update(first)
             self.exec_block(body, scope)
             if not _terminates(body):
                 results.append(scope.env)
@@ -960,6 +984,14 @@ class Walker:
             return first if isinstance(first, Tup) else Seq(element(first))
         if name == "next":
             return element(first)
+        if name == "map":
+            if len(args) < 2:
+                return UNKNOWN
+            if isinstance(first, App):
+                return Seq(Future(first.info.name))
+            if isinstance(first, Func):
+                return Seq(self.p.returns_of(first.key))
+            return UNKNOWN
         if name == "enumerate":
             return Seq(Tup((UNKNOWN, element(first))))
         if name == "zip":
@@ -1107,6 +1139,11 @@ def summarise_function(project: Project, fdef: FuncDef) -> Value:
             return promised
     if isinstance(node, ast.AsyncFunctionDef):
         return UNKNOWN
+    if fdef.cls is not None and node.decorator_list:
+        app = walker._decorate(node, parent, fdef)  # an app defined as a method
+        if app is not None:
+            outermost = walker._is_app_factory(node.decorator_list[0], parent)
+            return Future(app.name) if outermost else UNKNOWN
     scope = walker.walk_function(fdef)
     if scope.yields:
         return Seq(join_all(scope.yields))
@@ -1136,11 +1173,13 @@ def summarise_attributes(project: Project, cdef: ClassDef) -> dict[str, Value]:
             else:
                 value = UNKNOWN
         attrs[name] = value
+    outer = cdef.closure if isinstance(cdef.closure, Scope) else walker.module_scope()
+    body = Scope("class", outer)
     for stmt in cdef.node.body:
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-            target = stmt.targets[0]
-            if isinstance(target, ast.Name) and target.id not in attrs:
-                attrs[target.id] = UNKNOWN
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            walker.exec_stmt(stmt, body)
+    for name, value in body.env.items():
+        attrs[name] = join(attrs[name], value) if name in attrs else value
     return attrs
 
 
@@ -1279,6 +1318,16 @@ def _target_names(target: ast.AST) -> Iterator[str]:
 
 def _local_names(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> frozenset[str]:
     """Names a function binds locally (Python's rule: assigned anywhere in the body)."""
+    cached: frozenset[str] | None = getattr(node, "_parsl_lint_locals", None)
+    if cached is None:
+        cached = _compute_local_names(node)
+        node._parsl_lint_locals = cached  # type: ignore[union-attr]
+    return cached
+
+
+def _compute_local_names(
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda,
+) -> frozenset[str]:
     names: set[str] = set()
     declared: set[str] = set()
     args = node.args
