@@ -57,6 +57,11 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("--no-cache", is_flag=True, help="Do not read or write the cache."),
         click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Where the cache lives (default: .parsl_lint_cache/ at the project root).",
+        ),
+        click.option(
             "--jobs",
             "-j",
             type=click.IntRange(min=0),
@@ -103,6 +108,7 @@ class Options:
     fmt: str
     config: Path | None
     no_cache: bool
+    cache_dir: Path | None
     jobs: int | None
     exit_zero: bool
     quiet: bool
@@ -126,6 +132,9 @@ def _session(opts: Options, import_edits: bool = False) -> Any:
             extend_select=_split(opts.extend_select),
             stdin_filename=opts.stdin_filename,
             import_edits=import_edits,
+            jobs=opts.jobs,
+            cache=not opts.no_cache,
+            cache_dir=opts.cache_dir,
         )
     except SessionError as exc:
         _fail(str(exc))
@@ -142,8 +151,8 @@ def check(**kwargs: Any) -> None:
     session = _session(opts, import_edits=opts.fmt in ("json", "sarif"))
     from parsl_lint.reporters import report
 
-    outcome = session.check()
-    stream: TextIO = click.get_text_stream("stdout")
+    outcome = _check_with_progress(session, show=opts.fmt == "text" and not opts.quiet)
+    stream: TextIO = sys.stdout
     report(
         outcome.diagnostics,
         opts.fmt,
@@ -157,6 +166,20 @@ def check(**kwargs: Any) -> None:
     if outcome.errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_OK if opts.exit_zero or not outcome.diagnostics else EXIT_FOUND)
+
+
+#: A progress bar appears on a terminal for runs with more files than this.
+PROGRESS_MIN_FILES = 300
+
+
+def _check_with_progress(session: Any, show: bool) -> Any:
+    stderr = sys.stderr
+    if not (show and stderr.isatty() and len(session.targets) > PROGRESS_MIN_FILES):
+        return session.check()
+    with click.progressbar(
+        length=len(session.targets), label="Linting", file=stderr, show_pos=True
+    ) as bar:
+        return session.check(progress=bar.update)
 
 
 @main.command()
@@ -177,7 +200,7 @@ def fix(diff_flag: bool, write: bool, unsafe_fixes: bool, **kwargs: Any) -> None
     from parsl_lint.reporters import report
 
     outcome = session.fix(write=write, unsafe=unsafe_fixes)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if write and outcome.stdin_text is not None:
         out.write(outcome.stdin_text)
     elif not write:

@@ -63,6 +63,7 @@ def decode_source(raw: bytes, path: str) -> SourceFile:
 
 
 def read_source(path: Path) -> SourceFile:
+    """Read and decode a Python file (raises SourceError or OSError)."""
     return decode_source(path.read_bytes(), str(path))
 
 
@@ -122,12 +123,24 @@ class Linter:
         """Lint one file on disk; the SourceFile is returned for the fixer."""
         shown = shown or str(path)
         try:
-            source = read_source(path)
-        except SourceError as exc:
-            return self._unreadable(shown, str(exc), exc.location), None
+            raw = path.read_bytes()
         except OSError as exc:
             return FileResult(shown, Outcome.FAILED, error=f"cannot read: {exc}"), None
+        return self.lint_bytes(raw, path, shown)
+
+    def lint_bytes(
+        self, raw: bytes, path: Path, shown: str
+    ) -> tuple[FileResult, SourceFile | None]:
+        """Lint the bytes of a file (decoded as Python would); the SourceFile is for the fixer."""
+        try:
+            source = decode_source(raw, shown)
+        except SourceError as exc:
+            return self._unreadable(shown, str(exc), exc.location), None
         return self.lint_text(source.text, shown, path), source
+
+    def is_candidate(self, path: Path) -> bool:
+        """The prefilter: can this file contain Parsl code worth a parse?"""
+        return self.project.is_candidate(self.project.add_file(path))
 
     def _unreadable(self, shown: str, message: str, loc: Location) -> FileResult:
         diags: tuple[Diagnostic, ...] = ()

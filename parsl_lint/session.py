@@ -7,12 +7,15 @@ named, as pre-commit does) and runs the linter or the fixer over every file.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
+from parsl_lint.cache import CACHE_DIR, Cache, digest
 from parsl_lint.config import ConfigError, Settings, load_settings, validate_selectors
 from parsl_lint.discovery import discover, iter_project_files
 from parsl_lint.engine import Linter, SourceError, decode_source
@@ -21,6 +24,17 @@ from parsl_lint.rules import all_rules, defaults
 from parsl_lint.types import Diagnostic, FileResult, Outcome
 
 STDIN = Path("-")
+#: Below this many files to lint, worker processes cost more than they save.
+PARALLEL_MIN_FILES = 48
+
+_WORKER_LINTER: Linter | None = None
+
+
+def _lint_in_worker(item: tuple[int, Path, str, bytes]) -> tuple[int, FileResult]:
+    """Runs in a forked worker process, which inherited the parent's linter and index."""
+    index, path, shown, raw = item
+    assert _WORKER_LINTER is not None
+    return index, _WORKER_LINTER.lint_bytes(raw, path, shown)[0]
 
 
 class SessionError(Exception):
@@ -74,6 +88,8 @@ class Session:
     targets: list[Path]
     stdin_name: Path | None = None
     use_stdin: bool = False
+    jobs: int | None = None
+    cache: Cache | None = None
 
     @classmethod
     def create(
@@ -85,6 +101,9 @@ class Session:
         extend_select: Sequence[str] = (),
         stdin_filename: Path | None = None,
         import_edits: bool = False,
+        jobs: int | None = None,
+        cache: bool = True,
+        cache_dir: Path | None = None,
     ) -> Session:
         use_stdin = STDIN in paths
         if use_stdin and len(paths) > 1:
@@ -114,7 +133,11 @@ class Session:
         project_files = iter_project_files(settings.project_root, settings)
         linter = Linter.create(settings, enabled, [*project_files, *targets])
         linter.import_edits = import_edits
-        return cls(settings, linter, targets, stdin_filename, use_stdin)
+        store = None
+        if cache and not use_stdin:
+            key = digest(repr(settings), ",".join(sorted(enabled)), str(import_edits))
+            store = Cache(cache_dir or settings.project_root / CACHE_DIR, key)
+        return cls(settings, linter, targets, stdin_filename, use_stdin, jobs, store)
 
     def rule_summaries(self) -> dict[str, str]:
         return {code: rule.summary for code, rule in all_rules().items()}
@@ -131,15 +154,66 @@ class Session:
         path = self.stdin_name.resolve() if self.stdin_name else None
         return text, name, path
 
-    def check(self) -> CheckOutcome:
+    def _lint_targets(self, progress: Callable[[int], None] | None) -> list[FileResult]:
+        """Lint every target: prefilter, cache, then in-process or in worker processes."""
+        results: list[FileResult | None] = [None] * len(self.targets)
+        keys: dict[int, str] = {}
+        work: list[tuple[int, Path, str, bytes]] = []
+        for i, path in enumerate(self.targets):
+            shown = display_path(path)
+            if not self.linter.is_candidate(path):
+                results[i] = FileResult(shown, Outcome.SKIPPED)
+                continue
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                results[i] = FileResult(shown, Outcome.FAILED, error=f"cannot read: {exc}")
+                continue
+            if self.cache is not None:
+                info = self.linter.project.add_file(path)
+                keys[i] = self.cache.key(raw, self.linter.project.dependency_digest(info))
+                hit = self.cache.get(path, keys[i], shown)
+                if hit is not None:
+                    results[i] = hit
+                    continue
+            work.append((i, path, shown, raw))
+        if progress is not None:
+            progress(len(self.targets) - len(work))
+        for i, result in self._run(work, progress):
+            results[i] = result
+            if self.cache is not None and i in keys:
+                self.cache.put(self.targets[i], keys[i], result)
+        return [r for r in results if r is not None]
+
+    def _run(
+        self, work: list[tuple[int, Path, str, bytes]], progress: Callable[[int], None] | None
+    ) -> Iterator[tuple[int, FileResult]]:
+        jobs = self.jobs if self.jobs else (os.cpu_count() or 1)
+        forkable = "fork" in multiprocessing.get_all_start_methods()
+        if jobs <= 1 or len(work) < PARALLEL_MIN_FILES or not forkable:
+            for i, path, shown, raw in work:
+                yield i, self.linter.lint_bytes(raw, path, shown)[0]
+                if progress is not None:
+                    progress(1)
+            return
+        global _WORKER_LINTER
+        _WORKER_LINTER = self.linter  # inherited by the forked workers, never pickled
+        try:
+            with multiprocessing.get_context("fork").Pool(min(jobs, len(work))) as pool:
+                for item in pool.imap_unordered(_lint_in_worker, work, chunksize=4):
+                    yield item
+                    if progress is not None:
+                        progress(1)
+        finally:
+            _WORKER_LINTER = None
+
+    def check(self, progress: Callable[[int], None] | None = None) -> CheckOutcome:
         results: list[FileResult] = []
         if self.use_stdin:
             text, name, path = self._stdin()
             results.append(self.linter.lint_text(text, name, path))
         else:
-            for path in self.targets:
-                result, _ = self.linter.lint_file(path, display_path(path))
-                results.append(result)
+            results = self._lint_targets(progress)
         diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
         errors = [f"{r.path}: {r.error}" for r in results if r.outcome is Outcome.FAILED]
         return CheckOutcome(diagnostics, len(results), errors)

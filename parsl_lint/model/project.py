@@ -13,6 +13,7 @@ list of futures, ...), and what a project class's instance attributes hold.
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -91,6 +92,8 @@ class ModuleInfo:
     tree: ast.Module | None = None
     parse_failed: bool = False
     bindings: dict[str, list[ast.AST]] | None = None
+    imports: list[str] | None = None
+    digest: str | None = None
 
     @property
     def package(self) -> str:
@@ -154,6 +157,7 @@ class Project:
         self._attrs: dict[str, dict[str, Value]] = {}
         self._busy: set[object] = set()
         self._candidates: set[str] | None = None
+        self._child_modules: dict[str, list[str]] | None = None
 
     # -- building ---------------------------------------------------------------------------
 
@@ -170,6 +174,7 @@ class Project:
             info = self.by_path[resolved]
             if text is not None:
                 info.text, info.tree, info.bindings, info.parse_failed = text, None, None, False
+                info.imports = info.digest = None
             return info
         name, is_package = module_name_for(resolved, self.root)
         info = ModuleInfo(name, resolved, is_package, text)
@@ -177,6 +182,7 @@ class Project:
         # The first file to claim a name keeps it (a package beats a same-named script).
         self.modules.setdefault(name, info)
         self._candidates = None
+        self._child_modules = None
         return info
 
     def add_source(self, name: str, text: str, tree: ast.Module | None = None) -> ModuleInfo:
@@ -214,6 +220,7 @@ class Project:
         if info.text == text:
             return
         info.text, info.tree, info.bindings, info.parse_failed = text, None, None, False
+        info.imports = info.digest = None
         self._symbols.clear()
         self._returns.clear()
         self._attrs.clear()
@@ -223,8 +230,13 @@ class Project:
 
     # -- the prefilter ----------------------------------------------------------------------
 
-    def imported_modules(self, info: ModuleInfo) -> Iterator[str]:
+    def imported_modules(self, info: ModuleInfo) -> list[str]:
         """Absolute names of the modules a module imports, from a text scan (no parse)."""
+        if info.imports is None:
+            info.imports = list(self._scan_imports(info))
+        return info.imports
+
+    def _scan_imports(self, info: ModuleInfo) -> Iterator[str]:
         for m in _IMPORT_RE.finditer(self.text_of(info)):
             if m.group("from") is not None:
                 spec = m.group("from")
@@ -260,6 +272,45 @@ class Project:
         # ``from pkg import mod`` names the package; a candidate below it counts too.
         prefix = imported + "."
         return any(c.startswith(prefix) for c in found)
+
+    def _children(self) -> dict[str, list[str]]:
+        if self._child_modules is None:
+            children: dict[str, list[str]] = {}
+            for name in self.modules:
+                parent = name.rpartition(".")[0]
+                if parent:
+                    children.setdefault(parent, []).append(name)
+            self._child_modules = children
+        return self._child_modules
+
+    def dependency_digest(self, info: ModuleInfo) -> str:
+        """A digest of every project module ``info`` imports, directly or not (for the cache)."""
+        seen: set[str] = set()
+        stack = [info]
+        while stack:
+            current = stack.pop()
+            for imported in self.imported_modules(current):
+                parts = imported.split(".")
+                names = [".".join(parts[: i + 1]) for i in range(len(parts))]
+                for name in names:
+                    dep = self.modules.get(name)
+                    if dep is not None and name not in seen:
+                        seen.add(name)
+                        stack.append(dep)
+                for name in self._children().get(imported, ()):  # from pkg import mod
+                    if name not in seen:
+                        seen.add(name)
+                        stack.append(self.modules[name])
+        h = hashlib.sha256()
+        for name in sorted(seen):
+            h.update(f"{name}\0{self._content_digest(self.modules[name])}\0".encode())
+        return h.hexdigest()
+
+    def _content_digest(self, info: ModuleInfo) -> str:
+        if info.digest is None:
+            data = self.text_of(info).encode("utf-8", "replace")
+            info.digest = hashlib.sha256(data).hexdigest()
+        return info.digest
 
     def is_candidate(self, info: ModuleInfo) -> bool:
         return info.name in self.candidates() or info.path is None
