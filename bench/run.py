@@ -1,0 +1,270 @@
+"""Benchmark parsl-lint against its floors and its peers, as ratios measured in one invocation.
+
+    python bench/run.py                 # both corpora, all rows
+    python bench/run.py --files 500     # a smaller generated project
+    python bench/run.py --memory        # also peak RSS at 500 and 5,000 generated files
+
+Corpora: the installed ``parsl`` package (its source and its test-suite) and a generated
+project of ~5,000 files of which ~5% use Parsl. Every row runs as a separate process over the
+same files, so wall time and peak RSS (of that process) compare like with like:
+
+* ``libcst.parse_module`` over every file: the floor of any LibCST-based tool;
+* ``python -c "import libcst"``: the start-up floor;
+* ``fixit lint`` (if installed: ``pip install -e '.[bench]'``) and ``ruff check --no-cache``;
+* parsl-lint cold with ``--jobs 1``, cold with ``--jobs N``, warm cache, and a one-file run.
+
+Nothing here runs in the test-suite; numbers are ratios, never assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Row:
+    name: str
+    seconds: float
+    files: int
+    rss_mb: float
+    status: str = "ok"
+
+
+def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MiB) and exit status of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    rss_kib = usage.ru_maxrss  # KiB on Linux
+    return elapsed, rss_kib / 1024, os.waitstatus_to_exitcode(status)
+
+
+def python_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def parse_floor(files: list[Path]) -> list[str]:
+    script = textwrap.dedent(
+        """
+        import sys, libcst
+        for path in sys.argv[1:]:
+            try:
+                libcst.parse_module(open(path, "rb").read())
+            except Exception:
+                pass
+        """
+    )
+    return [sys.executable, "-c", script, *map(str, files)]
+
+
+def generate(root: Path, count: int, parsl_share: float = 0.05, seed: int = 7) -> None:
+    """A synthetic project: ``count`` modules, ``parsl_share`` of them using Parsl apps."""
+    rng = random.Random(seed)
+    pkg = root / "genproj"
+    n_pkgs = max(1, count // 100)
+    for p in range(n_pkgs):
+        (pkg / f"sub{p}").mkdir(parents=True, exist_ok=True)
+        (pkg / f"sub{p}" / "__init__.py").write_text("")
+    (pkg / "__init__.py").write_text("")
+    (root / "pyproject.toml").write_text('[project]\nname = "genproj"\nversion = "0"\n')
+    n_parsl = max(2, int(count * parsl_share))
+    n_apps = max(1, n_parsl // 5)
+    plain = textwrap.dedent(
+        """
+        import concurrent.futures
+        import json
+        from dataclasses import dataclass
+
+
+        @dataclass
+        class Record{i}:
+            name: str
+            value: float
+
+            def scaled(self, factor: float) -> float:
+                return self.value * factor
+
+
+        def load_{i}(path: str) -> list[Record{i}]:
+            with open(path) as fh:
+                rows = json.load(fh)
+            return [Record{i}(r["name"], float(r["value"])) for r in rows]
+
+
+        def summarise_{i}(records: list[Record{i}]) -> dict[str, float]:
+            out: dict[str, float] = {{}}
+            for rec in records:
+                out[rec.name] = out.get(rec.name, 0.0) + rec.scaled({i} % 7 + 1)
+            return out
+
+
+        def parallel_{i}(paths: list[str]) -> list[dict[str, float]]:
+            with concurrent.futures.ThreadPoolExecutor() as pool:
+                futs = [pool.submit(load_{i}, p) for p in paths]
+                return [summarise_{i}(f.result()) for f in futs]
+        """
+    )
+    apps = textwrap.dedent(
+        """
+        from parsl import bash_app, python_app
+
+
+        @python_app
+        def simulate_{i}(member: int, years: int = 10) -> dict:
+            import random
+            rng = random.Random(member)
+            return {{"member": member, "temps": [rng.gauss(14, 1) for _ in range(years)]}}
+
+
+        @bash_app
+        def render_{i}(path: str, stdout=None, stderr=None):
+            return f"plot {{path}}"
+
+
+        def _regrid_{i}(run: dict, factor: int = 5) -> dict:
+            return {{"member": run["member"], "temps": run["temps"][::factor]}}
+
+
+        regrid_{i} = python_app(_regrid_{i}, executors=["threads"])
+        """
+    )
+    user = textwrap.dedent(
+        """
+        import logging
+
+        from genproj.sub{p}.apps{a} import regrid_{a}, simulate_{a}
+
+        log = logging.getLogger(__name__)
+
+
+        class Ensemble{i}:
+            def __init__(self, members: int) -> None:
+                self.members = members
+
+            def submit(self, member: int):
+                return regrid_{a}(simulate_{a}(member))
+
+            def run(self) -> list[dict]:
+                futs = [self.submit(m) for m in range(self.members)]
+                return [f.result() for f in futs]
+
+
+        def drain_{i}(n: int) -> list[dict]:
+            futs = {{m: simulate_{a}(m) for m in range(n)}}
+            out = []
+            for m, fut in futs.items():
+                log.info("member %s", m)
+                out.append(fut.result())
+            return out
+        """
+    )
+    app_homes: list[tuple[int, int]] = []
+    for a in range(n_apps):
+        p = a % n_pkgs
+        (pkg / f"sub{p}" / f"apps{a}.py").write_text(apps.format(i=a))
+        app_homes.append((p, a))
+    for i in range(n_parsl - n_apps):
+        p, a = rng.choice(app_homes)
+        (pkg / f"sub{i % n_pkgs}" / f"user{i}.py").write_text(user.format(i=i, p=p, a=a))
+    for i in range(count - n_parsl):
+        (pkg / f"sub{i % n_pkgs}" / f"mod{i}.py").write_text(plain.format(i=i))
+
+
+def corpus_rows(label: str, root: Path, files: list[Path], jobs: int) -> list[Row]:
+    rows: list[Row] = []
+    n = len(files)
+    lint = [str(BIN / "parsl-lint"), "check", "--exit-zero", "-q"]
+    elapsed, rss, _ = run(parse_floor(files))
+    rows.append(Row("libcst.parse_module (floor)", elapsed, n, rss))
+    elapsed, rss, _ = run([sys.executable, "-c", "import libcst"])
+    rows.append(Row('python -c "import libcst"', elapsed, 0, rss))
+    fixit = shutil.which("fixit", path=str(BIN)) or shutil.which("fixit")
+    if fixit:
+        elapsed, rss, code = run([fixit, "lint", str(root)])
+        rows.append(Row("fixit lint", elapsed, n, rss, "ok" if code in (0, 1) else f"exit {code}"))
+    else:
+        rows.append(Row("fixit lint", float("nan"), n, 0, "not installed"))
+    ruff = shutil.which("ruff", path=str(BIN)) or shutil.which("ruff")
+    if ruff:
+        elapsed, rss, _ = run([ruff, "check", "--no-cache", "--exit-zero", "-q", str(root)])
+        rows.append(Row("ruff check --no-cache", elapsed, n, rss))
+    with tempfile.TemporaryDirectory() as cache:
+        for name, extra in (
+            ("parsl-lint cold --jobs 1", ["--jobs", "1"]),
+            (f"parsl-lint cold --jobs {jobs}", ["--jobs", str(jobs)]),
+        ):
+            shutil.rmtree(cache, ignore_errors=True)
+            elapsed, rss, code = run([*lint, "--cache-dir", cache, *extra, str(root)])
+            rows.append(Row(name, elapsed, n, rss, "ok" if code in (0, 1) else f"exit {code}"))
+        elapsed, rss, code = run([*lint, "--cache-dir", cache, str(root)])
+        rows.append(Row("parsl-lint warm cache", elapsed, n, rss))
+    one = next((f for f in files if "parsl" in f.read_text(errors="replace")), files[0])
+    elapsed, rss, _ = run([*lint, "--no-cache", str(one)], cwd=root)
+    rows.append(Row("parsl-lint one file", elapsed, 1, rss))
+    print_table(label, rows)
+    return rows
+
+
+def print_table(label: str, rows: list[Row]) -> None:
+    floor = next(r.seconds for r in rows if r.name.startswith("libcst.parse_module"))
+    start = next(r.seconds for r in rows if r.name.startswith('python -c "import libcst"'))
+    cold = next((r.seconds for r in rows if r.name == "parsl-lint cold --jobs 1"), float("nan"))
+    print(f"\n## {label}: {rows[0].files} files\n")
+    print("| run | wall s | files/s | × parse floor | × import floor | × cold | peak RSS MiB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in rows:
+        if r.status != "ok":
+            print(f"| {r.name} | {r.status} | | | | | |")
+            continue
+        rate = f"{r.files / r.seconds:,.0f}" if r.files else ""
+        print(
+            f"| {r.name} | {r.seconds:.2f} | {rate} | {r.seconds / floor:.2f} | "
+            f"{r.seconds / start:.2f} | {r.seconds / cold:.3f} | {r.rss_mb:.0f} |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=5000, help="size of the generated project")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--memory", action="store_true", help="peak RSS at 500 vs --files")
+    parser.add_argument("--skip-parsl", action="store_true", help="only the generated project")
+    args = parser.parse_args()
+
+    spec = importlib.util.find_spec("parsl")
+    if not args.skip_parsl and spec and spec.submodule_search_locations:
+        root = Path(next(iter(spec.submodule_search_locations)))
+        corpus_rows("installed parsl package", root, python_files(root), args.jobs)
+    with tempfile.TemporaryDirectory() as tmp:
+        gen = Path(tmp) / "gen"
+        generate(gen, args.files)
+        corpus_rows("generated project", gen, python_files(gen), args.jobs)
+    if args.memory:
+        print("\n## peak RSS (cold, --jobs 1) by project size\n")
+        print("| files | wall s | peak RSS MiB |")
+        print("| ---: | ---: | ---: |")
+        for size in (500, args.files):
+            with tempfile.TemporaryDirectory() as tmp:
+                gen = Path(tmp) / "gen"
+                generate(gen, size)
+                cmd = [str(BIN / "parsl-lint"), "check", "--exit-zero", "-q", "--no-cache"]
+                elapsed, rss, _ = run([*cmd, "--jobs", "1", str(gen)])
+                print(f"| {size} | {elapsed:.2f} | {rss:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
