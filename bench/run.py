@@ -10,7 +10,9 @@ same files, so wall time and peak RSS (of that process) compare like with like:
 
 * ``libcst.parse_module`` over every file: the floor of any LibCST-based tool;
 * ``python -c "import libcst"``: the start-up floor;
-* ``fixit lint`` (if installed: ``pip install -e '.[bench]'``) and ``ruff check --no-cache``;
+* ``fixit lint`` (pass ``--fixit PATH``: fixit pins click < 8.2, so give it a virtualenv of
+  its own, e.g. ``python3 -m venv /tmp/fx && /tmp/fx/bin/pip install fixit``) and
+  ``ruff check --no-cache``;
 * parsl-lint cold with ``--jobs 1``, cold with ``--jobs N``, warm cache, and a one-file run.
 
 Nothing here runs in the test-suite; numbers are ratios, never assertions.
@@ -184,7 +186,9 @@ def generate(root: Path, count: int, parsl_share: float = 0.05, seed: int = 7) -
         (pkg / f"sub{i % n_pkgs}" / f"mod{i}.py").write_text(plain.format(i=i))
 
 
-def corpus_rows(label: str, root: Path, files: list[Path], jobs: int) -> list[Row]:
+def corpus_rows(
+    label: str, root: Path, files: list[Path], jobs: int, fixit: str | None
+) -> list[Row]:
     rows: list[Row] = []
     n = len(files)
     lint = [str(BIN / "parsl-lint"), "check", "--exit-zero", "-q"]
@@ -192,12 +196,11 @@ def corpus_rows(label: str, root: Path, files: list[Path], jobs: int) -> list[Ro
     rows.append(Row("libcst.parse_module (floor)", elapsed, n, rss))
     elapsed, rss, _ = run([sys.executable, "-c", "import libcst"])
     rows.append(Row('python -c "import libcst"', elapsed, 0, rss))
-    fixit = shutil.which("fixit", path=str(BIN)) or shutil.which("fixit")
     if fixit:
         elapsed, rss, code = run([fixit, "lint", str(root)])
         rows.append(Row("fixit lint", elapsed, n, rss, "ok" if code in (0, 1) else f"exit {code}"))
     else:
-        rows.append(Row("fixit lint", float("nan"), n, 0, "not installed"))
+        rows.append(Row("fixit lint", float("nan"), n, 0, "not run (no --fixit)"))
     ruff = shutil.which("ruff", path=str(BIN)) or shutil.which("ruff")
     if ruff:
         elapsed, rss, _ = run([ruff, "check", "--no-cache", "--exit-zero", "-q", str(root)])
@@ -242,17 +245,19 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=5000, help="size of the generated project")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--memory", action="store_true", help="peak RSS at 500 vs --files")
+    parser.add_argument("--fixit", help="the fixit executable (in its own virtualenv)")
     parser.add_argument("--skip-parsl", action="store_true", help="only the generated project")
     args = parser.parse_args()
 
     spec = importlib.util.find_spec("parsl")
     if not args.skip_parsl and spec and spec.submodule_search_locations:
         root = Path(next(iter(spec.submodule_search_locations)))
-        corpus_rows("installed parsl package", root, python_files(root), args.jobs)
+        files = python_files(root)
+        corpus_rows("installed parsl package", root, files, args.jobs, args.fixit)
     with tempfile.TemporaryDirectory() as tmp:
         gen = Path(tmp) / "gen"
         generate(gen, args.files)
-        corpus_rows("generated project", gen, python_files(gen), args.jobs)
+        corpus_rows("generated project", gen, python_files(gen), args.jobs, args.fixit)
     if args.memory:
         print("\n## peak RSS (cold, --jobs 1) by project size\n")
         print("| files | wall s | peak RSS MiB |")

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Callable, Union
 
 from parsl_lint.model import parsl_api
 from parsl_lint.model.values import (
@@ -89,6 +90,7 @@ class ModuleInfo:
     path: Path | None
     is_package: bool
     text: str | None = None
+    sibling_prefix: str = ""  # for a module in a plain folder: the folder's dotted name
     tree: ast.Module | None = None
     parse_failed: bool = False
     bindings: dict[str, list[ast.AST]] | None = None
@@ -100,21 +102,29 @@ class ModuleInfo:
         return self.name if self.is_package else self.name.rpartition(".")[0]
 
 
-def module_name_for(path: Path, root: Path) -> tuple[str, bool]:
-    """The dotted module name of ``path``: its package chain, or its path below ``root``."""
-    path = path.resolve()
-    is_package = path.name == "__init__.py"
-    parts: list[str] = [] if is_package else [path.stem]
-    directory = path.parent
-    while (directory / "__init__.py").exists() and directory != directory.parent:
-        parts.insert(0, directory.name)
-        directory = directory.parent
-    if directory != root and root in directory.parents:
+def module_name_for(
+    path: Path, root: Path, is_dir_package: Callable[[str], bool] | None = None
+) -> tuple[str, bool, str]:
+    """The dotted name of ``path`` (its package chain, or its folders below ``root``), whether
+    it is a package's ``__init__``, and the folder prefix it got (its siblings' import base)."""
+    has_init = is_dir_package or (lambda d: os.path.exists(os.path.join(d, "__init__.py")))
+    path_str = os.path.abspath(path)
+    directory, filename = os.path.split(path_str)
+    is_package = filename == "__init__.py"
+    stem = filename[:-3] if filename.endswith(".py") else filename
+    parts: list[str] = [] if is_package else [stem]
+    while has_init(directory) and os.path.dirname(directory) != directory:
+        parts.insert(0, os.path.basename(directory))
+        directory = os.path.dirname(directory)
+    prefix = ""
+    root_str = str(root)
+    if directory != root_str and directory.startswith(root_str + os.sep):
         # A namespace package (or a plain folder) below the project root: keep the folders.
-        rel = directory.relative_to(root).parts
+        rel = directory[len(root_str) + 1 :].split(os.sep)
         if rel and rel[0] not in ("src", "lib") and all(p.isidentifier() for p in rel):
-            parts = list(rel) + parts
-    return ".".join(parts) or path.stem, is_package
+            prefix = ".".join(rel)
+            parts = rel + parts
+    return ".".join(parts) or stem, is_package, prefix
 
 
 def resolve_relative(package: str, level: int, module: str | None) -> str:
@@ -147,7 +157,8 @@ class Project:
     """All modules of one project, and everything the model has worked out about them."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root.resolve()
+        self.root = Path(os.path.abspath(root))
+        self._init_dirs: dict[str, bool] = {}
         self.modules: dict[str, ModuleInfo] = {}
         self.by_path: dict[Path, ModuleInfo] = {}
         self.functions: dict[str, FuncDef] = {}
@@ -169,21 +180,51 @@ class Project:
         return project
 
     def add_file(self, path: Path, text: str | None = None) -> ModuleInfo:
-        resolved = path.resolve()
+        resolved = Path(os.path.abspath(path))
         if resolved in self.by_path:
             info = self.by_path[resolved]
             if text is not None:
                 info.text, info.tree, info.bindings, info.parse_failed = text, None, None, False
                 info.imports = info.digest = None
             return info
-        name, is_package = module_name_for(resolved, self.root)
-        info = ModuleInfo(name, resolved, is_package, text)
+        name, is_package, prefix = module_name_for(resolved, self.root, self._has_init)
+        info = ModuleInfo(name, resolved, is_package, text, sibling_prefix=prefix)
         self.by_path[resolved] = info
         # The first file to claim a name keeps it (a package beats a same-named script).
         self.modules.setdefault(name, info)
         self._candidates = None
         self._child_modules = None
         return info
+
+    def _has_init(self, directory: str) -> bool:
+        known = self._init_dirs.get(directory)
+        if known is None:
+            known = self._init_dirs[directory] = os.path.exists(
+                os.path.join(directory, "__init__.py")
+            )
+        return known
+
+    def absolute(self, info: ModuleInfo, level: int, module: str | None) -> str:
+        """The module ``from <level><module> import`` names, seen from ``info``.
+
+        A script in a plain folder imports its siblings by bare name (the folder is on
+        ``sys.path``): those resolve to the sibling module when there is one.
+        """
+        name = resolve_relative(info.package, level, module)
+        if level == 0 and name and info.sibling_prefix:
+            head = f"{info.sibling_prefix}.{name.split('.')[0]}"
+            if head in self.modules:
+                return f"{info.sibling_prefix}.{name}"
+        return name
+
+    def import_binding(
+        self, info: ModuleInfo, dotted: str, asname: str | None
+    ) -> tuple[str, Value]:
+        """``import a.b [as x]``: the name it binds and what that name holds."""
+        if asname:
+            return asname, self.resolve_qualname(self.absolute(info, 0, dotted))
+        top = dotted.split(".")[0]
+        return top, Module(self.absolute(info, 0, top))
 
     def add_source(self, name: str, text: str, tree: ast.Module | None = None) -> ModuleInfo:
         """Register a module that has no file of its own (standard input)."""
@@ -241,12 +282,12 @@ class Project:
             if m.group("from") is not None:
                 spec = m.group("from")
                 level = len(spec) - len(spec.lstrip("."))
-                yield resolve_relative(info.package, level, spec[level:] or None)
+                yield self.absolute(info, level, spec[level:] or None)
             else:
                 for part in m.group("imp").split(","):
                     name = part.strip().split(" ")[0].strip()
                     if name:
-                        yield name
+                        yield self.absolute(info, 0, name)
 
     def candidates(self) -> set[str]:
         """Modules that may define apps or futures: they mention parsl, or import one that does."""
@@ -357,7 +398,7 @@ class Project:
     def _star_import(self, info: ModuleInfo, name: str) -> Value | None:
         for node in self.bindings_of(info).get("*", []):
             assert isinstance(node, ast.ImportFrom)
-            target = resolve_relative(info.package, node.level, node.module)
+            target = self.absolute(info, node.level, node.module)
             if target in self.modules and (target, "*") not in self._busy:
                 self._busy.add((target, "*"))
                 try:

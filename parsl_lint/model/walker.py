@@ -20,14 +20,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Union
 
-from parsl_lint.model import parsl_api
+from parsl_lint.model import parsl_api, resources
 from parsl_lint.model.project import (
     TRANSPARENT_DECORATORS,
     ClassDef,
     FuncDef,
     ModuleInfo,
     Project,
-    resolve_relative,
 )
 from parsl_lint.model.values import (
     BOTTOM,
@@ -42,6 +41,7 @@ from parsl_lint.model.values import (
     External,
     Func,
     Future,
+    Gen,
     Instance,
     Mapping,
     Module,
@@ -61,6 +61,7 @@ _SEQ_MUTATORS_ONE = frozenset({"append", "add", "appendleft"})
 _SEQ_MUTATORS_MANY = frozenset({"extend", "update", "extendleft"})
 _RAISES_QUALNAMES = frozenset({"pytest.raises", "_pytest.python_api.raises"})
 _ASSERT_RAISES = frozenset({"assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
+_ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Pow, ast.MatMult)
 
 
 # -- facts ----------------------------------------------------------------------------------
@@ -107,6 +108,8 @@ class CallFact:
     callee: Value
     receiver: Value | None
     ctx: tuple[Ctx, ...]
+    args: tuple[Value, ...] = ()  # the value of each positional argument (``*x``: UNKNOWN)
+    kwargs: dict[str | None, Value] = field(default_factory=dict)  # ``**x`` under None
 
 
 @dataclass
@@ -116,6 +119,7 @@ class AppDef:
     info: AppInfo
     node: ast.AST
     factory: ast.expr | None  # the decorator / factory expression
+    maker: AppFactory | None = None  # what ``factory`` evaluates to (Parsl's decorator or class)
 
 
 @dataclass
@@ -125,6 +129,11 @@ class Facts:
     calls: dict[int, CallFact] = field(default_factory=dict)
     app_defs: list[AppDef] = field(default_factory=list)
     app_functions: dict[int, AppInfo] = field(default_factory=dict)
+    #: id(app function node) -> what its body returns: (the returned expression, its value).
+    #: A generator app lists its ``yield`` expressions instead, each valued ``Gen(..., "<yield>")``.
+    app_returns: dict[int, list[tuple[ast.expr, Value]]] = field(default_factory=dict)
+    #: id(except handler) -> what its exception type expression evaluates to.
+    handler_types: dict[int, Value] = field(default_factory=dict)
 
 
 @dataclass
@@ -194,6 +203,8 @@ class Walker:
         # File mode: what this file's own calls pass to its functions' parameters.
         self.hints: dict[str, dict[str, Value]] = {}
         self.walked: dict[str, tuple[FuncDef, AppInfo | None]] = {}
+        # File mode, inside an app body: where its ``return``/``yield`` values are recorded.
+        self.app_results: list[tuple[ast.expr, Value]] | None = None
 
     @contextmanager
     def quiet(self) -> Iterator[None]:
@@ -250,11 +261,21 @@ class Walker:
         name = "<lambda>" if isinstance(node, ast.Lambda) else node.name
         if app is None and self.facts is not None:
             app = self.facts.app_functions.get(id(node))
-        with self.push(FuncCtx(name, app)):
-            if isinstance(node, ast.Lambda):
-                scope.returns.append(self.eval(node.body, scope))
-            else:
-                self.exec_block(node.body, scope)
+        saved, self.app_results = self.app_results, None
+        if app is not None and self.facts is not None and not isinstance(node, ast.Lambda):
+            self.app_results = self.facts.app_returns[id(node)] = []
+        try:
+            with self.push(FuncCtx(name, app)):
+                if isinstance(node, ast.Lambda):
+                    scope.returns.append(self.eval(node.body, scope))
+                else:
+                    self.exec_block(node.body, scope)
+            results = self.app_results
+            if results and any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n, _ in results):
+                # A generator app returns the generator: its ``return`` values go nowhere.
+                results[:] = [r for r in results if isinstance(r[0], (ast.Yield, ast.YieldFrom))]
+        finally:
+            self.app_results = saved
         return scope
 
     def _bind_params(self, fdef: FuncDef, scope: Scope, parent: Scope) -> None:
@@ -316,7 +337,7 @@ class Walker:
             return value
         if s is not None and name in s.env:
             return s.env[name]
-        if name in parsl_api.BUILTINS:
+        if name in parsl_api.BUILTINS or name in resources.BUILTINS:
             return Builtin(name)
         return UNKNOWN
 
@@ -425,6 +446,8 @@ class Walker:
 
     def stmt_Return(self, stmt: ast.Return, scope: Scope) -> None:
         scope.returns.append(self.eval(stmt.value, scope) if stmt.value is not None else NONE)
+        if self.app_results is not None and stmt.value is not None:
+            self.app_results.append((stmt.value, scope.returns[-1]))
 
     def stmt_Delete(self, stmt: ast.Delete, scope: Scope) -> None:
         for target in stmt.targets:
@@ -519,7 +542,9 @@ class Walker:
         for handler in stmt.handlers:
             scope.env = _join_env(pre, after_body)
             if handler.type is not None:
-                self.eval(handler.type, scope)
+                kind = self.eval(handler.type, scope)
+                if self.facts is not None:
+                    self.facts.handler_types[id(handler)] = kind
             if handler.name:
                 scope.env[handler.name] = UNKNOWN
             self.exec_block(handler.body, scope)
@@ -540,6 +565,8 @@ class Walker:
             expects = expects or self._expects_raise(item.context_expr, scope)
             if item.optional_vars is not None:
                 bound = value if isinstance(value, PoolExecutor) else UNKNOWN
+                if resources.enters_as_self(value):
+                    bound = value
                 self.bind(item.optional_vars, bound, scope)
         with self.push(WithCtx(stmt, expects)):
             self.exec_block(stmt.body, scope)
@@ -570,14 +597,10 @@ class Walker:
 
     def stmt_Import(self, stmt: ast.Import, scope: Scope) -> None:
         for alias in stmt.names:
-            if alias.asname:
-                self.assign_name(alias.asname, self.p.resolve_qualname(alias.name), scope)
-            else:
-                top = alias.name.split(".")[0]
-                self.assign_name(top, Module(top), scope)
+            self.assign_name(*self.p.import_binding(self.m, alias.name, alias.asname), scope)
 
     def stmt_ImportFrom(self, stmt: ast.ImportFrom, scope: Scope) -> None:
-        base = resolve_relative(self.m.package, stmt.level, stmt.module)
+        base = self.p.absolute(self.m, stmt.level, stmt.module)
         for alias in stmt.names:
             if alias.name == "*":
                 continue
@@ -661,7 +684,7 @@ class Walker:
                 inner_plain = all(self._transparent(d, scope) for d in decorators[i + 1 :])
                 app = self.p.app_info(fdef, kind, inner_plain)
                 if self.facts is not None:
-                    self.facts.app_defs.append(AppDef(app, node, dec))
+                    self.facts.app_defs.append(AppDef(app, node, dec, factory))
                     self.facts.app_functions[id(node)] = app
         return app
 
@@ -753,7 +776,9 @@ class Walker:
         return Seq(self._comprehension(node.generators, scope, [node.elt])[0])
 
     expr_SetComp = expr_ListComp
-    expr_GeneratorExp = expr_ListComp
+
+    def expr_GeneratorExp(self, node: ast.GeneratorExp, scope: Scope) -> Value:
+        return Gen(self._comprehension(node.generators, scope, [node.elt])[0], "<genexpr>")
 
     def expr_DictComp(self, node: ast.DictComp, scope: Scope) -> Value:
         key, value = self._comprehension(node.generators, scope, [node.key, node.value])
@@ -774,6 +799,8 @@ class Walker:
                 return Seq(join(element(left), element(right)))
         if isinstance(node.op, ast.Mult) and isinstance(left, (Seq, Tup)):
             return Seq(element(left))
+        if isinstance(node.op, _ARITHMETIC):
+            return resources.binop_value(left, right) or UNKNOWN
         return UNKNOWN
 
     def expr_NamedExpr(self, node: ast.NamedExpr, scope: Scope) -> Value:
@@ -791,10 +818,14 @@ class Walker:
 
     def expr_Yield(self, node: ast.Yield, scope: Scope) -> Value:
         scope.yields.append(self.eval(node.value, scope) if node.value else NONE)
+        if self.app_results is not None:
+            self.app_results.append((node, Gen(scope.yields[-1], "<yield>")))
         return UNKNOWN
 
     def expr_YieldFrom(self, node: ast.YieldFrom, scope: Scope) -> Value:
         scope.yields.append(element(self.eval(node.value, scope)))
+        if self.app_results is not None:
+            self.app_results.append((node, Gen(scope.yields[-1], "<yield>")))
         return UNKNOWN
 
     def expr_Attribute(self, node: ast.Attribute, scope: Scope) -> Value:
@@ -859,7 +890,8 @@ class Walker:
         kwargs = {kw.arg: self.eval(kw.value, scope) for kw in node.keywords}
         result = self.apply(node, callee, receiver, args, kwargs, scope)
         if self.facts is not None:
-            self.facts.calls[id(node)] = CallFact(node, callee, receiver, self.ctx)
+            fact = CallFact(node, callee, receiver, self.ctx, tuple(args), kwargs)
+            self.facts.calls[id(node)] = fact
         return result
 
     def apply(
@@ -896,6 +928,9 @@ class Walker:
             return Instance(callee.key)
         if isinstance(callee, External) and parsl_api.is_pool_executor(callee.qualname):
             return PoolExecutor()
+        made = resources.call_value(node, callee, receiver, args, kwargs)
+        if made is not None:
+            return made
         if isinstance(callee, Builtin):
             return self._builtin(callee.name, node, args, kwargs, scope)
         return UNKNOWN
@@ -937,7 +972,7 @@ class Walker:
         kind = "join" if _keyword_true(node, "join") else factory.kind
         app = self.p.app_from_callable(args[0], kind)
         if isinstance(app, App) and self.facts is not None:
-            self.facts.app_defs.append(AppDef(app.info, node, node))
+            self.facts.app_defs.append(AppDef(app.info, node, node, factory))
             target = args[0]
             if isinstance(target, Func) and target.key in self.p.functions:
                 self.facts.app_functions[id(self.p.functions[target.key].node)] = app.info
@@ -1103,13 +1138,12 @@ def module_binding_value(project: Project, info: ModuleInfo, name: str, node: as
         return scope.env.get(name, UNKNOWN)
     if isinstance(node, ast.Import):
         for alias in node.names:
-            if alias.asname == name:
-                return project.resolve_qualname(alias.name)
-            if alias.asname is None and alias.name.split(".")[0] == name:
-                return Module(name)
+            bound, value = project.import_binding(info, alias.name, alias.asname)
+            if bound == name:
+                return value
         return UNKNOWN
     if isinstance(node, ast.ImportFrom):
-        base = resolve_relative(info.package, node.level, node.module)
+        base = project.absolute(info, node.level, node.module)
         for alias in node.names:
             if (alias.asname or alias.name) == name:
                 return project.resolve_qualname(f"{base}.{alias.name}")
@@ -1146,6 +1180,9 @@ def summarise_function(project: Project, fdef: FuncDef) -> Value:
             return Future(app.name) if outermost else UNKNOWN
     scope = walker.walk_function(fdef)
     if scope.yields:
+        decorators: list[ast.expr] = getattr(node, "decorator_list", [])
+        if all(walker._transparent(d, parent) for d in decorators):
+            return Gen(join_all(scope.yields), getattr(node, "name", "<lambda>"))
         return Seq(join_all(scope.yields))
     if not scope.returns:
         return NONE
