@@ -23,7 +23,7 @@ from parsl_lint.model.project import ModuleInfo
 from parsl_lint.rule import LineIndex, Rule, RuleContext
 from parsl_lint.rule import Settings as RuleSettings
 from parsl_lint.rules import all_rules
-from parsl_lint.types import NOQA_RE, Diagnostic, FileResult, Location, Outcome, SourceFile
+from parsl_lint.types import NOQA_RE, Diagnostic, Edit, FileResult, Location, Outcome, SourceFile
 
 SYNTAX_CODE = "PSL000"
 STDIN_MODULE = "__stdin__"
@@ -185,7 +185,7 @@ class Linter:
         ]
         kept.sort(key=Diagnostic.sort_key)
         if self.import_edits:
-            kept = _with_import_edits(text, kept)
+            kept = _with_import_edits(text, tree, kept)
         return FileResult(shown, Outcome.OK, tuple(kept))
 
 
@@ -201,17 +201,53 @@ def _syntax_diagnostic(path: str, message: str, loc: Location) -> Diagnostic:
     )
 
 
-def _with_import_edits(text: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+def import_edit(text: str, tree: ast.Module, module: str, name: str) -> tuple[Edit, ...] | None:
+    """The edit that adds ``from module import name``, where LibCST's ``AddImportsVisitor``
+    puts it (after a docstring, at the end of the first block of imports); None when the file
+    already imports from ``module`` (the visitor would merge into that statement)."""
+    body = tree.body
+    for stmt in body:
+        if isinstance(stmt, ast.ImportFrom) and stmt.module == module and not stmt.level:
+            if any(a.name == name and a.asname is None for a in stmt.names):
+                return ()
+            return None
+    index = 0
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        index = 1 if isinstance(body[0].value.value, str) else 0
+    row = body[index - 1].end_lineno + 1 if index else 1  # type: ignore[operator]
+    after_imports = False
+    for stmt in body[index:]:
+        if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            break
+        row = stmt.end_lineno + 1  # type: ignore[operator]
+        after_imports = True
+    newline = "\r\n" if "\r\n" in text[:4096] else "\n"
+    # Like the visitor: a new first import is set off from the code after it by a blank line.
+    lines = text.splitlines()
+    next_line = lines[row - 1] if row - 1 < len(lines) else ""
+    blank = newline if not after_imports and len(body) > index and next_line.strip() else ""
+    at = Location(row, 1)
+    return (Edit(f"from {module} import {name}{newline}{blank}", at, at),)
+
+
+def _with_import_edits(
+    text: str, tree: ast.Module, diagnostics: list[Diagnostic]
+) -> list[Diagnostic]:
     """Add the import each fix needs as explicit edits (computed once per file)."""
     needed = sorted({i for d in diagnostics if d.fix for i in d.fix.imports})
     if not needed:
         return diagnostics
-    from parsl_lint.fixer import import_edits
+    per_import: dict[tuple[str, str], tuple[Edit, ...]] = {}
+    for module, name in needed:
+        edits = import_edit(text, tree, module, name)
+        if edits is None:  # merging into an existing import: let LibCST say how
+            from parsl_lint.fixer import import_edits
 
-    try:
-        per_import = {i: import_edits(text, [i]) for i in needed}
-    except Exception:  # LibCST cannot parse what ast accepted: keep the edits as they are
-        return diagnostics
+            try:
+                edits = import_edits(text, [(module, name)])
+            except Exception:  # LibCST cannot parse what ast accepted
+                edits = ()
+        per_import[(module, name)] = edits
     out = []
     for d in diagnostics:
         if d.fix and d.fix.imports:

@@ -79,7 +79,10 @@ def apply_edits(text: str, diagnostics: Sequence[Diagnostic], unsafe: bool) -> t
 
 
 def add_imports(text: str, imports: Sequence[tuple[str, str]]) -> str:
-    """Add ``from module import name`` for each pair with LibCST's ``AddImportsVisitor``."""
+    """Add ``from module import name`` for each pair with LibCST's ``AddImportsVisitor``.
+
+    An empty ``name`` means ``import module``.
+    """
     if not imports:
         return text
     import libcst as cst
@@ -89,7 +92,7 @@ def add_imports(text: str, imports: Sequence[tuple[str, str]]) -> str:
     module = cst.parse_module(text)
     context = CodemodContext()
     for mod, name in imports:
-        AddImportsVisitor.add_needed_import(context, mod, name)
+        AddImportsVisitor.add_needed_import(context, mod, name or None)
     return AddImportsVisitor(context).transform_module(module).code
 
 

@@ -280,12 +280,12 @@ def write_github(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
     """One ``::error ...::CODE message`` workflow command per diagnostic."""
     for d in diagnostics:
         properties = {
-            "title": f"parsl-lint ({d.code})",
             "file": d.path,
             "line": d.location.row,
             "col": d.location.column,
             "endLine": d.end_location.row,
             "endColumn": d.end_location.column,
+            "title": d.code,
         }
         props = ",".join(f"{key}={_escape_property(str(v))}" for key, v in properties.items())
         stream.write(f"::error {props}::{_escape_data(f'{d.code} {d.message}')}\n")

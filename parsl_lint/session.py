@@ -119,7 +119,7 @@ class Session:
                 ("--ignore", ignore),
                 ("--extend-select", extend_select),
             ):
-                validate_selectors(values, option, "command line", known)
+                validate_selectors(values, option, option, known)
         except ConfigError as exc:
             raise SessionError(str(exc)) from exc
         settings = settings.with_overrides(select, ignore, extend_select)

@@ -256,11 +256,11 @@ def test_sarif_absolute_paths_become_relative(
 
 def test_github_workflow_commands() -> None:
     assert render([FIXED, UNFIXED, UNSAFE], "github").splitlines() == [
-        "::error title=parsl-lint (PSL101),file=src/app.py,line=12,col=5,endLine=12,endColumn=18"
+        "::error file=src/app.py,line=12,col=5,endLine=12,endColumn=18,title=PSL101"
         f"::PSL101 {FIXED.message}",
-        "::error title=parsl-lint (PSL201),file=src/we%2Cird%3Aname.py,line=3,col=1,endLine=4,"
-        f"endColumn=7::PSL201 {UNFIXED.message}",
-        "::error title=parsl-lint (PSL303),file=pkg/dev ice.py,line=1,col=1,endLine=1,endColumn=9"
+        "::error file=src/we%2Cird%3Aname.py,line=3,col=1,endLine=4,"
+        f"endColumn=7,title=PSL201::PSL201 {UNFIXED.message}",
+        "::error file=pkg/dev ice.py,line=1,col=1,endLine=1,endColumn=9,title=PSL303"
         "::PSL303 returns a device array 100%25 of the time%0Aconvert with `np.asarray`",
     ]
 

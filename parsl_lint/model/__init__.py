@@ -11,9 +11,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
-from parsl_lint.model.project import ModuleInfo, Project
-from parsl_lint.model.values import App, AppInfo, Future, Value
+from parsl_lint.model.project import FunctionNode, ModuleInfo, Project
+from parsl_lint.model.scopes import module_reads
+from parsl_lint.model.values import App, AppInfo, External, Future, Value
 from parsl_lint.model.walker import (
     AppDef,
     CallFact,
@@ -42,6 +44,8 @@ _TRACEBACK_FUNCS = frozenset(
 _LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "critical", "fatal", "log", "exception"}
 )
+#: What loads a Parsl configuration (``parsl.load`` is ``DataFlowKernelLoader.load``).
+_PARSL_LOAD = frozenset({"parsl.load", "parsl.dataflow.dflow.DataFlowKernelLoader.load"})
 
 
 def handler_is_broad(handler: ast.ExceptHandler) -> bool:
@@ -121,6 +125,82 @@ class FileModel:
     def app_defs(self) -> list[AppDef]:
         return self.facts.app_defs
 
+    def app_functions(self) -> list[tuple[FunctionNode, AppInfo]]:
+        """The functions defined in this file that are app bodies, with their app.
+
+        Decorated ``def``s and functions passed to ``python_app(f)``/``PythonApp(f)``; a function
+        of another module made into an app here is not listed (its body is not in this file).
+        """
+        found = self.facts.app_functions
+        return [
+            (node, found[id(node)])
+            for node in ast.walk(self.tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+            and id(node) in found
+        ]
+
+    def callee_from_parameter(self, fact: CallFact) -> bool:
+        """The callee is a plain name that is a parameter of an enclosing function.
+
+        The model knows such a callee only from the parameter's default (``def run(app=train)``);
+        a caller may pass another app, so facts about the default do not hold for the call.
+        """
+        func = fact.node.func
+        if not isinstance(func, ast.Name):
+            return False
+        node = self.parent(fact.node)
+        while node is not None:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                args = node.args
+                every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+                if any(a is not None and a.arg == func.id for a in every):
+                    return True
+            node = self.parent(node)
+        return False
+
+    # -- the module as a whole ------------------------------------------------------------
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        """The node whose child ``node`` is (None for the module and for foreign nodes)."""
+        return self._parents.get(id(node))
+
+    @cached_property
+    def _parents(self) -> dict[int, ast.AST]:
+        parents: dict[int, ast.AST] = {}
+        for node in ast.walk(self.tree):
+            for child in ast.iter_child_nodes(node):
+                parents[id(child)] = node
+        return parents
+
+    def module_bindings(self) -> dict[str, list[ast.AST]]:
+        """The names bound at module level (also inside top-level ``if``/``try``/``with``/``for``),
+        each with the statements that bind it; ``"*"`` holds the star imports."""
+        return self.project.bindings_of(self.module)
+
+    def is_script(self) -> bool:
+        """The file runs as a program: it has a module-level ``if __name__ == "__main__":``
+        block, or calls ``parsl.load`` at module level. Its functions are then defined in
+        ``__main__`` and serialized by value, without the module's globals."""
+        if any(_is_main_guard(stmt) for stmt in self.tree.body):
+            return True
+        for fact in self.facts.calls.values():
+            callee = fact.callee
+            if isinstance(callee, External) and callee.qualname in _PARSL_LOAD:
+                if self.enclosing_function(fact) is None:
+                    return True
+        return False
+
+    def global_reads(self, function: FunctionNode) -> list[ast.Name]:
+        """The names ``function``'s body reads from the module scope (globals or builtins),
+        in source order: neither its locals nor those of an enclosing function. Nested
+        functions, lambdas and comprehensions of the body count; decorators and defaults do not.
+        """
+        return self._module_reads.get(id(function), [])
+
+    @cached_property
+    def _module_reads(self) -> dict[int, list[ast.Name]]:
+        return module_reads(self.tree)
+
     # -- questions about a value or a context ---------------------------------------------
 
     @staticmethod
@@ -178,6 +258,40 @@ class FileModel:
                     if item == name:
                         return index
         return None
+
+    # -- what crosses between the submitting process and a worker -------------------------
+
+    def app_results(self) -> list[tuple[AppInfo, ast.expr, Value]]:
+        """What the app bodies of this file return, in source order: the app, the returned
+        expression and its value (for a generator app: each ``yield``, valued ``Gen``)."""
+        out: list[tuple[AppInfo, ast.expr, Value]] = []
+        for key, results in self.facts.app_returns.items():
+            info = self.facts.app_functions.get(key)
+            if info is not None:
+                out.extend((info, node, value) for node, value in results)
+        out.sort(key=lambda r: (r[1].lineno, r[1].col_offset))
+        return out
+
+    def fact_of(self, call: ast.Call) -> CallFact | None:
+        """The fact recorded for a call of this file (None where the walker never went)."""
+        return self.facts.calls.get(id(call))
+
+    def handler_type(self, handler: ast.ExceptHandler) -> Value | None:
+        """What an ``except`` clause's type evaluates to (None for a bare ``except:``)."""
+        return self.facts.handler_types.get(id(handler))
+
+
+def _is_main_guard(stmt: ast.stmt) -> bool:
+    """``if __name__ == "__main__":`` (either side of the ``==``)."""
+    if not isinstance(stmt, ast.If) or not isinstance(stmt.test, ast.Compare):
+        return False
+    test = stmt.test
+    if len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = [test.left, test.comparators[0]]
+    names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+    mains = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
+    return len(names) == 1 and len(mains) == 1
 
 
 def analyze(project: Project, module: ModuleInfo, tree: ast.Module) -> FileModel:

@@ -176,6 +176,27 @@ class Builtin(Value):
     name: str
 
 
+@dataclass(frozen=True)
+class Resource(Value):
+    """An object tied to the process that made it: a socket, a database connection, a lock,
+    an open file, a device array, a logger, ...
+
+    ``kind`` names what it is (the kinds and how each crosses to a worker are listed in
+    ``model/resources.py``); ``origin`` names the call that made it, for messages.
+    """
+
+    kind: str
+    origin: str
+
+
+@dataclass(frozen=True)
+class Gen(Seq):
+    """A generator object (a generator expression, a generator function's call, ``os.walk``):
+    it iterates like a Seq of ``elem`` but cannot be pickled. ``origin`` is for messages."""
+
+    origin: str = "generator"
+
+
 def join(a: Value, b: Value) -> Value:
     """The least upper bound of two values (what a name holds after two branches merge)."""
     if a == b:
@@ -188,6 +209,10 @@ def join(a: Value, b: Value) -> Value:
         return UNKNOWN
     if isinstance(a, Future) and isinstance(b, Future):
         return Future(a.app if a.app == b.app else None, a.data and b.data)
+    if isinstance(a, Resource) and isinstance(b, Resource) and a.kind == b.kind:
+        return a
+    if isinstance(a, Gen) and isinstance(b, Gen):
+        return Gen(join(a.elem, b.elem), a.origin)
     if isinstance(a, Seq) and isinstance(b, Seq):
         return Seq(join(a.elem, b.elem))
     if isinstance(a, Tup) and isinstance(b, Tup) and len(a.items) == len(b.items):

@@ -242,11 +242,11 @@ for done in as_completed(pending):
             call = fact.node
             recv = call.func.value  # type: ignore[attr-defined]
             text = " ".join(ctx.source(recv).split())
-            shown = text if len(text) <= 40 else "the future"
+            called, shown = (f"{text}.result()", text) if len(text) <= 40 else (".result()", "fut")
             ctx.report(
                 self,
                 call,
-                f"`{shown}.result()` on a Parsl future hides the worker's real error; "
+                f"`{called}` on a Parsl future hides the worker's real error; "
                 f"use `{helper}({shown}, name)` instead",
                 fix=self._fix(ctx, fact, receiver),
             )

@@ -1,0 +1,138 @@
+"""PSL204 worker-global: an app body in a script that uses the script's module-level names."""
+
+from __future__ import annotations
+
+import ast
+
+from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
+
+_MAIN = '\n\nif __name__ == "__main__":\n    print(train(1).result())\n'
+
+
+class WorkerGlobal(Rule):
+    """
+    ## What it does
+    In a file that runs as a script (it has an `if __name__ == "__main__":` block, or calls
+    `parsl.load` at module level), finds app bodies that use one of the file's module-level
+    names: an import, a global variable, a helper function or class, or another app.
+
+    ## Why is this bad?
+    A function defined in the script that runs is defined in `__main__`, and Parsl serializes
+    it by value, without the script's globals. On a remote worker (HighThroughputExecutor and
+    friends) the name does not exist and the task fails with `NameError`; on the
+    ThreadPoolExecutor used in local tests it works, so the bug shows up only in production.
+    Apps in importable modules of a package are serialized by reference (the worker imports
+    the module), so they are not reported.
+
+    ## Example
+    ```python
+    import json
+
+    @python_app
+    def encode(x):
+        return json.dumps(x)
+
+    if __name__ == "__main__":
+        ...
+    ```
+
+    ## Use instead
+    ```python
+    @python_app
+    def encode(x):
+        import json
+
+        return json.dumps(x)
+    ```
+    Pass global values to the app as arguments, and move helpers into the app body or into
+    an importable module.
+
+    ## Fix safety
+    No fix: moving imports and helpers is for a person to decide.
+
+    ## Options
+    None.
+    """
+
+    code = "PSL204"
+    name = "worker-global"
+    summary = "App body in a script uses a module-level name that the worker does not have"
+
+    VALID = [
+        Valid(
+            "import json\n\nfrom parsl import python_app\n\n\n"
+            "@python_app\ndef train(x):\n    return json.dumps(x)\n"
+        ),
+        Valid(
+            "from parsl import python_app\n\n\n@python_app\ndef train(x):\n"
+            "    import json\n\n    return json.dumps([len(x), max(x)])\n" + _MAIN
+        ),
+        Valid(
+            "import time\n\nfrom parsl import python_app\n\n\n@python_app\ndef train(x):\n"
+            "    from time import time as train\n\n    return train()\n" + _MAIN
+        ),
+        Valid(
+            "import parsl\nfrom parsl import python_app\n\nSCALE = 3\n\n\n"
+            "@python_app\ndef train(x, scale=SCALE):\n    return [x * scale for x in range(x)]\n"
+            "\n\nparsl.load()\nprint(SCALE)\n"
+        ),
+        Valid(
+            "from parsl import python_app\n\n\ndef main():\n    factor = 2\n\n"
+            "    @python_app\n    def train(x):\n        return x * factor\n\n"
+            "    return train(1)\n\n\n"
+            'if __name__ == "__main__":\n    main()\n'
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            "import json\n\nfrom parsl import python_app\n\n\n"
+            "@python_app\ndef train(x):\n    return json.dumps(x)\n" + _MAIN,
+            lines=(8,),
+        ),
+        Invalid(
+            "import parsl\nfrom parsl import python_app\n\nSCALE = 3\n\n\ndef helper(x):\n"
+            "    return x\n\n\n@python_app\ndef train(x):\n"
+            "    return helper(x) * SCALE + helper(1)\n\n\nparsl.load()\n",
+            lines=(13, 13),
+        ),
+        Invalid(
+            "from parsl import python_app\n\n\n@python_app\ndef inner():\n    return 1\n\n\n"
+            "@python_app\ndef train(x):\n    return inner().result()\n" + _MAIN,
+            lines=(11,),
+        ),
+    ]
+
+    def check(self, ctx: RuleContext) -> None:
+        model = ctx.model
+        if not model.is_script():
+            return
+        bindings = model.module_bindings()
+        for function, info in model.app_functions():
+            seen: set[str] = set()
+            for name in model.global_reads(function):
+                if name.id in seen or not bindings.get(name.id):
+                    continue
+                binding = bindings[name.id][0]
+                if isinstance(binding, ast.ImportFrom) and binding.module == "__future__":
+                    continue
+                seen.add(name.id)
+                ctx.report(self, name, _message(info.name, name.id, binding))
+
+
+def _message(app: str, name: str, binding: ast.AST) -> str:
+    where = f"app `{app}` uses `{name}`"
+    missing = "on a remote worker it is not defined (NameError)"
+    if isinstance(binding, (ast.Import, ast.ImportFrom)):
+        return (
+            f"{where}, a module-level import of this script: {missing}; "
+            "import it inside the app body"
+        )
+    if isinstance(binding, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return (
+            f"{where}, defined at module level of this script: {missing}; define it "
+            "inside the app body or move it to an importable module"
+        )
+    return (
+        f"{where}, a module-level global of this script: {missing}; "
+        "pass its value to the app as an argument"
+    )

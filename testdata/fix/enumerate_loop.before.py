@@ -1,0 +1,12 @@
+from parsl import python_app
+
+
+@python_app
+def simulate(member, years=10):
+    return [member * 0.01 * y for y in range(years)]
+
+
+futs = [simulate(m) for m in range(8)]
+series = []
+for i, f in enumerate(futs):
+    series.append(f.result())

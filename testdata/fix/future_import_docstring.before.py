@@ -1,0 +1,16 @@
+"""Post-process one simulation run.
+
+Run with a Parsl config already loaded.
+"""
+
+from __future__ import annotations
+
+from parsl import python_app
+
+
+@python_app
+def regrid(values: list[float], factor: int = 2) -> list[float]:
+    return [sum(values[i : i + factor]) / factor for i in range(0, len(values), factor)]
+
+
+coarse = regrid([1.0, 2.0, 3.0, 4.0]).result()
