@@ -206,6 +206,10 @@ def fix(diff_flag: bool, write: bool, unsafe_fixes: bool, **kwargs: Any) -> None
     elif not write:
         for diff in outcome.diffs:
             out.write(diff)
+        for d in outcome.remaining:
+            if d.code == "PSL000":  # a file that does not parse is never fixed: say so
+                row, col = d.location.row, d.location.column
+                click.echo(f"{d.path}:{row}:{col}: {d.code} {d.message} (not fixed)", err=True)
     if write and outcome.stdin_text is None:
         report(
             outcome.remaining,

@@ -1,17 +1,18 @@
 """Facts about Parsl's own API, read from the installed Parsl when there is one.
 
 The keywords that ``python_app``/``bash_app``/``join_app`` and the ``PythonApp``/``BashApp``
-classes accept change between Parsl versions, so they are read with ``inspect.signature`` from
-the Parsl installed next to the linter; a built-in table (Parsl 2026.10) stands in when Parsl
-is not installed or cannot be imported. Parsl is imported lazily, on the first question, and
-only once per process: importing it takes most of a second.
+classes accept change between Parsl versions, so they are read from the source of the Parsl
+installed next to the linter (parsed with ``ast``, never imported: importing Parsl takes most
+of a second); a built-in table (Parsl 2026.10) stands in when Parsl is not installed or its
+source cannot be read. Each answer is computed once per process.
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
+import ast
+import importlib.util
 from functools import cache
+from pathlib import Path
 
 #: The keyword arguments Parsl interprets at call time, when the app function declares them
 #: (``label`` only names the AUTO_LOGNAME files). Everything else is an ordinary argument.
@@ -61,28 +62,67 @@ def fallback_keywords(kind: str, is_class: bool) -> frozenset[str] | None:
     return frozenset(entry[2]) if entry is not None else None
 
 
+def _module_source(module: str) -> str | None:
+    """The source of an installed Parsl module, found without importing Parsl."""
+    try:
+        spec = importlib.util.find_spec("parsl")  # a top-level lookup imports nothing
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    base = Path(next(iter(spec.submodule_search_locations)))
+    path = base.joinpath(*module.split(".")[1:]).with_suffix(".py")
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _keywords_in_source(source: str, name: str, is_class: bool) -> frozenset[str] | None | bool:
+    """The keywords ``name`` (a function, or a class's ``__init__``) takes in ``source``.
+
+    None: it takes ``**kwargs``. False: it is not there (a renamed API).
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    for node in tree.body:
+        if is_class and isinstance(node, ast.ClassDef) and node.name == name:
+            inits = [
+                n for n in node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"
+            ]
+            if not inits:
+                return False
+            function: ast.FunctionDef = inits[0]
+            break
+        if not is_class and isinstance(node, ast.FunctionDef) and node.name == name:
+            function = node
+            break
+    else:
+        return False
+    args = function.args
+    if args.kwarg is not None:
+        return None
+    names = {a.arg for a in [*args.args, *args.kwonlyargs]}
+    names.discard("self")
+    return frozenset(names)
+
+
 @cache
 def factory_keywords(kind: str, is_class: bool) -> frozenset[str] | None:
     """The keywords Parsl's decorator (``is_class`` False) or app class accepts.
 
-    Read from the installed Parsl, else the built-in table. None means "anything goes" (the
-    signature takes ``**kwargs``, or the factory is unknown): the caller then stays silent.
+    Read from the source of the installed Parsl (parsed, never imported: importing Parsl takes
+    most of a second), else the built-in table. None means "anything goes" (the signature takes
+    ``**kwargs``, or the factory is unknown): the caller then stays silent.
     """
     entry = _FACTORIES.get((kind, is_class))
     if entry is None:
         return None
     module, name, fallback = entry
-    try:
-        target = getattr(importlib.import_module(module), name)
-        signature = inspect.signature(target)
-    except Exception:  # not installed, a broken install, or a renamed API: use the table
+    source = _module_source(module)
+    found = _keywords_in_source(source, name, is_class) if source is not None else False
+    if found is False:  # not installed, unreadable, or a renamed API: use the table
         return frozenset(fallback)
-    names: set[str] = set()
-    for param in signature.parameters.values():
-        if param.kind is inspect.Parameter.VAR_KEYWORD:
-            return None
-        if param.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.POSITIONAL_ONLY):
-            continue
-        names.add(param.name)
-    names.discard("self")
-    return frozenset(names)
+    return found  # type: ignore[return-value]

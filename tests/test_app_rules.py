@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
-import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,20 +33,13 @@ def fresh_facts() -> Iterator[None]:
     parsl_facts.factory_keywords.cache_clear()
 
 
-def _fake_parsl(monkeypatch: pytest.MonkeyPatch, python_app: object | None) -> None:
-    """Make ``parsl.app.app`` look like another Parsl version (or not installed at all)."""
-    real = parsl_facts.importlib.import_module
+def _fake_parsl(monkeypatch: pytest.MonkeyPatch, python_app_source: str | None) -> None:
+    """Make the installed ``parsl.app.app`` look like another Parsl version (or absent)."""
 
-    def import_module(name: str) -> types.ModuleType:
-        if not name.startswith("parsl"):
-            return real(name)
-        if python_app is None:
-            raise ImportError(f"No module named {name!r}")
-        module = types.ModuleType(name)
-        module.python_app = python_app  # type: ignore[attr-defined]
-        return module
+    def module_source(module: str) -> str | None:
+        return python_app_source
 
-    monkeypatch.setattr(parsl_facts.importlib, "import_module", import_module)
+    monkeypatch.setattr(parsl_facts, "_module_source", module_source)
 
 
 @pytest.mark.parametrize("kind,is_class", FACTORIES)
@@ -73,10 +65,8 @@ def test_table_is_used_when_parsl_is_missing(
 def test_keywords_follow_the_installed_version(
     monkeypatch: pytest.MonkeyPatch, fresh_facts: None, tmp_path: Path
 ) -> None:
-    def python_app(function=None, executors="all", priority=0):  # a future Parsl
-        return function
-
-    _fake_parsl(monkeypatch, python_app)
+    future = "def python_app(function=None, executors='all', priority=0):\n    return function\n"
+    _fake_parsl(monkeypatch, future)
     (tmp_path / "new").mkdir()
     (tmp_path / "old").mkdir()
     code = "from parsl import python_app\n\n\n@python_app(priority=2)\ndef f():\n    return 1\n"
@@ -88,10 +78,7 @@ def test_keywords_follow_the_installed_version(
 def test_decorator_taking_any_keyword_is_not_checked(
     monkeypatch: pytest.MonkeyPatch, fresh_facts: None, tmp_path: Path
 ) -> None:
-    def python_app(function=None, **options):
-        return function
-
-    _fake_parsl(monkeypatch, python_app)
+    _fake_parsl(monkeypatch, "def python_app(function=None, **options):\n    return function\n")
     code = "from parsl import python_app\n\n\n@python_app(whatever=1)\ndef f():\n    return 1\n"
     check_case(tmp_path, Case(BadDecoratorKwarg, 0, Valid(code)))
 

@@ -247,6 +247,18 @@ class FileModel:
                     return True
         return False
 
+    def imported_as(self, module: str, name: str) -> str | None:
+        """The module-level name under which this file does ``from module import name``."""
+        for bound, nodes in self.project.bindings_of(self.module).items():
+            for node in nodes:
+                if not isinstance(node, ast.ImportFrom):
+                    continue
+                if self.project.absolute(self.module, node.level, node.module) != module:
+                    continue
+                if any(a.name == name and (a.asname or a.name) == bound for a in node.names):
+                    return bound
+        return None
+
     @staticmethod
     def index_variable(fact: CallFact, name: str) -> str | None:
         """For a loop ``for i, f in enumerate(...)``, the index ``i`` that goes with ``f``."""

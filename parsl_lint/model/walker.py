@@ -203,6 +203,7 @@ class Walker:
         # File mode: what this file's own calls pass to its functions' parameters.
         self.hints: dict[str, dict[str, Value]] = {}
         self.walked: dict[str, tuple[FuncDef, AppInfo | None]] = {}
+        self._app_def_keys: set[tuple[int, int]] = set()
         # File mode, inside an app body: where its ``return``/``yield`` values are recorded.
         self.app_results: list[tuple[ast.expr, Value]] | None = None
 
@@ -684,7 +685,7 @@ class Walker:
                 inner_plain = all(self._transparent(d, scope) for d in decorators[i + 1 :])
                 app = self.p.app_info(fdef, kind, inner_plain)
                 if self.facts is not None:
-                    self.facts.app_defs.append(AppDef(app, node, dec, factory))
+                    self._record_app_def(AppDef(app, node, dec, factory))
                     self.facts.app_functions[id(node)] = app
         return app
 
@@ -814,7 +815,11 @@ class Walker:
     def expr_Lambda(self, node: ast.Lambda, scope: Scope) -> Value:
         key = f"{self.m.name}:{_qualify(scope, '<lambda>')}@{node.lineno}:{node.col_offset}"
         closure = scope if scope.kind != "module" else None
-        return self.p.register_function(FuncDef(key, node, self.m.name, closure=closure))
+        func = self.p.register_function(FuncDef(key, node, self.m.name, closure=closure))
+        if self.facts is not None and key not in self.walked:  # file mode: walk its body too
+            self.walked[key] = (self.p.functions[key], None)
+            self.deferred.append(self.walked[key])
+        return func
 
     def expr_Yield(self, node: ast.Yield, scope: Scope) -> Value:
         scope.yields.append(self.eval(node.value, scope) if node.value else NONE)
@@ -912,7 +917,7 @@ class Walker:
             if method is not None:
                 return method
         if isinstance(callee, App):
-            return Future(callee.info.name)
+            return Future(_called_name(func) or callee.info.name)
         if isinstance(callee, AppFactory):
             return self._app_factory_call(node, callee, args)
         if isinstance(callee, Func):
@@ -964,6 +969,14 @@ class Walker:
             if name in names:
                 hint[name] = join(hint.get(name, BOTTOM), value)
 
+    def _record_app_def(self, app_def: AppDef) -> None:
+        """Record each definition once, although loops and re-walks evaluate it again."""
+        assert self.facts is not None
+        key = (id(app_def.node), id(app_def.factory))
+        if key not in self._app_def_keys:
+            self._app_def_keys.add(key)
+            self.facts.app_defs.append(app_def)
+
     def _app_factory_call(self, node: ast.Call, factory: AppFactory, args: list[Value]) -> Value:
         if not node.args:
             if factory.is_class or factory.configured:
@@ -972,7 +985,7 @@ class Walker:
         kind = "join" if _keyword_true(node, "join") else factory.kind
         app = self.p.app_from_callable(args[0], kind)
         if isinstance(app, App) and self.facts is not None:
-            self.facts.app_defs.append(AppDef(app.info, node, node, factory))
+            self._record_app_def(AppDef(app.info, node, node, factory))
             target = args[0]
             if isinstance(target, Func) and target.key in self.p.functions:
                 self.facts.app_functions[id(self.p.functions[target.key].node)] = app.info
@@ -1235,6 +1248,15 @@ def class_bases(project: Project, cdef: ClassDef) -> list[str]:
 
 
 # -- small pure helpers ---------------------------------------------------------------------
+
+
+def _called_name(func: ast.expr) -> str | None:
+    """The name a call site uses for what it calls: ``anomaly`` in ``A.anomaly(x)``."""
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
 
 
 def _qual(value: Value) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from parsl_lint.model import CallFact
-from parsl_lint.model.values import External, Future
+from parsl_lint.model.values import Future
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
 from parsl_lint.types import Applicability, Fix
 
@@ -270,15 +270,17 @@ for done in as_completed(pending):
             return None  # a comment inside the call would be lost
         helper_module = ctx.settings.helper_module
         helper = ctx.settings.helper_function
-        imports: tuple[tuple[str, str], ...] = ((helper_module, helper),)
-        bound = ctx.model.project.symbol(ctx.model.module.name, helper)
-        if bound is not None and bound != External(f"{helper_module}.{helper}"):
-            return None  # the file has its own ``unwrap_parsl_future``: leave it alone
+        imports: tuple[tuple[str, str], ...] = ()
+        called = ctx.model.imported_as(helper_module, helper)  # already imported, maybe aliased
+        if called is None:
+            if ctx.model.project.symbol(ctx.model.module.name, helper) is not None:
+                return None  # the file has its own ``unwrap_parsl_future``: leave it alone
+            called, imports = helper, ((helper_module, helper),)
         name = _task_name(ctx, fact, recv, receiver)
         args = [recv_text, name]
         if timeout is not None:
             args.append(f"timeout={ctx.source(timeout)}")
-        content = f"{helper}({', '.join(args)})"
+        content = f"{called}({', '.join(args)})"
         return Fix(
             f"Replace with `{helper}(...)`",
             (ctx.edit(call, content),),
