@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import glob
 import importlib
-import logging
 import os
 import sys
 import time
@@ -18,7 +17,8 @@ from pathlib import Path
 
 import parsl
 import pytest
-from parsl import bash_app, python_app
+import runtime_apps
+from parsl import python_app
 from parsl.config import Config
 from parsl.dataflow.dflow import DataFlowKernel
 from parsl.dataflow.errors import DependencyError
@@ -26,6 +26,7 @@ from parsl.executors import HighThroughputExecutor
 from parsl.executors.high_throughput.errors import WorkerLost
 from parsl.providers import LocalProvider
 from parsl.serialize.errors import SerializationError
+from runtime_apps import combine, concat_str_int, double, import_missing, noisy_exit, raise_from
 
 from parsl_lint.runtime import ParslTasksFailed, unwrap_parsl_future, unwrap_parsl_futures
 
@@ -60,17 +61,6 @@ def dfk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DataFlowKernel]:
         env.undo()
 
 
-@pytest.fixture
-def log_text(caplog: pytest.LogCaptureFixture):
-    """Call it to get the messages the helper logged, one string per record."""
-    caplog.set_level(logging.ERROR, logger=LOGGER)
-
-    def messages() -> list[str]:
-        return [r.getMessage() for r in caplog.records if r.name == LOGGER]
-
-    return messages
-
-
 def unwrap_failure(future, name: str, **kwargs) -> BaseException:
     """Run the helper on a failing future and check it re-raised the future's own exception."""
     with pytest.raises(BaseException) as raised:
@@ -83,31 +73,6 @@ def unwrap_failure(future, name: str, **kwargs) -> BaseException:
 
 
 @python_app
-def double(x):
-    return 2 * x
-
-
-@python_app
-def concat_str_int():
-    return "hello" + 123
-
-
-@python_app
-def import_missing():
-    import nonexistent_module_for_parsl_lint  # noqa: F401
-
-    return "never"
-
-
-@python_app
-def raise_from():
-    try:
-        raise ValueError("Inner error")
-    except ValueError as e:
-        raise RuntimeError("Outer error") from e
-
-
-@python_app
 def fail_with(message):
     raise ValueError(message)
 
@@ -115,11 +80,6 @@ def fail_with(message):
 @python_app
 def step(data):
     return data
-
-
-@python_app
-def combine(a, b):
-    return (a, b)
 
 
 @python_app
@@ -147,14 +107,6 @@ def sleep_for(seconds):
     return seconds
 
 
-@bash_app
-def noisy_exit(code, stdout=None, stderr=None):
-    return (
-        "for i in $(seq 1 25); do echo out line $i; done; "
-        f"echo 'err: something broke' >&2; exit {code}"
-    )
-
-
 # --- tests ----------------------------------------------------------------------------------
 
 
@@ -174,7 +126,7 @@ def test_type_error_traceback_comes_from_the_worker(dfk, log_text):
         f"[test_broken] task {fut.tid} (concat_str_int) failed "
         "(executor 'htex', tries: 1, status: failed)"
     )
-    assert f'File "{__file__}"' in block
+    assert f'File "{runtime_apps.__file__}"' in block
     assert 'return "hello" + 123' in block
     assert "dflow.py" not in block
     assert lines[-1] == 'TypeError: can only concatenate str (not "int") to str'

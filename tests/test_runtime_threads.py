@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import concurrent.futures
-import logging
 import sys
 import threading
 import time
@@ -12,12 +11,13 @@ from pathlib import Path
 
 import parsl
 import pytest
-from parsl import bash_app, join_app, python_app
+from parsl import join_app, python_app
 from parsl.config import Config
 from parsl.data_provider.files import File
 from parsl.dataflow.dflow import DataFlowKernel
 from parsl.dataflow.errors import DependencyError, JoinError
 from parsl.executors import ThreadPoolExecutor
+from runtime_apps import combine, concat_str_int, double, import_missing, noisy_exit, raise_from
 
 from parsl_lint.runtime import ParslTasksFailed, unwrap_parsl_future, unwrap_parsl_futures
 
@@ -37,17 +37,6 @@ def dfk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DataFlowKernel]:
         loaded.cleanup()
 
 
-@pytest.fixture
-def log_text(caplog: pytest.LogCaptureFixture):
-    """Call it to get the messages the helper logged, one string per record."""
-    caplog.set_level(logging.ERROR, logger=LOGGER)
-
-    def messages() -> list[str]:
-        return [r.getMessage() for r in caplog.records if r.name == LOGGER]
-
-    return messages
-
-
 def unwrap_failure(future: concurrent.futures.Future, name: str, **kwargs) -> BaseException:
     """Run the helper on a failing future and check it re-raised the future's own exception."""
     with pytest.raises(BaseException) as raised:
@@ -57,31 +46,6 @@ def unwrap_failure(future: concurrent.futures.Future, name: str, **kwargs) -> Ba
 
 
 # --- apps -----------------------------------------------------------------------------------
-
-
-@python_app
-def double(x):
-    return 2 * x
-
-
-@python_app
-def concat_str_int():
-    return "hello" + 123
-
-
-@python_app
-def import_missing():
-    import nonexistent_module_for_parsl_lint  # noqa: F401
-
-    return "never"
-
-
-@python_app
-def raise_from():
-    try:
-        raise ValueError("Inner error")
-    except ValueError as e:
-        raise RuntimeError("Outer error") from e
 
 
 @python_app
@@ -105,11 +69,6 @@ def fail_with(exc):
 
 
 @python_app
-def combine(a, b):
-    return (a, b)
-
-
-@python_app
 def uses_missing_global():
     return UNDEFINED_SETTING + 1  # noqa: F821
 
@@ -126,14 +85,6 @@ def busy(seconds, walltime=None):
 def wait_for(event, seconds):
     event.wait(seconds)
     return "woke"
-
-
-@bash_app
-def noisy_exit(code, stdout=None, stderr=None):
-    return (
-        "for i in $(seq 1 25); do echo out line $i; done; "
-        f"echo 'err: something broke' >&2; exit {code}"
-    )
 
 
 @join_app
