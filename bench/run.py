@@ -252,8 +252,12 @@ def main() -> None:
     spec = importlib.util.find_spec("parsl")
     if not args.skip_parsl and spec and spec.submodule_search_locations:
         root = Path(next(iter(spec.submodule_search_locations)))
-        files = python_files(root)
-        corpus_rows("installed parsl package", root, files, args.jobs, args.fixit)
+        with tempfile.TemporaryDirectory() as tmp:
+            # A copy: tools skip paths under site-packages by default.
+            copy = Path(tmp) / "parsl"
+            shutil.copytree(root, copy, ignore=shutil.ignore_patterns("__pycache__"))
+            files = python_files(copy)
+            corpus_rows("installed parsl package", copy, files, args.jobs, args.fixit)
     with tempfile.TemporaryDirectory() as tmp:
         gen = Path(tmp) / "gen"
         generate(gen, args.files)

@@ -78,6 +78,26 @@ class Cache:
         except OSError:
             pass  # a read-only tree: run without the cache
 
+    def load_scans(self) -> dict[str, list[Any]]:
+        """The prefilter's per-file scans from the last run (keyed by path; checked by the
+        index against each file's modification time and size before use)."""
+        try:
+            data = json.loads((self.directory / "index.json").read_text(encoding="utf-8"))
+            scans = data["scans"] if data.get("root") == str(self.root) else {}
+            return scans if isinstance(scans, dict) else {}
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+
+    def save_scans(self, scans: dict[str, list[Any]]) -> None:
+        try:
+            self._ensure()
+            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump({"root": str(self.root), "scans": scans}, handle)
+            os.replace(tmp, self.directory / "index.json")
+        except OSError:
+            pass
+
     def _ensure(self) -> None:
         if not self.directory.is_dir():
             self.directory.mkdir(parents=True, exist_ok=True)

@@ -137,6 +137,7 @@ class Session:
         if cache and not use_stdin:
             key = digest(repr(settings), ",".join(sorted(enabled)), str(import_edits))
             store = Cache(cache_dir or settings.project_root / CACHE_DIR, key)
+            linter.project.scan_cache = store.load_scans()
         return cls(settings, linter, targets, stdin_filename, use_stdin, jobs, store)
 
     def rule_summaries(self) -> dict[str, str]:
@@ -160,10 +161,10 @@ class Session:
         keys: dict[int, str] = {}
         work: list[tuple[int, Path, str, bytes]] = []
         for i, path in enumerate(self.targets):
-            shown = display_path(path)
             if not self.linter.is_candidate(path):
-                results[i] = FileResult(shown, Outcome.SKIPPED)
+                results[i] = FileResult(str(path), Outcome.SKIPPED)
                 continue
+            shown = display_path(path)
             try:
                 raw = path.read_bytes()
             except OSError as exc:
@@ -183,6 +184,8 @@ class Session:
             results[i] = result
             if self.cache is not None and i in keys:
                 self.cache.put(self.targets[i], keys[i], result)
+        if self.cache is not None and self.linter.project.scanned != self.linter.project.scan_cache:
+            self.cache.save_scans(self.linter.project.scanned)
         return [r for r in results if r is not None]
 
     def _run(

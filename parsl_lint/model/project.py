@@ -96,14 +96,30 @@ class ModuleInfo:
     bindings: dict[str, list[ast.AST]] | None = None
     imports: list[str] | None = None
     digest: str | None = None
+    mentions_parsl: bool | None = None
+    raw_imports: list[tuple[int, str]] | None = None
 
     @property
     def package(self) -> str:
         return self.name if self.is_package else self.name.rpartition(".")[0]
 
 
+def _raw_imports(text: str) -> Iterator[tuple[int, str]]:
+    """``(level, module)`` of each import statement, from a text scan (no parse)."""
+    for m in _IMPORT_RE.finditer(text):
+        if m.group("from") is not None:
+            spec = m.group("from")
+            level = len(spec) - len(spec.lstrip("."))
+            yield level, spec[level:]
+        else:
+            for part in m.group("imp").split(","):
+                name = part.strip().split(" ")[0].strip()
+                if name:
+                    yield 0, name
+
+
 def module_name_for(
-    path: Path, root: Path, is_dir_package: Callable[[str], bool] | None = None
+    path: str | Path, root: Path, is_dir_package: Callable[[str], bool] | None = None
 ) -> tuple[str, bool, str]:
     """The dotted name of ``path`` (its package chain, or its folders below ``root``), whether
     it is a package's ``__init__``, and the folder prefix it got (its siblings' import base)."""
@@ -159,8 +175,9 @@ class Project:
     def __init__(self, root: Path) -> None:
         self.root = Path(os.path.abspath(root))
         self._init_dirs: dict[str, bool] = {}
+        self._by_arg: dict[str, ModuleInfo] = {}  # add_file's argument, as given
         self.modules: dict[str, ModuleInfo] = {}
-        self.by_path: dict[Path, ModuleInfo] = {}
+        self.by_path: dict[str, ModuleInfo] = {}  # by absolute path
         self.functions: dict[str, FuncDef] = {}
         self.classes: dict[str, ClassDef] = {}
         self._symbols: dict[tuple[str, str], Value] = {}
@@ -168,6 +185,10 @@ class Project:
         self._attrs: dict[str, dict[str, Value]] = {}
         self._busy: set[object] = set()
         self._candidates: set[str] | None = None
+        #: path -> [mtime_ns, size, mentions parsl, raw imports, digest]: last run's scans,
+        #: and this run's (what the cache saves for the next run).
+        self.scan_cache: dict[str, list] = {}
+        self.scanned: dict[str, list] = {}
         self._child_modules: dict[str, list[str]] | None = None
 
     # -- building ---------------------------------------------------------------------------
@@ -180,16 +201,22 @@ class Project:
         return project
 
     def add_file(self, path: Path, text: str | None = None) -> ModuleInfo:
-        resolved = Path(os.path.abspath(path))
-        if resolved in self.by_path:
-            info = self.by_path[resolved]
+        arg = os.fspath(path)
+        known = self._by_arg.get(arg)
+        if known is not None and text is None:
+            return known
+        absolute = os.path.abspath(arg)
+        if absolute in self.by_path:
+            info = self.by_path[absolute]
+            self._by_arg[arg] = info
             if text is not None:
                 info.text, info.tree, info.bindings, info.parse_failed = text, None, None, False
-                info.imports = info.digest = None
+                info.imports = info.digest = info.mentions_parsl = info.raw_imports = None
             return info
-        name, is_package, prefix = module_name_for(resolved, self.root, self._has_init)
-        info = ModuleInfo(name, resolved, is_package, text, sibling_prefix=prefix)
-        self.by_path[resolved] = info
+        name, is_package, prefix = module_name_for(absolute, self.root, self._has_init)
+        info = ModuleInfo(name, Path(absolute), is_package, text, sibling_prefix=prefix)
+        self.by_path[absolute] = info
+        self._by_arg[arg] = info
         # The first file to claim a name keeps it (a package beats a same-named script).
         self.modules.setdefault(name, info)
         self._candidates = None
@@ -261,7 +288,7 @@ class Project:
         if info.text == text:
             return
         info.text, info.tree, info.bindings, info.parse_failed = text, None, None, False
-        info.imports = info.digest = None
+        info.imports = info.digest = info.mentions_parsl = info.raw_imports = None
         self._symbols.clear()
         self._returns.clear()
         self._attrs.clear()
@@ -271,48 +298,65 @@ class Project:
 
     # -- the prefilter ----------------------------------------------------------------------
 
+    def _scan(self, info: ModuleInfo) -> None:
+        """What the prefilter needs of a module (does it mention parsl, what does it import,
+        its digest), from the scan cache when the file is unchanged, else from its text."""
+        if info.mentions_parsl is not None:
+            return
+        stat: tuple[int, int] | None = None
+        key = str(info.path) if info.path is not None else ""
+        if info.path is not None and info.text is None:
+            try:
+                st = os.stat(key)
+                stat = (st.st_mtime_ns, st.st_size)
+            except OSError:
+                stat = None
+            hit = self.scan_cache.get(key)
+            if stat is not None and hit is not None and (hit[0], hit[1]) == stat:
+                info.mentions_parsl, info.digest = bool(hit[2]), str(hit[4])
+                info.raw_imports = [(int(level), str(name)) for level, name in hit[3]]
+                self.scanned[key] = hit
+                return
+        text = self.text_of(info)
+        info.mentions_parsl = "parsl" in text
+        info.raw_imports = list(_raw_imports(text))
+        info.digest = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+        if stat is not None:
+            self.scanned[key] = [*stat, info.mentions_parsl, info.raw_imports, info.digest]
+
     def imported_modules(self, info: ModuleInfo) -> list[str]:
         """Absolute names of the modules a module imports, from a text scan (no parse)."""
         if info.imports is None:
-            info.imports = list(self._scan_imports(info))
+            self._scan(info)
+            assert info.raw_imports is not None
+            info.imports = [self.absolute(info, lvl, mod or None) for lvl, mod in info.raw_imports]
         return info.imports
 
-    def _scan_imports(self, info: ModuleInfo) -> Iterator[str]:
-        for m in _IMPORT_RE.finditer(self.text_of(info)):
-            if m.group("from") is not None:
-                spec = m.group("from")
-                level = len(spec) - len(spec.lstrip("."))
-                yield self.absolute(info, level, spec[level:] or None)
-            else:
-                for part in m.group("imp").split(","):
-                    name = part.strip().split(" ")[0].strip()
-                    if name:
-                        yield self.absolute(info, 0, name)
-
     def candidates(self) -> set[str]:
-        """Modules that may define apps or futures: they mention parsl, or import one that does."""
+        """Modules that may define apps or futures: they mention parsl, or import one that does
+        (or import the package above one: ``from pkg import apps``)."""
         if self._candidates is None:
-            found = {n for n, i in self.modules.items() if "parsl" in self.text_of(i)}
-            rest = {n: list(self.imported_modules(i)) for n, i in self.modules.items()}
-            changed = True
-            while changed:
-                changed = False
-                for name, imports in rest.items():
-                    if name in found:
-                        continue
-                    if any(self._imports_candidate(imp, found) for imp in imports):
-                        found.add(name)
-                        changed = True
+            found: set[str] = set()
+            importers: dict[str, list[str]] = {}
+            for name, info in self.modules.items():
+                self._scan(info)
+                if info.mentions_parsl:
+                    found.add(name)
+                for imported in self.imported_modules(info):
+                    importers.setdefault(imported, []).append(name)
+            queue = list(found)
+            while queue:
+                parts = queue.pop().split(".")
+                for i in range(1, len(parts) + 1):
+                    for importer in importers.get(".".join(parts[:i]), ()):
+                        if importer not in found:
+                            found.add(importer)
+                            queue.append(importer)
+            for name, info in self.modules.items():
+                if name not in found and info.path is not None and info.tree is None:
+                    info.text = None  # never parsed: keep memory flat on large projects
             self._candidates = found
         return self._candidates
-
-    @staticmethod
-    def _imports_candidate(imported: str, found: set[str]) -> bool:
-        if imported in found:
-            return True
-        # ``from pkg import mod`` names the package; a candidate below it counts too.
-        prefix = imported + "."
-        return any(c.startswith(prefix) for c in found)
 
     def _children(self) -> dict[str, list[str]]:
         if self._child_modules is None:
@@ -348,9 +392,8 @@ class Project:
         return h.hexdigest()
 
     def _content_digest(self, info: ModuleInfo) -> str:
-        if info.digest is None:
-            data = self.text_of(info).encode("utf-8", "replace")
-            info.digest = hashlib.sha256(data).hexdigest()
+        self._scan(info)
+        assert info.digest is not None
         return info.digest
 
     def is_candidate(self, info: ModuleInfo) -> bool:

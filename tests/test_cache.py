@@ -1,0 +1,72 @@
+"""The on-disk cache, the prefilter's scan cache and worker processes: same answers, less work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from parsl_lint.session import PARALLEL_MIN_FILES, Session
+from parsl_lint.types import Diagnostic
+
+APPS = "from parsl import python_app\n\n\n@python_app\ndef train(x):\n    return x\n"
+USER = "from pkg.apps import train\n\nfut = train(1)\nfut.result()\n"
+OTHER = "def helper():\n    return 1\n"
+
+
+def _project(root: Path, users: int = 1) -> None:
+    root.mkdir()
+    (root / "pyproject.toml").write_text("[project]\nname = 'p'\nversion = '0'\n")
+    pkg = root / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "apps.py").write_text(APPS)
+    for i in range(users):
+        (pkg / f"user{i}.py").write_text(USER)
+    (pkg / "other.py").write_text(OTHER)
+
+
+def _check(root: Path, cache: Path | None, jobs: int = 1) -> tuple[list[Diagnostic], Session]:
+    session = Session.create(
+        [root], jobs=jobs, cache=cache is not None, cache_dir=cache, select=["PSL101"]
+    )
+    return session.check().diagnostics, session
+
+
+def test_warm_run_reuses_every_entry_and_agrees(tmp_path: Path) -> None:
+    _project(tmp_path / "p")
+    cold, first = _check(tmp_path / "p", tmp_path / "cache")
+    warm, second = _check(tmp_path / "p", tmp_path / "cache")
+    assert cold == warm and len(cold) == 1
+    assert first.cache is not None and first.cache.hits == 0
+    assert second.cache is not None and second.cache.misses == 0 and second.cache.hits > 0
+    assert (tmp_path / "cache" / ".gitignore").read_text().strip().endswith("*")
+
+
+def test_changing_an_app_module_invalidates_its_importers(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    _project(root)
+    cache = tmp_path / "cache"
+    assert len(_check(root, cache)[0]) == 1
+    # ``train`` is no longer an app: the importer's cached finding must not survive.
+    (root / "pkg" / "apps.py").write_text("import parsl\n\n\ndef train(x):\n    return x\n")
+    diagnostics, session = _check(root, cache)
+    assert diagnostics == []
+    assert session.cache is not None and session.cache.misses >= 1
+
+
+def test_corrupt_entries_are_ignored(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    _project(root)
+    cache = tmp_path / "cache"
+    expected = _check(root, cache)[0]
+    for entry in cache.rglob("*.json"):
+        entry.write_text("{not json")
+    assert _check(root, cache)[0] == expected
+
+
+def test_workers_give_the_same_ordered_output(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    _project(root, users=PARALLEL_MIN_FILES + 2)
+    one = _check(root, None, jobs=1)[0]
+    two = _check(root, None, jobs=2)[0]
+    assert len(one) == PARALLEL_MIN_FILES + 2
+    assert one == two
