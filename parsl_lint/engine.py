@@ -186,6 +186,8 @@ class Linter:
         kept.sort(key=Diagnostic.sort_key)
         if self.import_edits:
             kept = _with_import_edits(text, tree, kept)
+        if path is not None:
+            self.project.release(info)
         return FileResult(shown, Outcome.OK, tuple(kept))
 
 

@@ -185,6 +185,7 @@ class Project:
         self._attrs: dict[str, dict[str, Value]] = {}
         self._busy: set[object] = set()
         self._candidates: set[str] | None = None
+        self._imported: set[str] = set()  # every module name some project module imports
         #: path -> [mtime_ns, size, mentions parsl, raw imports, digest]: last run's scans,
         #: and this run's (what the cache saves for the next run).
         self.scan_cache: dict[str, list] = {}
@@ -321,6 +322,8 @@ class Project:
         info.mentions_parsl = "parsl" in text
         info.raw_imports = list(_raw_imports(text))
         info.digest = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+        if not info.mentions_parsl and info.path is not None and info.tree is None:
+            info.text = None  # most files are never parsed: read again if one is needed
         if stat is not None:
             self.scanned[key] = [*stat, info.mentions_parsl, info.raw_imports, info.digest]
 
@@ -356,6 +359,7 @@ class Project:
                 if name not in found and info.path is not None and info.tree is None:
                     info.text = None  # never parsed: keep memory flat on large projects
             self._candidates = found
+            self._imported = set(importers)
         return self._candidates
 
     def _children(self) -> dict[str, list[str]]:
@@ -395,6 +399,21 @@ class Project:
         self._scan(info)
         assert info.digest is not None
         return info.digest
+
+    def release(self, info: ModuleInfo) -> None:
+        """Forget a linted module's tree and what was derived from it, unless another module
+        of the project imports it (then it will be asked about again). Keeps peak memory flat
+        however many files a run lints; anything released is re-parsed if it is needed."""
+        self.candidates()
+        if info.path is None or info.name in self._imported or info.package in self._imported:
+            return
+        prefix = info.name + ":"
+        for registry in (self.functions, self.classes):
+            for key in [k for k in registry if k.startswith(prefix)]:
+                del registry[key]
+        for key in [k for k in self._symbols if k[0] == info.name]:
+            del self._symbols[key]
+        info.tree, info.bindings, info.text = None, None, None
 
     def is_candidate(self, info: ModuleInfo) -> bool:
         return info.name in self.candidates() or info.path is None
