@@ -132,12 +132,10 @@ class FileModel:
         of another module made into an app here is not listed (its body is not in this file).
         """
         found = self.facts.app_functions
-        return [
-            (node, found[id(node)])
-            for node in ast.walk(self.tree)
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
-            and id(node) in found
-        ]
+        nodes = sorted(
+            self.facts.app_function_nodes.values(), key=lambda n: (n.lineno, n.col_offset)
+        )
+        return [(node, found[id(node)]) for node in nodes]
 
     def callee_from_parameter(self, fact: CallFact) -> bool:
         """The callee is a plain name that is a parameter of an enclosing function.

@@ -129,6 +129,9 @@ class Facts:
     calls: dict[int, CallFact] = field(default_factory=dict)
     app_defs: list[AppDef] = field(default_factory=list)
     app_functions: dict[int, AppInfo] = field(default_factory=dict)
+    app_function_nodes: dict[int, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda] = field(
+        default_factory=dict
+    )
     #: id(app function node) -> what its body returns: (the returned expression, its value).
     #: A generator app lists its ``yield`` expressions instead, each valued ``Gen(..., "<yield>")``.
     app_returns: dict[int, list[tuple[ast.expr, Value]]] = field(default_factory=dict)
@@ -687,6 +690,7 @@ class Walker:
                 if self.facts is not None:
                     self._record_app_def(AppDef(app, node, dec, factory))
                     self.facts.app_functions[id(node)] = app
+                    self.facts.app_function_nodes[id(node)] = node  # type: ignore[assignment]
         return app
 
     def _transparent(self, dec: ast.expr, scope: Scope) -> bool:
@@ -988,7 +992,10 @@ class Walker:
             self._record_app_def(AppDef(app.info, node, node, factory))
             target = args[0]
             if isinstance(target, Func) and target.key in self.p.functions:
-                self.facts.app_functions[id(self.p.functions[target.key].node)] = app.info
+                function = self.p.functions[target.key].node
+                self.facts.app_functions[id(function)] = app.info
+                if self.p.functions[target.key].module == self.m.name:  # a body in this file
+                    self.facts.app_function_nodes[id(function)] = function
         return app
 
     def _mutate(
@@ -1080,7 +1087,8 @@ class Walker:
     # -- annotations ----------------------------------------------------------------------
 
     def annotation(self, node: ast.expr, scope: Scope) -> Value:
-        """The value an annotation promises, when it promises Parsl futures; else UNKNOWN."""
+        """The value an annotation promises when it names Parsl futures or project classes
+        (or containers of them); else UNKNOWN."""
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             try:
                 parsed = ast.parse(node.value, mode="eval").body
@@ -1092,6 +1100,8 @@ class Walker:
             qual = _qual(value) if isinstance(value, (External, Class)) else None
             if qual is not None and qual in parsl_api.FUTURE_TYPES:
                 return Future(None, data=parsl_api.FUTURE_TYPES[qual])
+            if isinstance(value, Class):  # ``job: Job``: an instance of a project class
+                return Instance(value.key)
             return UNKNOWN
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
             left, right = self.annotation(node.left, scope), self.annotation(node.right, scope)
@@ -1112,7 +1122,7 @@ class Walker:
             if name == "Union":
                 real = [v for i, v in zip(items, inner) if not _is_none(i)]
                 return real[0] if len(real) == 1 or len(set(real)) == 1 else UNKNOWN
-            if not any(isinstance(v, (Future, Seq, Tup, Mapping)) for v in inner):
+            if not any(isinstance(v, (Future, Seq, Tup, Mapping, Instance)) for v in inner):
                 return UNKNOWN
             lowered = (name or "").lower()
             if lowered in ("dict", "mapping", "mutablemapping", "defaultdict", "ordereddict"):
@@ -1228,6 +1238,11 @@ def summarise_attributes(project: Project, cdef: ClassDef) -> dict[str, Value]:
     for stmt in cdef.node.body:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             walker.exec_stmt(stmt, body)
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            # ``future: AppFuture`` in a dataclass (or any class): the field's promise.
+            promised = walker.annotation(stmt.annotation, outer)
+            if promised is not UNKNOWN and stmt.target.id not in body.env:
+                body.env[stmt.target.id] = promised
     for name, value in body.env.items():
         attrs[name] = join(attrs[name], value) if name in attrs else value
     return attrs

@@ -209,6 +209,24 @@ f().result()
             + 'unwrap_parsl_future(Model().fit(1), "train", timeout=30)\n',
         ),
         Invalid(
+            """
+from dataclasses import dataclass
+
+from parsl.dataflow.futures import AppFuture
+
+
+@dataclass
+class Job:
+    name: str
+    future: AppFuture
+
+
+def collect(jobs: list[Job]) -> list:
+    return [job.future.result() for job in jobs]
+""",
+            lines=(14,),
+        ),
+        Invalid(
             _IMPORT
             + _APPS
             + """
