@@ -44,6 +44,9 @@ STDLIB_FUNCTIONS: dict[str, str] = {
     "itertools.islice": "islice",
     "copy.copy": "copy",
     "copy.deepcopy": "copy",
+    "collections.defaultdict": "defaultdict",
+    "collections.OrderedDict": "dict",
+    "collections.deque": "deque",
 }
 
 #: Builtins the evaluator follows (when the name is not shadowed).

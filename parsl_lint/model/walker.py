@@ -1017,6 +1017,16 @@ class Walker:
         if isinstance(func.value, ast.Name) and (isinstance(receiver, Seq) or receiver is BOTTOM):
             self.assign_name(func.value.id, Seq(join(element(receiver), added)), scope)
             return NONE
+        target = func.value
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            # ``groups[key].append(fut)`` on a ``defaultdict(list)`` (or a dict of lists)
+            mapping = self.lookup(target.value.id, scope)
+            if isinstance(mapping, Mapping) and (
+                isinstance(mapping.value, Seq) or mapping.value is BOTTOM
+            ):
+                items = Seq(join(element(mapping.value), added))
+                self.assign_name(target.value.id, Mapping(mapping.key, items), scope)
+                return NONE
         return None
 
     def _builtin(
@@ -1078,6 +1088,13 @@ class Walker:
             return Seq(element(first))
         if name == "copy":
             return first
+        if name == "defaultdict":
+            factory = args[0] if args else BOTTOM
+            if isinstance(factory, Builtin) and factory.name in ("list", "set"):
+                return Mapping(BOTTOM, Seq(BOTTOM))
+            return Mapping(BOTTOM, BOTTOM if factory is BOTTOM else UNKNOWN)
+        if name == "deque":
+            return Seq(element(first)) if args else Seq(BOTTOM)
         if name == "pool.submit":
             fn = node.args[0] if node.args else None
             label = fn.id if isinstance(fn, ast.Name) else None
@@ -1356,7 +1373,7 @@ def _container_method(receiver: Value, attr: str, args: list[Value]) -> Value | 
         if attr == "popitem":
             return Tup((receiver.key, receiver.value))
     elif isinstance(receiver, (Seq, Tup)):
-        if attr == "pop":
+        if attr in ("pop", "popleft"):
             return element(receiver)
         if attr == "copy":
             return receiver

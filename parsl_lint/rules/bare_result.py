@@ -209,6 +209,20 @@ f().result()
             + 'unwrap_parsl_future(Model().fit(1), "train", timeout=30)\n',
         ),
         Invalid(
+            _IMPORT
+            + _APPS
+            + """
+from collections import defaultdict
+
+by_size = defaultdict(list)
+for n in range(6):
+    by_size[n % 2].append(train(n))
+for size, futs in by_size.items():
+    print(size, [f.result() for f in futs])
+""",
+            lines=(14,),
+        ),
+        Invalid(
             """
 from dataclasses import dataclass
 
