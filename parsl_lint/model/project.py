@@ -476,12 +476,17 @@ class Project:
         api = parsl_api.value_of_qualname(qualname)
         if api is not None:
             return api
-        if qualname in self.modules:
-            return Module(qualname)
         module, _, name = qualname.rpartition(".")
         if module in self.modules:
+            # A name the package's ``__init__`` binds wins over a submodule of the same name,
+            # as at run time (``from .train import train`` rebinds ``pkg.train``).
             value = self.symbol(module, name)
-            return value if value is not None else UNKNOWN
+            if value is not None:
+                return value
+        if qualname in self.modules:
+            return Module(qualname)
+        if module in self.modules:
+            return UNKNOWN
         return External(qualname)
 
     def module_attribute(self, module: str, attr: str) -> Value:

@@ -209,6 +209,16 @@ f().result()
             + 'unwrap_parsl_future(Model().fit(1), "train", timeout=30)\n',
         ),
         Invalid(
+            "from .tasks import train\n\nfuts = [train(i) for i in range(3)]\n"
+            "print([f.result() for f in futs])\n",
+            lines=(4,),
+            # The package re-exports the app under its submodule's name, as many projects do.
+            files={
+                "tasks/__init__.py": "from .train import train\n",
+                "tasks/train.py": _IMPORT + _APPS,
+            },
+        ),
+        Invalid(
             _IMPORT
             + _APPS
             + """
