@@ -347,6 +347,9 @@ class Project:
                     found.add(name)
                 for imported in self.imported_modules(info):
                     importers.setdefault(imported, []).append(name)
+                # pytest hands a test module the fixtures of the conftest.py files above it.
+                for conftest in self.conftests_above(info):
+                    importers.setdefault(conftest.name, []).append(name)
             queue = list(found)
             while queue:
                 parts = queue.pop().split(".")
@@ -372,10 +375,29 @@ class Project:
             self._child_modules = children
         return self._child_modules
 
+    def conftests_above(self, info: ModuleInfo, tests_only: bool = True) -> list[ModuleInfo]:
+        """The ``conftest.py`` modules of a module's directory and the ones above it, up to
+        the project root, nearest first; with ``tests_only``, only for the files pytest
+        collects by default (``test_*.py``, ``*_test.py``)."""
+        if info.path is None:
+            return []
+        directory, filename = os.path.split(str(info.path))
+        if tests_only and not (filename.startswith("test") or filename.endswith("_test.py")):
+            return []
+        found = []
+        while True:
+            conftest = self.by_path.get(os.path.join(directory, "conftest.py"))
+            if conftest is not None and conftest is not info:
+                found.append(conftest)
+            if directory == str(self.root) or os.path.dirname(directory) == directory:
+                return found
+            directory = os.path.dirname(directory)
+
     def dependency_digest(self, info: ModuleInfo) -> str:
-        """A digest of every project module ``info`` imports, directly or not (for the cache)."""
-        seen: set[str] = set()
-        stack = [info]
+        """A digest of every project module ``info`` imports, directly or not, and of the
+        ``conftest.py`` files whose fixtures it may use (for the cache)."""
+        seen: set[str] = {c.name for c in self.conftests_above(info)}
+        stack = [info, *self.conftests_above(info)]
         while stack:
             current = stack.pop()
             for imported in self.imported_modules(current):
@@ -536,6 +558,32 @@ class Project:
         self._returns[key] = value
         return value
 
+    def fixture_value(self, info: ModuleInfo, name: str, requester: str) -> Value:
+        """What pytest passes for a test's (or fixture's) parameter ``name``: the value of
+        the fixture of that name, from the test's module or the ``conftest.py`` files above
+        it (nearest first), as pytest resolves it. UNKNOWN when there is none."""
+        for module in [info, *self.conftests_above(info, tests_only=False)]:
+            if not self.is_candidate(module):
+                continue
+            for node in self.bindings_of(module).get(name, []):
+                if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                if not any(_is_fixture_decorator(d) for d in node.decorator_list):
+                    continue
+                key = f"{module.name}:{name}"
+                if key == requester:
+                    return UNKNOWN  # a fixture overriding one of the same name: not followed
+                fdef = self.functions.get(key)
+                if fdef is None:
+                    self.symbol(module.name, name)  # registers the function
+                    fdef = self.functions.get(key)
+                if fdef is None or fdef.node is not node:
+                    return UNKNOWN
+                from parsl_lint.model.walker import summarise_fixture
+
+                return summarise_fixture(self, fdef)
+        return UNKNOWN
+
     def mro(self, cls_key: str) -> list[ClassDef]:
         out: list[ClassDef] = []
         seen: set[str] = set()
@@ -612,6 +660,13 @@ class Project:
         elif isinstance(value, Builtin):
             name = value.name
         return App(AppInfo(name, kind, "", 0, None))
+
+
+def _is_fixture_decorator(dec: ast.expr) -> bool:
+    target = dec.func if isinstance(dec, ast.Call) else dec
+    if isinstance(target, ast.Attribute):
+        return target.attr == "fixture"
+    return isinstance(target, ast.Name) and target.id == "fixture"
 
 
 def _method_kind(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:

@@ -291,6 +291,7 @@ class Walker:
         for a, d in zip(args.kwonlyargs, args.kw_defaults):
             if d is not None:
                 defaults[a.arg] = d
+        injected = self._pytest_injected(fdef)
         with self.quiet():
             for i, a in enumerate([*positional, *args.kwonlyargs]):
                 value: Value = UNKNOWN
@@ -310,11 +311,36 @@ class Walker:
                     hinted = self.hints.get(fdef.key, {}).get(a.arg, UNKNOWN)
                     if contains_future(hinted):
                         value = hinted
+                if value is UNKNOWN and injected is not None and a.arg not in injected:
+                    value = self.p.fixture_value(self.m, a.arg, fdef.key)
                 scope.env[a.arg] = value
             if args.vararg is not None:
                 scope.env[args.vararg.arg] = UNKNOWN
             if args.kwarg is not None:
                 scope.env[args.kwarg.arg] = UNKNOWN
+
+    def _pytest_injected(self, fdef: FuncDef) -> frozenset[str] | None:
+        """For a module-level test function or fixture, the parameters pytest fills from
+        ``parametrize`` (so not from fixtures); None when pytest does not call it."""
+        node = fdef.node
+        if fdef.cls is not None or fdef.closure is not None or isinstance(node, ast.Lambda):
+            return None
+        parametrized: set[str] = set()
+        is_fixture = False
+        for dec in node.decorator_list:
+            target = dec.func if isinstance(dec, ast.Call) else dec
+            name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+            if name == "fixture":
+                is_fixture = True
+            elif name == "parametrize" and isinstance(dec, ast.Call) and dec.args:
+                first = dec.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    parametrized.update(p.strip() for p in first.value.split(","))
+                else:
+                    return None  # names pytest fills that we cannot read: trust none
+        if not (is_fixture or node.name.startswith("test")):
+            return None
+        return frozenset(parametrized)
 
     # -- names ----------------------------------------------------------------------------
 
@@ -1227,6 +1253,30 @@ def summarise_function(project: Project, fdef: FuncDef) -> Value:
     if not scope.returns:
         return NONE
     return join_all(scope.returns)
+
+
+def summarise_fixture(project: Project, fdef: FuncDef) -> Value:
+    """What a pytest fixture provides: its return value, or what it yields."""
+    key = f"fixture:{fdef.key}"
+    if key in project._busy:
+        return UNKNOWN
+    project._busy.add(key)
+    try:
+        info = project.modules.get(fdef.module)
+        if info is None or isinstance(fdef.node, ast.Lambda):
+            return UNKNOWN
+        walker = Walker(project, info)
+        parent = walker.module_scope()
+        if fdef.node.returns is not None:
+            promised = walker.annotation(fdef.node.returns, parent)
+            if promised is not UNKNOWN:
+                return promised
+        scope = walker.walk_function(fdef)
+        if scope.yields:
+            return join_all(scope.yields)
+        return join_all(scope.returns) if scope.returns else UNKNOWN
+    finally:
+        project._busy.discard(key)
 
 
 def summarise_attributes(project: Project, cdef: ClassDef) -> dict[str, Value]:

@@ -13,6 +13,7 @@ _MAX_NAME = 60
 
 _IMPORT = "from parsl import python_app\n"
 _HELPER = "from parsl_lint.runtime import unwrap_parsl_future\n"
+_FIXTURE = "\n\nimport pytest\n\n\n@pytest.fixture\ndef trained():\n    return train(3)\n"
 _APPS = """
 
 @python_app
@@ -75,6 +76,11 @@ class BareResult(Rule):
     fix_applicability = Applicability.SAFE
 
     VALID = [
+        Valid(
+            "import parsl\nimport pytest\n\n\n@pytest.mark.parametrize('trained', [1, 2])\n"
+            "def test_training(trained):\n    assert trained.result() > 0\n",
+            files={"conftest.py": _IMPORT + _APPS + _FIXTURE},
+        ),
         Valid(
             _IMPORT
             + _APPS
@@ -207,6 +213,12 @@ f().result()
             + "class Model:\n    def fit(self, x):\n"
             + "        return train(x)\n\n\n"
             + 'unwrap_parsl_future(Model().fit(1), "train", timeout=30)\n',
+        ),
+        Invalid(
+            "import parsl\n\n\ndef test_training(trained):\n    assert trained.result() > 0\n",
+            lines=(5,),
+            # pytest passes the ``trained`` fixture from conftest.py: a future of ``train``.
+            files={"conftest.py": _IMPORT + _APPS + _FIXTURE},
         ),
         Invalid(
             "from .tasks import train\n\nfuts = [train(i) for i in range(3)]\n"
