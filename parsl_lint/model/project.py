@@ -191,6 +191,7 @@ class Project:
         self.scan_cache: dict[str, list] = {}
         self.scanned: dict[str, list] = {}
         self._child_modules: dict[str, list[str]] | None = None
+        self._conftests: bool | None = None
 
     # -- building ---------------------------------------------------------------------------
 
@@ -222,6 +223,7 @@ class Project:
         self.modules.setdefault(name, info)
         self._candidates = None
         self._child_modules = None
+        self._conftests = None
         return info
 
     def _has_init(self, directory: str) -> bool:
@@ -379,7 +381,7 @@ class Project:
         """The ``conftest.py`` modules of a module's directory and the ones above it, up to
         the project root, nearest first; with ``tests_only``, only for the files pytest
         collects by default (``test_*.py``, ``*_test.py``)."""
-        if info.path is None:
+        if info.path is None or not self._has_conftests():
             return []
         directory, filename = os.path.split(str(info.path))
         if tests_only and not (filename.startswith("test") or filename.endswith("_test.py")):
@@ -392,6 +394,11 @@ class Project:
             if directory == str(self.root) or os.path.dirname(directory) == directory:
                 return found
             directory = os.path.dirname(directory)
+
+    def _has_conftests(self) -> bool:
+        if self._conftests is None:
+            self._conftests = any(p.endswith(f"{os.sep}conftest.py") for p in self.by_path)
+        return self._conftests
 
     def dependency_digest(self, info: ModuleInfo) -> str:
         """A digest of every project module ``info`` imports, directly or not, and of the
