@@ -1,3 +1,5 @@
+"""Configuration: every key of [tool.parsl-lint], rule selection, and named errors."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,3 +1,5 @@
+"""Discovery: .gitignore, default and configured excludes, and paths named explicitly."""
+
 from __future__ import annotations
 
 import os

@@ -1,3 +1,5 @@
+"""Reporters: exact text, ruff's JSON fields, schema-valid SARIF and GitHub annotations."""
+
 from __future__ import annotations
 
 import dataclasses
