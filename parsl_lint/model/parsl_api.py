@@ -45,6 +45,7 @@ STDLIB_FUNCTIONS: dict[str, str] = {
     "copy.copy": "copy",
     "copy.deepcopy": "copy",
     "collections.defaultdict": "defaultdict",
+    "functools.partial": "partial",
     "collections.OrderedDict": "dict",
     "collections.deque": "deque",
 }

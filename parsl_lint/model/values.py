@@ -100,6 +100,14 @@ class App(Value):
 
 
 @dataclass(frozen=True)
+class BoundApp(Value):
+    """``functools.partial(app, ...)``: calling it returns a Future, but some arguments are
+    already bound, so the app's signature says nothing about the call."""
+
+    info: AppInfo
+
+
+@dataclass(frozen=True)
 class AppFactory(Value):
     """Parsl's ``python_app``/``bash_app``/``join_app`` or the ``PythonApp``/``BashApp`` classes.
 

@@ -35,6 +35,7 @@ from parsl_lint.model.values import (
     App,
     AppFactory,
     AppInfo,
+    BoundApp,
     BoundMethod,
     Builtin,
     Class,
@@ -948,6 +949,8 @@ class Walker:
                 return method
         if isinstance(callee, App):
             return Future(_called_name(func) or callee.info.name)
+        if isinstance(callee, BoundApp):
+            return Future(callee.info.name)
         if isinstance(callee, AppFactory):
             return self._app_factory_call(node, callee, args)
         if isinstance(callee, Func):
@@ -1078,7 +1081,7 @@ class Walker:
         if name == "map":
             if len(args) < 2:
                 return UNKNOWN
-            if isinstance(first, App):
+            if isinstance(first, (App, BoundApp)):
                 return Seq(Future(first.info.name))
             if isinstance(first, Func):
                 return Seq(self.p.returns_of(first.key))
@@ -1114,6 +1117,8 @@ class Walker:
             return Seq(element(first))
         if name == "copy":
             return first
+        if name == "partial":
+            return BoundApp(first.info) if isinstance(first, (App, BoundApp)) else UNKNOWN
         if name == "defaultdict":
             factory = args[0] if args else BOTTOM
             if isinstance(factory, Builtin) and factory.name in ("list", "set"):

@@ -215,6 +215,12 @@ f().result()
             + 'unwrap_parsl_future(Model().fit(1), "train", timeout=30)\n',
         ),
         Invalid(
+            _IMPORT
+            + _APPS
+            + "\nfrom functools import partial\n\ndouble = partial(train, 1)\ndouble().result()\n",
+            lines=(11,),
+        ),
+        Invalid(
             "import parsl\n\n\ndef test_training(trained):\n    assert trained.result() > 0\n",
             lines=(5,),
             # pytest passes the ``trained`` fixture from conftest.py: a future of ``train``.
