@@ -118,29 +118,41 @@ def _raw_imports(text: str) -> Iterator[tuple[int, str]]:
                     yield 0, name
 
 
-def module_name_for(
-    path: str | Path, root: Path, is_dir_package: Callable[[str], bool] | None = None
-) -> tuple[str, bool, str]:
-    """The dotted name of ``path`` (its package chain, or its folders below ``root``), whether
-    it is a package's ``__init__``, and the folder prefix it got (its siblings' import base)."""
-    has_init = is_dir_package or (lambda d: os.path.exists(os.path.join(d, "__init__.py")))
-    path_str = os.path.abspath(path)
-    directory, filename = os.path.split(path_str)
-    is_package = filename == "__init__.py"
-    stem = filename[:-3] if filename.endswith(".py") else filename
-    parts: list[str] = [] if is_package else [stem]
+def directory_base(
+    directory: str, root: Path, has_init: Callable[[str], bool]
+) -> tuple[tuple[str, ...], str]:
+    """The dotted parts a module in ``directory`` starts with (its package chain, or its
+    folders below ``root``), and the folder prefix its siblings import under ("" in a
+    package)."""
+    parts: list[str] = []
     while has_init(directory) and os.path.dirname(directory) != directory:
         parts.insert(0, os.path.basename(directory))
         directory = os.path.dirname(directory)
-    prefix = ""
     root_str = str(root)
     if directory != root_str and directory.startswith(root_str + os.sep):
         # A namespace package (or a plain folder) below the project root: keep the folders.
         rel = directory[len(root_str) + 1 :].split(os.sep)
         if rel and rel[0] not in ("src", "lib") and all(p.isidentifier() for p in rel):
-            prefix = ".".join(rel)
-            parts = rel + parts
-    return ".".join(parts) or stem, is_package, prefix
+            return (*rel, *parts), ".".join(rel)
+    return tuple(parts), ""
+
+
+def module_name_for(
+    path: str | Path, root: Path, is_dir_package: Callable[[str], bool] | None = None
+) -> tuple[str, bool, str]:
+    """The dotted name of ``path``, whether it is a package's ``__init__``, and the folder
+    prefix it got (its siblings' import base)."""
+    has_init = is_dir_package or (lambda d: os.path.exists(os.path.join(d, "__init__.py")))
+    directory, filename = os.path.split(os.path.abspath(path))
+    parts, prefix = directory_base(directory, root, has_init)
+    return _join_name(parts, filename), filename == "__init__.py", prefix
+
+
+def _join_name(parts: tuple[str, ...], filename: str) -> str:
+    stem = filename[:-3] if filename.endswith(".py") else filename
+    if filename == "__init__.py":
+        return ".".join(parts) or stem
+    return ".".join((*parts, stem))
 
 
 def resolve_relative(package: str, level: int, module: str | None) -> str:
@@ -175,6 +187,7 @@ class Project:
     def __init__(self, root: Path) -> None:
         self.root = Path(os.path.abspath(root))
         self._init_dirs: dict[str, bool] = {}
+        self._dir_bases: dict[str, tuple[tuple[str, ...], str]] = {}
         self._by_arg: dict[str, ModuleInfo] = {}  # add_file's argument, as given
         self.modules: dict[str, ModuleInfo] = {}
         self.by_path: dict[str, ModuleInfo] = {}  # by absolute path
@@ -215,7 +228,11 @@ class Project:
                 info.text, info.tree, info.bindings, info.parse_failed = text, None, None, False
                 info.imports = info.digest = info.mentions_parsl = info.raw_imports = None
             return info
-        name, is_package, prefix = module_name_for(absolute, self.root, self._has_init)
+        directory, filename = os.path.split(absolute)
+        base = self._dir_bases.get(directory)
+        if base is None:
+            base = self._dir_bases[directory] = directory_base(directory, self.root, self._has_init)
+        name, is_package, prefix = _join_name(base[0], filename), filename == "__init__.py", base[1]
         info = ModuleInfo(name, Path(absolute), is_package, text, sibling_prefix=prefix)
         self.by_path[absolute] = info
         self._by_arg[arg] = info
