@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import codecs
 import dataclasses
+import functools
 import io
 import tokenize
 from collections.abc import Iterable, Sequence
@@ -62,11 +63,6 @@ def decode_source(raw: bytes, path: str) -> SourceFile:
     return SourceFile(path, text, encoding, bom, raw)
 
 
-def read_source(path: Path) -> SourceFile:
-    """Read and decode a Python file (raises SourceError or OSError)."""
-    return decode_source(path.read_bytes(), str(path))
-
-
 def noqa_codes(line: str) -> frozenset[str] | None:
     """None when the line has no ``# noqa``; an empty set for a bare ``# noqa`` (all codes)."""
     if "noqa" not in line.lower():
@@ -107,7 +103,9 @@ class Linter:
         project = Project.from_files(settings.project_root, project_files)
         return cls(settings, project, frozenset(enabled))
 
+    @functools.cached_property
     def rules(self) -> list[Rule]:
+        """The enabled rules, instantiated once per run (not once per file)."""
         return [rule() for code, rule in all_rules().items() if code in self.enabled]
 
     def module_for(self, path: Path | None, text: str) -> ModuleInfo:
@@ -175,7 +173,7 @@ class Linter:
         model = analyze(self.project, info, tree)
         lines = LineIndex(text)
         ctx = RuleContext(model, lines, shown, RuleSettings(self.settings.helper))
-        for rule in self.rules():
+        for rule in self.rules:
             rule.check(ctx)
         ignored = self.settings.ignored_for(path) if path is not None else frozenset()
         kept = [

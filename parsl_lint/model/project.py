@@ -535,9 +535,6 @@ class Project:
             return UNKNOWN
         return External(qualname)
 
-    def module_attribute(self, module: str, attr: str) -> Value:
-        return self.resolve_qualname(f"{module}.{attr}")
-
     # -- functions and classes --------------------------------------------------------------
 
     def register_function(self, fdef: FuncDef) -> Func:

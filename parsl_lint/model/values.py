@@ -252,10 +252,6 @@ def element(v: Value) -> Value:
     return UNKNOWN
 
 
-def is_future(v: Value) -> bool:
-    return isinstance(v, Future)
-
-
 def contains_future(v: Value) -> bool:
     """True when ``v`` is a future or a collection that holds futures."""
     if isinstance(v, Future):
