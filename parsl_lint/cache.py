@@ -12,15 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from parsl_lint import __version__
-from parsl_lint.types import Applicability, Diagnostic, Edit, FileResult, Fix, Location, Outcome
+from parsl_lint.snapshot import CACHE_DIR_NAME, VERSION_DIR
+from parsl_lint.types import FileResult, Outcome, diagnostic_from_json, diagnostic_to_json
 
-CACHE_DIR = ".parsl_lint_cache"
+CACHE_DIR = CACHE_DIR_NAME
 
 
 def digest(*parts: str | bytes) -> str:
@@ -36,8 +35,7 @@ class Cache:
 
     def __init__(self, directory: Path, settings_key: str) -> None:
         self.root = directory
-        version = f"{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}"
-        self.directory = directory / version
+        self.directory = directory / VERSION_DIR
         self.settings_key = settings_key
         self.hits = 0
         self.misses = 0
@@ -53,7 +51,7 @@ class Cache:
             data = json.loads(self._entry(path).read_text(encoding="utf-8"))
             if data.get("key") != key:
                 raise ValueError("stale")
-            diagnostics = tuple(_diagnostic(d, shown) for d in data["diagnostics"])
+            diagnostics = tuple(diagnostic_from_json(d, shown) for d in data["diagnostics"])
             result = FileResult(shown, Outcome(data["outcome"]), diagnostics)
         except (OSError, ValueError, KeyError, TypeError):
             self.misses += 1
@@ -67,7 +65,7 @@ class Cache:
         data = {
             "key": key,
             "outcome": result.outcome.value,
-            "diagnostics": [_encode(d) for d in result.diagnostics],
+            "diagnostics": [diagnostic_to_json(d) for d in result.diagnostics],
         }
         try:
             self._ensure()
@@ -98,57 +96,17 @@ class Cache:
         except OSError:
             pass
 
+    def ensure(self) -> bool:
+        """Create the cache directory (and its ``.gitignore``); False when it cannot be."""
+        try:
+            self._ensure()
+        except OSError:
+            return False
+        return True
+
     def _ensure(self) -> None:
         if not self.directory.is_dir():
             self.directory.mkdir(parents=True, exist_ok=True)
             ignore = self.root / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# Created by parsl-lint\n*\n", encoding="utf-8")
-
-
-def _loc(loc: Location) -> list[int]:
-    return [loc.row, loc.column]
-
-
-def _encode(d: Diagnostic) -> dict[str, Any]:
-    fix = None
-    if d.fix is not None:
-        fix = {
-            "message": d.fix.message,
-            "applicability": d.fix.applicability.value,
-            "edits": [[e.content, _loc(e.location), _loc(e.end_location)] for e in d.fix.edits],
-            "imports": [list(i) for i in d.fix.imports],
-        }
-    return {
-        "code": d.code,
-        "name": d.name,
-        "message": d.message,
-        "location": _loc(d.location),
-        "end_location": _loc(d.end_location),
-        "fix": fix,
-        "url": d.url,
-        "noqa_row": d.noqa_row,
-    }
-
-
-def _diagnostic(data: dict[str, Any], shown: str) -> Diagnostic:
-    fix = None
-    if data["fix"] is not None:
-        f = data["fix"]
-        fix = Fix(
-            f["message"],
-            tuple(Edit(c, Location(*a), Location(*b)) for c, a, b in f["edits"]),
-            Applicability(f["applicability"]),
-            tuple((m, n) for m, n in f["imports"]),
-        )
-    return Diagnostic(
-        code=data["code"],
-        name=data["name"],
-        message=data["message"],
-        path=shown,
-        location=Location(*data["location"]),
-        end_location=Location(*data["end_location"]),
-        fix=fix,
-        url=data["url"],
-        noqa_row=data["noqa_row"],
-    )

@@ -120,7 +120,35 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
-def _session(opts: Options, import_edits: bool = False) -> Any:
+def _snapshot_key(opts: Options, import_edits: bool) -> str | None:
+    """The key of this ``check`` run's snapshot; None when there is none (no cache, stdin)."""
+    if opts.no_cache or any(str(p) == "-" for p in opts.paths):
+        return None
+    from parsl_lint.snapshot import run_key
+
+    return run_key(
+        [str(p) for p in opts.paths],
+        select=_split(opts.select) if opts.select else None,
+        ignore=_split(opts.ignore),
+        extend_select=_split(opts.extend_select),
+        config=str(opts.config) if opts.config else None,
+        cache_dir=str(opts.cache_dir) if opts.cache_dir else None,
+        import_edits=import_edits,
+    )
+
+
+def _replay(opts: Options, key: str) -> Any:
+    """The last identical run's result when nothing it read has changed since (else None)."""
+    from parsl_lint.snapshot import CACHE_DIR_NAME, cache_roots, replay
+
+    paths = [str(p) for p in opts.paths]
+    roots = cache_roots(paths, str(opts.cache_dir) if opts.cache_dir else None)
+    if opts.config is not None and opts.cache_dir is None:
+        roots.append(str(opts.config.resolve().parent / CACHE_DIR_NAME))
+    return replay(key, roots)
+
+
+def _session(opts: Options, import_edits: bool = False, snapshot_key: str | None = None) -> Any:
     from parsl_lint.session import Session, SessionError
 
     try:
@@ -135,6 +163,7 @@ def _session(opts: Options, import_edits: bool = False) -> Any:
             jobs=opts.jobs,
             cache=not opts.no_cache,
             cache_dir=opts.cache_dir,
+            snapshot_key=snapshot_key,
         )
     except SessionError as exc:
         _fail(str(exc))
@@ -148,7 +177,22 @@ def check(**kwargs: Any) -> None:
     Use `-` as the path to read source from standard input.
     """
     opts = Options(**kwargs)
-    session = _session(opts, import_edits=opts.fmt in ("json", "sarif"))
+    import_edits = opts.fmt in ("json", "sarif")
+    key = _snapshot_key(opts, import_edits)
+    replayed = _replay(opts, key) if key is not None else None
+    if replayed is not None:  # nothing changed since the same run: print its result
+        from parsl_lint.reporters import report
+
+        report(
+            replayed.diagnostics,
+            opts.fmt,
+            sys.stdout,
+            files_checked=replayed.files_checked,
+            quiet=opts.quiet,
+            rule_summaries=replayed.summaries,
+        )
+        sys.exit(EXIT_OK if opts.exit_zero or not replayed.diagnostics else EXIT_FOUND)
+    session = _session(opts, import_edits=import_edits, snapshot_key=key)
     from parsl_lint.reporters import report
 
     outcome = _check_with_progress(session, show=opts.fmt == "text" and not opts.quiet)

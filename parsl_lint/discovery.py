@@ -25,6 +25,7 @@ from pathlib import Path
 import pathspec
 
 from parsl_lint.config import Settings
+from parsl_lint.snapshot import Watch
 
 __all__ = ["discover", "iter_project_files"]
 
@@ -36,15 +37,16 @@ _Pattern = pathspec.Pattern
 _Chain = tuple[tuple[str, tuple[_Pattern, ...]], ...]
 
 
-def discover(paths: Sequence[Path], settings: Settings) -> list[Path]:
+def discover(paths: Sequence[Path], settings: Settings, watch: Watch | None = None) -> list[Path]:
     """The files to lint for ``paths``: sorted by path, each file once.
 
     Directories expand recursively to ``*.py`` files; files named explicitly are always kept
     (whatever their suffix, excludes or ``.gitignore``). Returned paths keep the form they were
     given in (``src`` yields ``src/app.py``; ``.`` yields ``app.py``). The CLI handles ``-``
-    (stdin) itself. Raises ``FileNotFoundError`` for a path that does not exist.
+    (stdin) itself. Raises ``FileNotFoundError`` for a path that does not exist. ``watch``
+    collects what the answer depends on (directories walked, files found, ignore files read).
     """
-    walker = _Walker(settings)
+    walker = _Walker(settings, watch)
     found: dict[str, Path] = {}
     for path in paths:
         path = Path(path)
@@ -54,24 +56,27 @@ def discover(paths: Sequence[Path], settings: Settings) -> list[Path]:
             walker.walk(path, found)
         else:
             found.setdefault(os.path.realpath(path), path)
+            if watch is not None:
+                watch.add_file(os.fspath(path), os.stat(path))
     return sorted(found.values(), key=str)
 
 
-def iter_project_files(root: Path, settings: Settings) -> list[Path]:
+def iter_project_files(root: Path, settings: Settings, watch: Watch | None = None) -> list[Path]:
     """Every lintable ``.py`` file under ``root`` (same excludes and ``.gitignore`` rules),
     for building the cross-module index even when only some files are linted."""
     root = Path(root)
     if not os.path.isdir(root):
         raise FileNotFoundError(2, "No such directory", str(root))
     found: dict[str, Path] = {}
-    _Walker(settings).walk(root, found)
+    _Walker(settings, watch).walk(root, found)
     return sorted(found.values(), key=str)
 
 
 class _Walker:
     """One discovery run: compiled patterns, cached ``.gitignore`` files, visited directories."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, watch: Watch | None = None) -> None:
+        self.watch = watch
         self.project_root = os.path.realpath(settings.project_root)
         patterns = (*settings.exclude, *settings.extend_exclude)
         # Plain names (".venv", "build/") are the common case: a set lookup on the entry's name.
@@ -141,8 +146,13 @@ class _Walker:
                     continue
                 if is_dir:
                     stack.append((entry_abs, shown / name, chain))
-                else:
-                    found.setdefault(entry_abs, shown / name)
+                elif entry_abs not in found:
+                    found[entry_abs] = shown / name
+                    if self.watch is not None:
+                        try:
+                            self.watch.add_file(entry_abs, entry.stat())
+                        except OSError:
+                            pass
 
     def _scan(self, directory: str) -> list[os.DirEntry[str]] | None:
         """The directory's entries, or None when it was already walked or cannot be read."""
@@ -152,6 +162,8 @@ class _Walker:
             if key in self.visited:  # a symlink loop, or a directory named twice
                 return None
             self.visited.add(key)
+            if self.watch is not None:
+                self.watch.dirs[directory] = stat.st_mtime_ns
             with os.scandir(directory) as it:
                 return list(it)
         except OSError:
@@ -180,7 +192,10 @@ class _Walker:
             return ()
         chain: list[tuple[str, tuple[_Pattern, ...]]] = []
         if git_root is not None:
-            info = _read_patterns(os.path.join(git_root, ".git", "info", "exclude"))
+            exclude = os.path.join(git_root, ".git", "info", "exclude")
+            if self.watch is not None:
+                self.watch.probes.add(exclude)
+            info = _read_patterns(exclude)
             if info:
                 chain.append((git_root, info))
         # The root's own .gitignore is read when the root is walked; here: top .. its parent.
@@ -195,7 +210,10 @@ class _Walker:
     def _gitignore(self, directory: str) -> tuple[_Pattern, ...]:
         cached = self.gitignores.get(directory)
         if cached is None:
-            cached = _read_patterns(os.path.join(directory, ".gitignore"))
+            path = os.path.join(directory, ".gitignore")
+            if self.watch is not None:
+                self.watch.probes.add(path)
+            cached = _read_patterns(path)
             self.gitignores[directory] = cached
         return cached
 

@@ -21,6 +21,8 @@ from parsl_lint.discovery import discover, iter_project_files
 from parsl_lint.engine import Linter, SourceError, decode_source
 from parsl_lint.fixer import FixResult, fix_text, unified_diff, write_atomic
 from parsl_lint.rules import all_rules, defaults
+from parsl_lint.snapshot import Watch, now_ns
+from parsl_lint.snapshot import write as write_snapshot
 from parsl_lint.types import Diagnostic, FileResult, Outcome
 
 STDIN = Path("-")
@@ -90,6 +92,8 @@ class Session:
     use_stdin: bool = False
     jobs: int | None = None
     cache: Cache | None = None
+    #: ``(run key, what the run depends on, when it started)`` when a snapshot is to be written.
+    snapshot: tuple[str, Watch, int] | None = None
 
     @classmethod
     def create(
@@ -104,7 +108,11 @@ class Session:
         jobs: int | None = None,
         cache: bool = True,
         cache_dir: Path | None = None,
+        snapshot_key: str | None = None,
     ) -> Session:
+        """Resolve settings and files for a run. With ``snapshot_key`` (and the cache on),
+        :meth:`check` also records a snapshot the next identical run can replay."""
+        started = now_ns()
         use_stdin = STDIN in paths
         if use_stdin and len(paths) > 1:
             raise SessionError("`-` (standard input) cannot be combined with other paths")
@@ -124,21 +132,31 @@ class Session:
             raise SessionError(str(exc)) from exc
         settings = settings.with_overrides(select, ignore, extend_select)
         enabled = settings.enabled_codes(known)
-        targets: list[Path] = []
-        if not use_stdin:
-            try:
-                targets = discover(list(paths) or [Path(".")], settings)
-            except FileNotFoundError as exc:
-                raise SessionError(f"no such file or directory: {exc.filename or exc}") from exc
-        project_files = iter_project_files(settings.project_root, settings)
-        linter = Linter.create(settings, enabled, [*project_files, *targets])
-        linter.import_edits = import_edits
         store = None
         if cache and not use_stdin:
             key = digest(repr(settings), ",".join(sorted(enabled)), str(import_edits))
             store = Cache(cache_dir or settings.project_root / CACHE_DIR, key)
+        watch = None
+        if store is not None and snapshot_key is not None and store.ensure():
+            # The cache directory exists before the walk, so creating it changes no mtime the
+            # snapshot records.
+            watch = Watch()
+            watch.add_ancestors(os.fspath(paths[0]) if paths else os.curdir)
+            if config is not None:
+                watch.probes.add(os.path.abspath(config))
+        targets: list[Path] = []
+        if not use_stdin:
+            try:
+                targets = discover(list(paths) or [Path(".")], settings, watch)
+            except FileNotFoundError as exc:
+                raise SessionError(f"no such file or directory: {exc.filename or exc}") from exc
+        project_files = iter_project_files(settings.project_root, settings, watch)
+        linter = Linter.create(settings, enabled, [*project_files, *targets])
+        linter.import_edits = import_edits
+        if store is not None:
             linter.project.scan_cache = store.load_scans()
-        return cls(settings, linter, targets, stdin_filename, use_stdin, jobs, store)
+        snapshot = (snapshot_key, watch, started) if snapshot_key and watch else None
+        return cls(settings, linter, targets, stdin_filename, use_stdin, jobs, store, snapshot)
 
     def rule_summaries(self) -> dict[str, str]:
         return {code: rule.summary for code, rule in all_rules().items()}
@@ -219,6 +237,17 @@ class Session:
             results = self._lint_targets(progress)
         diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
         errors = [f"{r.path}: {r.error}" for r in results if r.outcome is Outcome.FAILED]
+        if self.snapshot is not None and self.cache is not None and not errors:
+            key, watch, started = self.snapshot
+            write_snapshot(
+                str(self.cache.root),
+                key,
+                watch,
+                started,
+                files_checked=len(results),
+                diagnostics=diagnostics,
+                summaries=self.rule_summaries(),
+            )
         return CheckOutcome(diagnostics, len(results), errors)
 
     # -- fix ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Any, Union
 
 #: A "noqa" comment: bare, or followed by a colon and codes or prefixes (comma or space separated).
 NOQA_RE = re.compile(
@@ -113,3 +113,53 @@ class SourceFile:
 
 
 PathLike = Union[str, Path]
+
+
+def _loc(loc: Location) -> list[int]:
+    return [loc.row, loc.column]
+
+
+def diagnostic_to_json(d: Diagnostic) -> dict[str, Any]:
+    """A diagnostic as plain JSON data (what the cache and the run snapshot store)."""
+    fix = None
+    if d.fix is not None:
+        fix = {
+            "message": d.fix.message,
+            "applicability": d.fix.applicability.value,
+            "edits": [[e.content, _loc(e.location), _loc(e.end_location)] for e in d.fix.edits],
+            "imports": [list(i) for i in d.fix.imports],
+        }
+    return {
+        "code": d.code,
+        "name": d.name,
+        "message": d.message,
+        "location": _loc(d.location),
+        "end_location": _loc(d.end_location),
+        "fix": fix,
+        "url": d.url,
+        "noqa_row": d.noqa_row,
+    }
+
+
+def diagnostic_from_json(data: dict[str, Any], shown: str) -> Diagnostic:
+    """The inverse of :func:`diagnostic_to_json`, reported under the path ``shown``."""
+    fix = None
+    if data["fix"] is not None:
+        f = data["fix"]
+        fix = Fix(
+            f["message"],
+            tuple(Edit(c, Location(*a), Location(*b)) for c, a, b in f["edits"]),
+            Applicability(f["applicability"]),
+            tuple((m, n) for m, n in f["imports"]),
+        )
+    return Diagnostic(
+        code=data["code"],
+        name=data["name"],
+        message=data["message"],
+        path=shown,
+        location=Location(*data["location"]),
+        end_location=Location(*data["end_location"]),
+        fix=fix,
+        url=data["url"],
+        noqa_row=data["noqa_row"],
+    )

@@ -1,0 +1,269 @@
+"""The run snapshot: replay an unchanged project's last ``check`` without linting anything.
+
+After a ``check`` that used the cache, the session writes what the result depended on: the
+modification time of every directory it walked (a file added, removed or renamed changes it),
+the modification time and size of every file it indexed, and the files that decide the settings
+and the file list (``pyproject.toml``, ``setup.py``/``setup.cfg``, ``.git`` and ``.gitignore``
+files above the project, ``--config``, the interpreter's ``sys.path`` directories, so installing
+another Parsl counts). The next ``check`` with the same arguments, from the same directory, with
+the same tool and Python, looks the snapshot up, stats those paths and, when every one matches,
+prints the stored result: no discovery, no index, no rules imported.
+
+Like git's index, a snapshot is only trusted when nothing it records was modified within
+:data:`RACY_NS` of the run's start: a file edited in the same timestamp tick as the run read it
+could keep its modification time and size, so such a run writes no snapshot and the next run
+takes the full path (which checks content hashes). Any mismatch, or a snapshot that cannot be
+read, also means the full path; the snapshot is an accelerator, never a source of truth.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+import time
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from parsl_lint import __version__
+
+#: The cache's subdirectory for this tool and Python version (entries never cross versions).
+VERSION_DIR = f"{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}"
+CACHE_DIR_NAME = ".parsl_lint_cache"
+#: A snapshot is not written when anything it records changed less than this before the run.
+RACY_NS = 2_000_000_000
+#: Snapshots kept per cache (one per distinct set of arguments); the oldest go first.
+MAX_SNAPSHOTS = 32
+#: Files and directories whose appearance, disappearance or edit above a project can change the
+#: settings, the project root or the ``.gitignore`` rules.
+_ANCESTOR_FILES = ("pyproject.toml", "setup.py", "setup.cfg", ".gitignore")
+_ANCESTOR_MARKERS = (".git", ".hg")
+#: Bumped when the snapshot layout changes.
+_FORMAT = 1
+
+#: A recorded state: ``[mtime_ns, size]`` (a file), ``[mtime_ns, -1]`` (a directory whose
+#: entries matter), ``1`` (exists, contents irrelevant) or ``0`` (absent).
+Signature = Any
+
+
+def run_key(
+    paths: Sequence[str],
+    *,
+    select: Sequence[str] | None,
+    ignore: Sequence[str],
+    extend_select: Sequence[str],
+    config: str | None,
+    cache_dir: str | None,
+    import_edits: bool,
+) -> str:
+    """What makes two ``check`` runs the same question: arguments, directory, interpreter."""
+    data = (
+        VERSION_DIR,
+        sys.executable,
+        os.getcwd(),
+        list(paths),
+        None if select is None else list(select),
+        list(ignore),
+        list(extend_select),
+        None if config is None else os.path.abspath(config),
+        None if cache_dir is None else os.path.abspath(cache_dir),
+        import_edits,
+    )
+    return repr(data)
+
+
+def _signature(path: str, exists_only: bool = False) -> Signature:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return 0
+    if exists_only:
+        return 1
+    if os.path.isdir(path):
+        return [st.st_mtime_ns, -1]
+    return [st.st_mtime_ns, st.st_size]
+
+
+@dataclass
+class Watch:
+    """What a run's result depends on, collected while it finds and indexes files."""
+
+    dirs: dict[str, int] = field(default_factory=dict)  # walked directory -> mtime_ns
+    files: dict[str, tuple[int, int]] = field(default_factory=dict)  # file -> (mtime_ns, size)
+    probes: set[str] = field(default_factory=set)  # config / ignore files, present or not
+
+    def add_file(self, path: str, st: os.stat_result) -> None:
+        self.files[os.path.abspath(path)] = (st.st_mtime_ns, st.st_size)
+
+    def add_ancestors(self, anchor: str) -> None:
+        """The settings files and markers of ``anchor``'s directory and every one above."""
+        directory = os.path.abspath(anchor)
+        if not os.path.isdir(directory):
+            directory = os.path.dirname(directory)
+        while True:
+            for name in (*_ANCESTOR_FILES, *_ANCESTOR_MARKERS):
+                self.probes.add(os.path.join(directory, name))
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                return
+            directory = parent
+
+
+def _probe_signatures(probes: Iterable[str]) -> dict[str, Signature]:
+    signatures = {
+        p: _signature(p, exists_only=os.path.basename(p) in _ANCESTOR_MARKERS) for p in probes
+    }
+    # Installing or upgrading a package (Parsl among them) changes its site directory.
+    for entry in sys.path:
+        if entry and os.path.isdir(entry):
+            signatures[os.path.abspath(entry)] = _signature(entry)
+    return signatures
+
+
+def cache_roots(paths: Sequence[str], cache_dir: str | None) -> list[str]:
+    """Where a snapshot for these paths may live: ``--cache-dir``, else every
+    ``.parsl_lint_cache`` above the first path (or the current directory), nearest first."""
+    if cache_dir is not None:
+        return [cache_dir]
+    start = os.path.abspath(paths[0] if paths else os.curdir)
+    directory = start if os.path.isdir(start) else os.path.dirname(start)
+    found = []
+    while True:
+        candidate = os.path.join(directory, CACHE_DIR_NAME)
+        if os.path.isdir(candidate):
+            found.append(candidate)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return found
+        directory = parent
+
+
+def _snapshot_path(cache_root: str, key: str) -> str:
+    # The name only spreads keys over files; the whole key is stored and compared.
+    raw = key.encode("utf-8", "surrogatepass")
+    name = f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}.snapshot"
+    return os.path.join(cache_root, VERSION_DIR, "runs", name)
+
+
+def write(
+    cache_root: str,
+    key: str,
+    watch: Watch,
+    started_ns: int,
+    *,
+    files_checked: int,
+    diagnostics: Sequence[Any],
+    summaries: Mapping[str, str],
+) -> bool:
+    """Record a finished run; returns False (and writes nothing) when it cannot be trusted."""
+    from parsl_lint.types import diagnostic_to_json
+
+    probes = _probe_signatures(watch.probes)
+    newest = max(
+        [
+            *watch.dirs.values(),
+            *(m for m, _ in watch.files.values()),
+            *(s[0] for s in probes.values() if isinstance(s, list)),
+        ],
+        default=0,
+    )
+    if newest >= started_ns - RACY_NS:
+        return False  # racily clean: an edit in the same tick could go unseen
+    # Files grouped by directory: short names, and the layout the replay stats them in.
+    files: dict[str, tuple[list[str], list[int], list[int]]] = {}
+    for path, (mtime, size) in sorted(watch.files.items()):
+        directory, name = os.path.split(path)
+        names, mtimes, sizes = files.setdefault(directory, ([], [], []))
+        names.append(name)
+        mtimes.append(mtime)
+        sizes.append(size)
+    data = {
+        "format": _FORMAT,
+        "key": key,
+        "probes": probes,
+        "dirs": dict(watch.dirs),
+        "files": files,
+        "files_checked": files_checked,
+        "summaries": dict(summaries),
+        "diagnostics": [(d.path, diagnostic_to_json(d)) for d in diagnostics],
+    }
+    target = _snapshot_path(cache_root, key)
+    directory = os.path.dirname(target)
+    try:
+        import tempfile
+
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            # marshal: the fastest format to load, and the cache is per Python version anyway.
+            marshal.dump(data, handle)
+        os.replace(tmp, target)
+        _prune(directory)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _prune(directory: str) -> None:
+    with os.scandir(directory) as it:
+        entries = [e for e in it if e.name.endswith(".snapshot")]
+    if len(entries) <= MAX_SNAPSHOTS:
+        return
+    entries.sort(key=lambda e: e.stat().st_mtime_ns)
+    for entry in entries[: len(entries) - MAX_SNAPSHOTS]:
+        try:
+            os.unlink(entry.path)
+        except OSError:
+            pass
+
+
+@dataclass
+class Replay:
+    """A stored result whose inputs are all unchanged."""
+
+    files_checked: int
+    diagnostics: list[Any]
+    summaries: dict[str, str]
+
+
+def replay(key: str, roots: Sequence[str]) -> Replay | None:
+    """The stored result of the same run, when nothing it depends on has changed."""
+    for root in roots:
+        try:
+            with open(_snapshot_path(root, key), "rb") as handle:
+                data = marshal.loads(handle.read())
+            if data.get("format") != _FORMAT or data.get("key") != key or not _unchanged(data):
+                continue
+            from parsl_lint.types import diagnostic_from_json
+
+            diagnostics = [diagnostic_from_json(d, shown) for shown, d in data["diagnostics"]]
+            return Replay(int(data["files_checked"]), diagnostics, dict(data["summaries"]))
+        except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError):
+            continue  # missing, corrupt or foreign: take the full path
+    return None
+
+
+def _unchanged(data: dict[str, Any]) -> bool:
+    stat = os.stat
+    for path, signature in data["probes"].items():
+        if _signature(path, exists_only=signature == 1) != signature:
+            return False
+    try:
+        for path, mtime in data["dirs"].items():
+            if stat(path).st_mtime_ns != mtime:
+                return False
+        for directory, (names, mtimes, sizes) in data["files"].items():
+            prefix = directory + os.sep
+            for name, mtime, size in zip(names, mtimes, sizes):
+                st = stat(prefix + name)
+                if st.st_mtime_ns != mtime or st.st_size != size:
+                    return False
+    except OSError:
+        return False
+    return True
+
+
+def now_ns() -> int:
+    return time.time_ns()

@@ -1,0 +1,184 @@
+"""The run snapshot: an unchanged project's ``check`` is replayed; a change means a full run."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from parsl_lint import snapshot
+from parsl_lint.cli import main
+from parsl_lint.session import Session
+
+APPS = "from parsl import python_app\n\n\n@python_app\ndef train(x):\n    return x\n"
+USER = "from pkg.apps import train\n\nfut = train(1)\nfut.result()\n"
+OTHER = "def helper():\n    return 1\n"
+#: Old enough that nothing in the project is "racily clean".
+OLD_NS = time.time_ns() - 3600 * 10**9
+
+
+def _age(root: Path) -> None:
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, ns=(OLD_NS, OLD_NS))
+
+
+def _project(root: Path) -> Path:
+    (root / "pkg").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'p'\nversion = '0'\n")
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "apps.py").write_text(APPS)
+    (root / "pkg" / "user.py").write_text(USER)
+    (root / "pkg" / "other.py").write_text(OTHER)
+    _age(root)
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = _project(tmp_path / "p")
+    monkeypatch.chdir(root)
+    # The interpreter's own directories may have been installed into seconds ago.
+    monkeypatch.setattr(snapshot.sys, "path", [])
+    return root
+
+
+class Runs:
+    """``parsl-lint check`` in-process, counting the runs that built a session."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.full = 0
+        create = Session.create.__func__  # type: ignore[attr-defined]
+
+        def counting(cls: type[Session], *args: object, **kwargs: object) -> Session:
+            self.full += 1
+            return create(cls, *args, **kwargs)
+
+        monkeypatch.setattr(Session, "create", classmethod(counting))
+
+    def check(self, *args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(main, ["check", *args], catch_exceptions=False)
+        return result.exit_code, result.output
+
+
+@pytest.fixture
+def runs(monkeypatch: pytest.MonkeyPatch) -> Runs:
+    return Runs(monkeypatch)
+
+
+def _prime(runs: Runs, project: Path, *args: str) -> tuple[int, str]:
+    """A first run (which creates the cache directory), then one that writes the snapshot."""
+    runs.check(*args)
+    _age(project)
+    result = runs.check(*args)
+    assert list((project / ".parsl_lint_cache").rglob("*.snapshot"))
+    return result
+
+
+def test_an_unchanged_project_is_replayed(project: Path, runs: Runs) -> None:
+    first = _prime(runs, project, ".")
+    assert first[0] == 1 and "PSL101" in first[1]
+    assert runs.full == 2
+    assert runs.check(".") == first
+    assert runs.full == 2  # replayed: no session, no linting
+    for fmt in ("json", "github", "sarif"):
+        assert runs.check(".", "--format", fmt) == runs.check(".", "--format", fmt)
+    # Only the formats that carry the helper import's edits (json, sarif) are another run.
+    assert runs.full == 3
+
+
+def test_editing_a_file_takes_the_full_path(project: Path, runs: Runs) -> None:
+    _prime(runs, project, ".")
+    target = project / "pkg" / "user.py"
+    # Same size, new content: the modification time alone gives it away.
+    target.write_text(USER.replace("fut.result()", "fut.done()  "))
+    os.utime(target, ns=(OLD_NS + 10**9, OLD_NS + 10**9))
+    code, output = runs.check(".")
+    assert runs.full == 3 and code == 0 and "PSL101" not in output
+
+
+def test_a_new_file_takes_the_full_path(project: Path, runs: Runs) -> None:
+    _prime(runs, project, ".")
+    (project / "pkg" / "user2.py").write_text(USER)
+    code, output = runs.check(".")
+    assert runs.full == 3 and "user2.py" in output
+
+
+def test_editing_an_imported_module_takes_the_full_path(project: Path, runs: Runs) -> None:
+    _prime(runs, project, ".")
+    apps = project / "pkg" / "apps.py"
+    apps.write_text("import parsl\n\n\ndef train(x):\n    return x\n")
+    os.utime(apps, ns=(OLD_NS + 10**9, OLD_NS + 10**9))
+    assert runs.check(".")[0] == 0 and runs.full == 3
+
+
+def test_configuration_changes_take_the_full_path(project: Path, runs: Runs) -> None:
+    _prime(runs, project, ".")
+    pyproject = project / "pyproject.toml"
+    with pyproject.open("a") as handle:
+        handle.write('[tool.parsl-lint]\nignore = ["PSL101"]\n')
+    os.utime(pyproject, ns=(OLD_NS + 10**9, OLD_NS + 10**9))
+    assert runs.check(".")[0] == 0 and runs.full == 3
+
+
+def test_gitignore_changes_take_the_full_path(project: Path, runs: Runs) -> None:
+    (project / ".gitignore").write_text("pkg/user.py\n")
+    assert _prime(runs, project, ".")[0] == 0
+    ignore = project / ".gitignore"
+    ignore.write_text("pkg/other.py\n")  # same size, and the directory does not change
+    os.utime(ignore, ns=(OLD_NS + 10**9, OLD_NS + 10**9))
+    assert runs.check(".")[0] == 1 and runs.full == 3
+
+
+def test_arguments_are_part_of_the_key(project: Path, runs: Runs) -> None:
+    _prime(runs, project, ".")
+    runs.check(".", "--select", "PSL2")
+    assert runs.full == 3
+    assert runs.check("pkg/user.py")[0] == 1 and runs.full == 4
+
+
+def test_a_racily_clean_project_writes_no_snapshot(project: Path, runs: Runs) -> None:
+    runs.check(".")
+    _age(project)
+    (project / "pkg" / "user.py").write_text(USER)  # modified just now
+    runs.check(".")
+    assert not list((project / ".parsl_lint_cache").rglob("*.snapshot"))
+    runs.check(".")
+    assert runs.full == 3
+
+
+def test_a_corrupt_snapshot_is_ignored(project: Path, runs: Runs) -> None:
+    expected = _prime(runs, project, ".")
+    for entry in (project / ".parsl_lint_cache").rglob("*.snapshot"):
+        entry.write_bytes(b"\x00garbage")
+    assert runs.check(".") == expected
+    assert runs.full == 3
+
+
+def test_no_cache_neither_reads_nor_writes(project: Path, runs: Runs) -> None:
+    runs.check(".", "--no-cache")
+    _age(project)
+    runs.check(".", "--no-cache")
+    runs.check(".", "--no-cache")
+    assert runs.full == 3
+    assert not (project / ".parsl_lint_cache").exists()
+
+
+def test_a_run_with_errors_writes_no_snapshot(
+    project: Path, runs: Runs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs.check(".")
+    _age(project)
+    read_bytes = Path.read_bytes
+
+    def unreadable(self: Path) -> bytes:
+        if self.name == "user.py":
+            raise PermissionError(13, "Permission denied", str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    code, _ = runs.check(".")
+    assert code == 2
+    assert not list((project / ".parsl_lint_cache").rglob("*.snapshot"))
