@@ -21,6 +21,7 @@ Nothing here runs in the test-suite; numbers are ratios, never assertions.
 from __future__ import annotations
 
 import argparse
+import compileall
 import importlib.util
 import os
 import random
@@ -252,6 +253,11 @@ def main() -> None:
     parser.add_argument("--skip-parsl", action="store_true", help="only the generated project")
     args = parser.parse_args()
 
+    # An editable install has no bytecode until its modules are first imported (never, when
+    # PYTHONDONTWRITEBYTECODE is set): compile it once, so every row starts up as installed.
+    import parsl_lint
+
+    compileall.compile_dir(os.path.dirname(parsl_lint.__file__), quiet=1)
     spec = importlib.util.find_spec("parsl")
     if not args.skip_parsl and spec and spec.submodule_search_locations:
         root = Path(next(iter(spec.submodule_search_locations)))

@@ -71,7 +71,7 @@ class Cache:
             self._ensure()
             fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle)
+                handle.write(json.dumps(data))  # dumps: the C encoder; dump is not
             os.replace(tmp, self._entry(path))
         except OSError:
             pass  # a read-only tree: run without the cache
@@ -91,7 +91,7 @@ class Cache:
             self._ensure()
             fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"root": str(self.root), "scans": scans}, handle)
+                handle.write(json.dumps({"root": str(self.root), "scans": scans}))
             os.replace(tmp, self.directory / "index.json")
         except OSError:
             pass

@@ -27,7 +27,7 @@ import pathspec
 from parsl_lint.config import Settings
 from parsl_lint.snapshot import Watch
 
-__all__ = ["discover", "iter_project_files"]
+__all__ = ["discover", "discover_with_project", "iter_project_files"]
 
 _GLOB_CHARS = frozenset("*?[\\/!")
 
@@ -72,6 +72,42 @@ def iter_project_files(root: Path, settings: Settings, watch: Watch | None = Non
     return sorted(found.values(), key=str)
 
 
+def discover_with_project(
+    paths: Sequence[Path], settings: Settings, watch: Watch | None = None
+) -> tuple[list[Path], list[Path]]:
+    """``discover(paths)`` and ``iter_project_files(project root)`` in one go: a named
+    directory inside the project that the project's walk went through with the same rules
+    (not excluded itself, no symlinked directory on the way) takes its files from that walk
+    instead of being walked again. Same answers as the two calls; half the directory reads
+    in the common ``parsl-lint check .`` case."""
+    project_walker = _Walker(settings, watch)
+    project: dict[str, Path] = {}
+    root = Path(settings.project_root)
+    if not os.path.isdir(root):
+        raise FileNotFoundError(2, "No such directory", str(root))
+    project_walker.walk(root, project)
+    walker = _Walker(settings, watch)
+    found: dict[str, Path] = {}
+    for path in paths:
+        path = Path(path)
+        if not os.path.exists(path):
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        if not os.path.isdir(path):
+            found.setdefault(os.path.realpath(path), path)
+            if watch is not None:
+                watch.add_file(os.fspath(path), os.stat(path))
+            continue
+        real = os.path.realpath(path)
+        if not project_walker.walked_alike(real):
+            walker.walk(path, found)
+            continue
+        prefix = real.rstrip(os.sep) + os.sep
+        for key in project:
+            if key.startswith(prefix) and key not in found:
+                found[key] = path / key[len(prefix) :]
+    return sorted(found.values(), key=str), sorted(project.values(), key=str)
+
+
 class _Walker:
     """One discovery run: compiled patterns, cached ``.gitignore`` files, visited directories."""
 
@@ -91,16 +127,21 @@ class _Walker:
         )
         self.gitignores: dict[str, tuple[_Pattern, ...]] = {}
         self.visited: set[tuple[int, int]] = set()
+        # For reusing a walk: the directories it read, whether each walk so far ran with every
+        # pattern (nothing skipped for a named directory) and without following a symlink.
+        self.walked: set[str] = set()
+        self.plain = True
 
     # ------------------------------------------------------------------ walking
 
-    def walk(self, root: Path, found: dict[str, Path]) -> None:
-        root_abs = os.path.realpath(root)
+    def _skips(self, root_abs: str) -> tuple[str, _Chain, frozenset[int], frozenset[int]]:
+        """For a walk from ``root_abs``: the exclude base, the ``.gitignore`` chain above it,
+        and the patterns that do not apply inside it. Glob and ``.gitignore`` patterns that
+        exclude a named directory itself (also through its parent) do not apply to its
+        contents; plain names are only ever matched per entry."""
         base = self._exclude_base(root_abs)
         chain = self._chain_above(root_abs)
         root_rel = _rel(root_abs, base)
-        # Glob and .gitignore patterns that exclude a named directory itself (also through its
-        # parent) do not apply to its contents; plain names are only ever matched per entry.
         skip_globs: frozenset[int] = frozenset()
         skip_ignore: frozenset[int] = frozenset()
         if root_rel:
@@ -114,6 +155,21 @@ class _Walker:
                 for p in patterns
                 if p.match_file(_rel(root_abs, directory) + "/") is not None
             )
+        return base, chain, skip_globs, skip_ignore
+
+    def walked_alike(self, directory: str) -> bool:
+        """Whether this walker's walks read ``directory`` (a real path) exactly as walking
+        it on its own would: with every pattern, and without following a symlink."""
+        if not self.plain or directory not in self.walked:
+            return False
+        _, _, skip_globs, skip_ignore = self._skips(directory)
+        return not skip_globs and not skip_ignore
+
+    def walk(self, root: Path, found: dict[str, Path]) -> None:
+        root_abs = os.path.realpath(root)
+        base, chain, skip_globs, skip_ignore = self._skips(root_abs)
+        if skip_globs or skip_ignore:
+            self.plain = False
         names, dir_names = self.names, self.dir_names
         globs = tuple(p for p in self.globs if id(p) not in skip_globs)
 
@@ -123,6 +179,7 @@ class _Walker:
             entries = self._scan(dir_abs)
             if entries is None:
                 continue
+            self.walked.add(dir_abs)
             local = self._gitignore(dir_abs)
             if local:
                 chain = (*chain, (dir_abs, local))
@@ -145,6 +202,8 @@ class _Walker:
                 if chain and _ignored(chain, entry_abs + (os.sep if is_dir else ""), skip_ignore):
                     continue
                 if is_dir:
+                    if entry.is_symlink():
+                        self.plain = False
                     stack.append((entry_abs, shown / name, chain))
                 elif entry_abs not in found:
                     found[entry_abs] = shown / name

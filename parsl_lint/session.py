@@ -17,7 +17,7 @@ from typing import Callable
 
 from parsl_lint.cache import CACHE_DIR, Cache, digest
 from parsl_lint.config import ConfigError, Settings, load_settings, validate_selectors
-from parsl_lint.discovery import discover, iter_project_files
+from parsl_lint.discovery import discover_with_project, iter_project_files
 from parsl_lint.engine import Linter, SourceError, decode_source
 from parsl_lint.fixer import FixResult, fix_text, unified_diff, write_atomic
 from parsl_lint.rules import all_rules, defaults
@@ -145,12 +145,15 @@ class Session:
             if config is not None:
                 watch.probes.add(os.path.abspath(config))
         targets: list[Path] = []
-        if not use_stdin:
+        if use_stdin:
+            project_files = iter_project_files(settings.project_root, settings)
+        else:
             try:
-                targets = discover(list(paths) or [Path(".")], settings, watch)
+                targets, project_files = discover_with_project(
+                    list(paths) or [Path(".")], settings, watch
+                )
             except FileNotFoundError as exc:
                 raise SessionError(f"no such file or directory: {exc.filename or exc}") from exc
-        project_files = iter_project_files(settings.project_root, settings, watch)
         linter = Linter.create(settings, enabled, [*project_files, *targets])
         linter.import_edits = import_edits
         if store is not None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from parsl_lint.config import Settings, load_settings
-from parsl_lint.discovery import discover, iter_project_files
+from parsl_lint.discovery import _Walker, discover, discover_with_project, iter_project_files
 
 RULES = {"PSL000": True, "PSL101": True, "PSL201": True, "PSL304": False, "PSL401": False}
 
@@ -202,3 +202,45 @@ def test_gitignored_project_root_is_walked(tmp_path: Path) -> None:
     settings = Settings(project_root=root)
     assert relative(discover([root], settings), root) == ["a.py"]
     assert relative(iter_project_files(root, settings), root) == ["a.py"]
+
+
+@pytest.mark.parametrize(
+    "named",
+    [
+        ["."],
+        ["src"],
+        ["src/pkg", "tests"],
+        ["src/vendor"],  # excluded itself: walked on its own, its patterns set aside
+        ["ignored_dir", "src"],
+        ["src/app.py", "src"],
+        ["build/.venv", "src/generated/gen.py", "."],
+    ],
+)
+def test_one_walk_gives_what_two_give(
+    project: Path, monkeypatch: pytest.MonkeyPatch, named: list[str]
+) -> None:
+    monkeypatch.chdir(project)
+    settings = settings_for(project)
+    paths = [Path(p) for p in named]
+    targets, files = discover_with_project(paths, settings)
+    assert [str(p) for p in targets] == [str(p) for p in discover(paths, settings)]
+    assert files == iter_project_files(project, settings)
+
+
+def test_one_walk_with_a_symlinked_directory(project: Path) -> None:
+    (project / "linked").symlink_to(project / "src" / "pkg")
+    settings = settings_for(project)
+    paths = [project / "linked", project]
+    targets, _ = discover_with_project(paths, settings)
+    assert targets == discover(paths, settings)
+
+
+def test_the_project_walk_is_reused_only_where_it_applies(project: Path) -> None:
+    walker = _Walker(settings_for(project))
+    walker.walk(project, {})
+    assert walker.walked_alike(os.path.realpath(project / "src" / "pkg"))
+    assert not walker.walked_alike(os.path.realpath(project / "src" / "vendor"))  # excluded
+    (project / "linked").symlink_to(project / "src" / "pkg")
+    again = _Walker(settings_for(project))
+    again.walk(project, {})
+    assert not again.walked_alike(os.path.realpath(project / "src" / "pkg"))
