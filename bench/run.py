@@ -13,7 +13,8 @@ same files, so wall time and peak RSS (of that process) compare like with like:
 * ``fixit lint`` (pass ``--fixit PATH``: fixit pins click < 8.2, so give it a virtualenv of
   its own, e.g. ``python3 -m venv /tmp/fx && /tmp/fx/bin/pip install fixit``) and
   ``ruff check --no-cache``;
-* parsl-lint cold with ``--jobs 1``, cold with ``--jobs N``, warm cache, and a one-file run.
+* parsl-lint cold with ``--jobs 1``, cold with ``--jobs N``, warm cache (nothing changed: the
+  run snapshot), warm with one file edited (the per-file cache), and a one-file run.
 
 Nothing here runs in the test-suite; numbers are ratios, never assertions.
 """
@@ -216,6 +217,14 @@ def corpus_rows(
             rows.append(Row(name, elapsed, n, rss, "ok" if code in (0, 1) else f"exit {code}"))
         elapsed, rss, code = run([*lint, "--cache-dir", cache, str(root)])
         rows.append(Row("parsl-lint warm cache", elapsed, n, rss))
+        # The edit-and-rerun loop: one Parsl file changed since the last run, so the run
+        # snapshot does not apply and the per-file cache does the work.
+        edited = [f for f in files if "parsl" in f.read_text(errors="replace")][-1]
+        original = edited.read_bytes()
+        edited.write_bytes(original + b"\n# edited\n")
+        elapsed, rss, code = run([*lint, "--cache-dir", cache, str(root)])
+        rows.append(Row("parsl-lint warm, one file edited", elapsed, n, rss))
+        edited.write_bytes(original)
         # pre-commit's case: one changed file, the project's cache already there.
         one = next((f for f in files if "parsl" in f.read_text(errors="replace")), files[0])
         elapsed, rss, _ = run([*lint, "--cache-dir", cache, str(one)], cwd=root)

@@ -16,10 +16,11 @@ import ast
 import hashlib
 import os
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Union
+from typing import Callable, TypeVar, Union
 
 from parsl_lint.model import parsl_api
 from parsl_lint.model.values import (
@@ -37,6 +38,8 @@ from parsl_lint.model.values import (
     Value,
     join,
 )
+
+_T = TypeVar("_T")
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 
@@ -82,26 +85,69 @@ class ClassDef:
     methods: dict[str, FuncDef] = field(default_factory=dict)
 
 
-@dataclass
 class ModuleInfo:
-    """One module of the project."""
+    """One module of the project.
 
-    name: str
-    path: Path | None
-    is_package: bool
-    text: str | None = None
-    sibling_prefix: str = ""  # for a module in a plain folder: the folder's dotted name
-    tree: ast.Module | None = None
-    parse_failed: bool = False
-    bindings: dict[str, list[ast.AST]] | None = None
-    imports: list[str] | None = None
-    digest: str | None = None
-    mentions_parsl: bool | None = None
-    raw_imports: list[tuple[int, str]] | None = None
+    One is kept for every file of the project, so it has ``__slots__`` and holds only small,
+    shared values: ``path`` is the absolute path as a string, ``raw_imports`` (the scan's,
+    until resolved) and ``imports`` are tuples shared between modules that import the same
+    things, and ``digest`` (the hex SHA-256 of the text) is only taken when it is needed.
+    """
+
+    __slots__ = (
+        "name",
+        "path",
+        "is_package",
+        "text",
+        "sibling_prefix",
+        "tree",
+        "parse_failed",
+        "bindings",
+        "imports",
+        "digest",
+        "mentions_parsl",
+        "raw_imports",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        path: str | None,
+        is_package: bool,
+        text: str | None = None,
+        sibling_prefix: str = "",
+        tree: ast.Module | None = None,
+    ) -> None:
+        self.name = name
+        self.path = path  # absolute; None for a module without a file (standard input)
+        self.is_package = is_package
+        self.text = text
+        self.sibling_prefix = sibling_prefix  # in a plain folder: the folder's dotted name
+        self.tree = tree
+        self.parse_failed = False
+        self.bindings: dict[str, list[ast.AST]] | None = None
+        self.imports: tuple[str, ...] | None = None
+        self.digest: str | None = None
+        self.mentions_parsl: bool | None = None
+        self.raw_imports: tuple[tuple[int, str], ...] | None = None
+
+    def __repr__(self) -> str:
+        return f"ModuleInfo({self.name!r}, {self.path!r})"
 
     @property
     def package(self) -> str:
         return self.name if self.is_package else self.name.rpartition(".")[0]
+
+    def forget_text(self) -> None:
+        """Drop the text and everything derived from it (the text changed)."""
+        self.text = self.tree = self.bindings = None
+        self.parse_failed = False
+        self.imports = self.digest = self.mentions_parsl = self.raw_imports = None
+
+
+def _text_digest(text: str) -> str:
+    """The hex SHA-256 of a module's text (what the cache keys its importers' results on)."""
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
 
 
 def _raw_imports(text: str) -> Iterator[tuple[int, str]]:
@@ -188,7 +234,6 @@ class Project:
         self.root = Path(os.path.abspath(root))
         self._init_dirs: dict[str, bool] = {}
         self._dir_bases: dict[str, tuple[tuple[str, ...], str]] = {}
-        self._by_arg: dict[str, ModuleInfo] = {}  # add_file's argument, as given
         self.modules: dict[str, ModuleInfo] = {}
         self.by_path: dict[str, ModuleInfo] = {}  # by absolute path
         self.functions: dict[str, FuncDef] = {}
@@ -199,12 +244,28 @@ class Project:
         self._busy: set[object] = set()
         self._candidates: set[str] | None = None
         self._imported: set[str] = set()  # every module name some project module imports
-        #: path -> [mtime_ns, size, mentions parsl, raw imports, digest]: last run's scans,
-        #: and this run's (what the cache saves for the next run).
-        self.scan_cache: dict[str, list] = {}
+        #: path -> [mtime_ns, size, mentions parsl, raw imports, digest]: last run's scans
+        #: (see :attr:`scan_cache`), and this run's, recorded only with :attr:`record_scans`
+        #: (what the cache saves for the next run).
+        self._scan_cache: dict[str, list] = {}
         self.scanned: dict[str, list] = {}
+        #: Record each file's scan in :attr:`scanned` (set when a scan cache is given).
+        self.record_scans = False
+        #: One copy of each ``(level, name)`` pair and import tuple, shared by the modules
+        #: scanned together (emptied once :meth:`candidates` has scanned them all).
+        self._shared: dict[tuple, tuple] = {}
         self._child_modules: dict[str, list[str]] | None = None
         self._conftests: bool | None = None
+
+    @property
+    def scan_cache(self) -> dict[str, list]:
+        """Last run's scans, by absolute path; setting it turns on :attr:`record_scans`."""
+        return self._scan_cache
+
+    @scan_cache.setter
+    def scan_cache(self, scans: dict[str, list]) -> None:
+        self._scan_cache = scans
+        self.record_scans = True
 
     # -- building ---------------------------------------------------------------------------
 
@@ -215,27 +276,22 @@ class Project:
             project.add_file(path)
         return project
 
-    def add_file(self, path: Path, text: str | None = None) -> ModuleInfo:
-        arg = os.fspath(path)
-        known = self._by_arg.get(arg)
-        if known is not None and text is None:
-            return known
-        absolute = os.path.abspath(arg)
-        if absolute in self.by_path:
-            info = self.by_path[absolute]
-            self._by_arg[arg] = info
+    def add_file(self, path: str | os.PathLike[str], text: str | None = None) -> ModuleInfo:
+        """The module of the file at ``path`` (a ``Path`` or a string), added when new."""
+        absolute = os.path.abspath(path)
+        info = self.by_path.get(absolute)
+        if info is not None:
             if text is not None:
-                info.text, info.tree, info.bindings, info.parse_failed = text, None, None, False
-                info.imports = info.digest = info.mentions_parsl = info.raw_imports = None
+                info.forget_text()
+                info.text = text
             return info
         directory, filename = os.path.split(absolute)
         base = self._dir_bases.get(directory)
         if base is None:
             base = self._dir_bases[directory] = directory_base(directory, self.root, self._has_init)
         name, is_package, prefix = _join_name(base[0], filename), filename == "__init__.py", base[1]
-        info = ModuleInfo(name, Path(absolute), is_package, text, sibling_prefix=prefix)
+        info = ModuleInfo(name, absolute, is_package, text, sibling_prefix=prefix)
         self.by_path[absolute] = info
-        self._by_arg[arg] = info
         # The first file to claim a name keeps it (a package beats a same-named script).
         self.modules.setdefault(name, info)
         self._candidates = None
@@ -275,7 +331,7 @@ class Project:
 
     def add_source(self, name: str, text: str, tree: ast.Module | None = None) -> ModuleInfo:
         """Register a module that has no file of its own (standard input)."""
-        info = ModuleInfo(name, None, False, text, tree)
+        info = ModuleInfo(name, None, False, text, tree=tree)
         self.modules[name] = info
         self._candidates = None
         return info
@@ -284,7 +340,8 @@ class Project:
         if info.text is None:
             assert info.path is not None
             try:
-                info.text = info.path.read_bytes().decode("utf-8", errors="replace")
+                with open(info.path, "rb") as handle:
+                    info.text = handle.read().decode("utf-8", errors="replace")
             except OSError:
                 info.text = ""
         return info.text
@@ -292,7 +349,7 @@ class Project:
     def tree_of(self, info: ModuleInfo) -> ast.Module | None:
         if info.tree is None and not info.parse_failed:
             try:
-                info.tree = ast.parse(self.text_of(info), filename=str(info.path or info.name))
+                info.tree = ast.parse(self.text_of(info), filename=info.path or info.name)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 info.parse_failed = True
         return info.tree
@@ -307,8 +364,8 @@ class Project:
             return
         if info.text == text:
             return
-        info.text, info.tree, info.bindings, info.parse_failed = text, None, None, False
-        info.imports = info.digest = info.mentions_parsl = info.raw_imports = None
+        info.forget_text()
+        info.text = text
         self._symbols.clear()
         self._returns.clear()
         self._attrs.clear()
@@ -318,40 +375,70 @@ class Project:
 
     # -- the prefilter ----------------------------------------------------------------------
 
+    def _share(self, items: Iterable[_T]) -> tuple[_T, ...]:
+        """``tuple(items)``, as the one copy every module with the same items shares."""
+        value = tuple(items)
+        return self._shared.setdefault(value, value)
+
+    def _pairs(self, pairs: Iterable[tuple[int, str]]) -> tuple[tuple[int, str], ...]:
+        """Shared raw imports: each ``(level, name)`` pair, and the tuple of them, once."""
+        return self._share(self._share((level, sys.intern(name))) for level, name in pairs)
+
     def _scan(self, info: ModuleInfo) -> None:
-        """What the prefilter needs of a module (does it mention parsl, what does it import,
-        its digest), from the scan cache when the file is unchanged, else from its text."""
+        """What the prefilter needs of a module (does it mention parsl, what does it import),
+        from the scan cache when the file is unchanged, else from its text. The digest is
+        taken now only when the scan is recorded for the cache, or the text is not the
+        file's (it cannot be read again); else :meth:`_content_digest` takes it on demand."""
         if info.mentions_parsl is not None:
             return
         stat: tuple[int, int] | None = None
-        key = str(info.path) if info.path is not None else ""
-        if info.path is not None and info.text is None:
+        key = info.path or ""
+        from_disk = info.path is not None and info.text is None
+        if from_disk:
             try:
                 st = os.stat(key)
                 stat = (st.st_mtime_ns, st.st_size)
             except OSError:
                 stat = None
-            hit = self.scan_cache.get(key)
-            if stat is not None and hit is not None and (hit[0], hit[1]) == stat:
-                info.mentions_parsl, info.digest = bool(hit[2]), str(hit[4])
-                info.raw_imports = [(int(level), str(name)) for level, name in hit[3]]
-                self.scanned[key] = hit
+            hit = self._scan_cache.get(key)
+            if stat is not None and hit is not None and self._use_scan(info, stat, hit):
+                if self.record_scans:
+                    self.scanned[key] = hit
                 return
         text = self.text_of(info)
         info.mentions_parsl = "parsl" in text
-        info.raw_imports = list(_raw_imports(text))
-        info.digest = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+        info.raw_imports = self._pairs(_raw_imports(text))
+        if self.record_scans or not from_disk:
+            info.digest = _text_digest(text)
         if not info.mentions_parsl and info.path is not None and info.tree is None:
             info.text = None  # most files are never parsed: read again if one is needed
-        if stat is not None:
+        if stat is not None and self.record_scans:
             self.scanned[key] = [*stat, info.mentions_parsl, info.raw_imports, info.digest]
 
-    def imported_modules(self, info: ModuleInfo) -> list[str]:
+    def _use_scan(self, info: ModuleInfo, stat: tuple[int, int], hit: list) -> bool:
+        """Take a module's scan from a cached one when its file's stat matches (a malformed
+        entry is a miss). The entry's imports are replaced by the shared tuple."""
+        try:
+            if (hit[0], hit[1]) != stat:
+                return False
+            raw_imports = self._pairs((int(level), str(name)) for level, name in hit[3])
+            mentions_parsl, digest = bool(hit[2]), str(hit[4])
+        except (TypeError, ValueError, IndexError, KeyError):
+            return False
+        info.mentions_parsl, info.digest, info.raw_imports = mentions_parsl, digest, raw_imports
+        if isinstance(hit, list):
+            hit[3] = raw_imports  # the shared tuple: serialised as before, a list of pairs
+        return True
+
+    def imported_modules(self, info: ModuleInfo) -> tuple[str, ...]:
         """Absolute names of the modules a module imports, from a text scan (no parse)."""
         if info.imports is None:
             self._scan(info)
             assert info.raw_imports is not None
-            info.imports = [self.absolute(info, lvl, mod or None) for lvl, mod in info.raw_imports]
+            info.imports = self._share(
+                sys.intern(self.absolute(info, lvl, mod or None)) for lvl, mod in info.raw_imports
+            )
+            info.raw_imports = None  # resolved: the scan's record (if any) keeps its own
         return info.imports
 
     def candidates(self) -> set[str]:
@@ -382,6 +469,7 @@ class Project:
                     info.text = None  # never parsed: keep memory flat on large projects
             self._candidates = found
             self._imported = set(importers)
+            self._shared = {}  # every module is scanned: what is shared stays shared
         return self._candidates
 
     def _children(self) -> dict[str, list[str]]:
@@ -400,7 +488,7 @@ class Project:
         collects by default (``test_*.py``, ``*_test.py``)."""
         if info.path is None or not self._has_conftests():
             return []
-        directory, filename = os.path.split(str(info.path))
+        directory, filename = os.path.split(info.path)
         if tests_only and not (filename.startswith("test") or filename.endswith("_test.py")):
             return []
         found = []
@@ -443,7 +531,11 @@ class Project:
 
     def _content_digest(self, info: ModuleInfo) -> str:
         self._scan(info)
-        assert info.digest is not None
+        if info.digest is None:  # scanned without recording: read the file again
+            read = info.text is None
+            info.digest = _text_digest(self.text_of(info))
+            if read:
+                info.text = None
         return info.digest
 
     def release(self, info: ModuleInfo) -> None:

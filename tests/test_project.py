@@ -1,0 +1,119 @@
+"""The project index: small per-file state, the scan cache, and the same answers either way."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from parsl_lint.model.project import ModuleInfo, Project
+
+APPS = "from parsl import python_app\n\n\n@python_app\ndef double(x):\n    return 2 * x\n"
+USER = "import json\nimport os\n\nfrom .apps import double\n\nfuture = double(1)\n"
+PLAIN = "import json\nimport os\n\nX = 1\n"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "apps.py").write_text(APPS)
+    (pkg / "user.py").write_text(USER)
+    for i in range(3):
+        (pkg / f"plain{i}.py").write_text(PLAIN)
+    return tmp_path
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.py"))
+
+
+def test_module_info_is_slotted_and_holds_a_string_path(root: Path) -> None:
+    project = Project.from_files(root, _files(root))
+    info = project.add_file(root / "pkg" / "apps.py")
+    assert isinstance(info, ModuleInfo)
+    assert not hasattr(info, "__dict__")
+    assert info.path == os.path.abspath(root / "pkg" / "apps.py")
+    assert isinstance(info.path, str)
+    assert info.name == "pkg.apps"
+
+
+def test_add_file_takes_a_path_or_a_string_in_any_form(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = Project.from_files(root, _files(root))
+    info = project.add_file(root / "pkg" / "user.py")
+    assert project.add_file(str(root / "pkg" / "user.py")) is info
+    monkeypatch.chdir(root)
+    assert project.add_file(Path("pkg/user.py")) is info
+    assert project.add_file("pkg/../pkg/user.py") is info
+    assert len(project.by_path) == len(_files(root))
+
+
+def test_same_imports_are_shared_between_modules(root: Path) -> None:
+    project = Project.from_files(root, _files(root))
+    assert project.candidates() == {"pkg.apps", "pkg.user"}
+    plain = [project.modules[f"pkg.plain{i}"] for i in range(3)]
+    assert plain[0].imports == ("json", "os")
+    assert all(p.imports is plain[0].imports for p in plain)
+    assert project.modules["pkg.user"].imports == ("json", "os", "pkg.apps")
+
+
+def test_scans_are_recorded_only_for_a_cache(root: Path) -> None:
+    project = Project.from_files(root, _files(root))
+    project.candidates()
+    assert project.scanned == {}
+    assert all(i.digest is None for i in project.by_path.values())
+
+
+def test_scan_cache_round_trip_gives_the_same_answers(root: Path) -> None:
+    cold = Project.from_files(root, _files(root))
+    cold.scan_cache = {}
+    assert cold.record_scans
+    found = cold.candidates()
+    user = cold.modules["pkg.user"]
+    digest = cold.dependency_digest(user)
+    written = json.dumps(cold.scanned)
+    saved = json.loads(written)
+    assert set(saved) == {os.path.abspath(p) for p in _files(root)}
+    stat, entry = os.stat(root / "pkg" / "user.py"), saved[user.path]
+    assert entry[:3] == [stat.st_mtime_ns, stat.st_size, False]
+    assert entry[3] == [[0, "json"], [0, "os"], [1, "apps"]]
+
+    warm = Project.from_files(root, _files(root))
+    warm.scan_cache = saved
+    assert warm.candidates() == found
+    assert warm.dependency_digest(warm.modules["pkg.user"]) == digest
+    assert warm.scanned == warm.scan_cache  # nothing changed: nothing to save
+    assert json.dumps(warm.scanned) == written
+
+    # Without a cache the digest is taken on demand, and is the same.
+    bare = Project.from_files(root, _files(root))
+    assert bare.dependency_digest(bare.modules["pkg.user"]) == digest
+    assert bare.modules["pkg.plain0"].text is None
+
+
+def test_a_malformed_scan_cache_entry_is_a_miss(root: Path) -> None:
+    path = os.path.abspath(root / "pkg" / "apps.py")
+    st = os.stat(path)
+    project = Project.from_files(root, _files(root))
+    project.scan_cache = {path: [st.st_mtime_ns, st.st_size, True, [["x"]], "00"]}
+    assert "pkg.apps" in project.candidates()
+    assert project.scanned[path][3] == ((0, "parsl"),)
+
+
+def test_a_changed_text_is_scanned_again(root: Path) -> None:
+    project = Project.from_files(root, _files(root))
+    user = project.modules["pkg.user"]
+    before = project.dependency_digest(user)
+    changed = APPS + "import json\n"
+    apps = project.add_file(root / "pkg" / "apps.py", text=changed)
+    assert apps is project.modules["pkg.apps"]
+    assert project.imported_modules(apps) == ("parsl", "json")
+    assert project.dependency_digest(user) != before
+    (root / "pkg" / "apps.py").write_text(changed)  # the same text, read from disk
+    fresh = Project.from_files(root, _files(root))
+    assert fresh.dependency_digest(fresh.modules["pkg.user"]) == project.dependency_digest(user)
