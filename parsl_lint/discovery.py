@@ -47,18 +47,15 @@ def discover(paths: Sequence[Path], settings: Settings, watch: Watch | None = No
     collects what the answer depends on (directories walked, files found, ignore files read).
     """
     walker = _Walker(settings, watch)
-    found: dict[str, Path] = {}
-    for path in paths:
-        path = Path(path)
+    found: dict[str, str] = {}
+    for path in map(_normal, paths):
         if not os.path.exists(path):
-            raise FileNotFoundError(2, "No such file or directory", str(path))
+            raise FileNotFoundError(2, "No such file or directory", path)
         if os.path.isdir(path):
             walker.walk(path, found)
         else:
-            found.setdefault(os.path.realpath(path), path)
-            if watch is not None:
-                watch.add_file(os.fspath(path), os.stat(path))
-    return sorted(found.values(), key=str)
+            _add_named_file(path, found, watch)
+    return [Path(p) for p in sorted(found.values())]
 
 
 def iter_project_files(root: Path, settings: Settings, watch: Watch | None = None) -> list[Path]:
@@ -67,35 +64,34 @@ def iter_project_files(root: Path, settings: Settings, watch: Watch | None = Non
     root = Path(root)
     if not os.path.isdir(root):
         raise FileNotFoundError(2, "No such directory", str(root))
-    found: dict[str, Path] = {}
-    _Walker(settings, watch).walk(root, found)
-    return sorted(found.values(), key=str)
+    found: dict[str, str] = {}
+    _Walker(settings, watch).walk(_normal(root), found)
+    return [Path(p) for p in sorted(found.values())]
 
 
 def discover_with_project(
     paths: Sequence[Path], settings: Settings, watch: Watch | None = None
-) -> tuple[list[Path], list[Path]]:
+) -> tuple[list[str], list[str]]:
     """``discover(paths)`` and ``iter_project_files(project root)`` in one go: a named
     directory inside the project that the project's walk went through with the same rules
     (not excluded itself, no symlinked directory on the way) takes its files from that walk
     instead of being walked again. Same answers as the two calls; half the directory reads
-    in the common ``parsl-lint check .`` case."""
+    in the common ``parsl-lint check .`` case. Paths come back as strings (in the form the
+    Path objects of the two calls would print as): on a large project a Path per file is a
+    measurable share of the run's memory."""
     project_walker = _Walker(settings, watch)
-    project: dict[str, Path] = {}
-    root = Path(settings.project_root)
+    project: dict[str, str] = {}
+    root = _normal(settings.project_root)
     if not os.path.isdir(root):
-        raise FileNotFoundError(2, "No such directory", str(root))
+        raise FileNotFoundError(2, "No such directory", root)
     project_walker.walk(root, project)
     walker = _Walker(settings, watch)
-    found: dict[str, Path] = {}
-    for path in paths:
-        path = Path(path)
+    found: dict[str, str] = {}
+    for path in map(_normal, paths):
         if not os.path.exists(path):
-            raise FileNotFoundError(2, "No such file or directory", str(path))
+            raise FileNotFoundError(2, "No such file or directory", path)
         if not os.path.isdir(path):
-            found.setdefault(os.path.realpath(path), path)
-            if watch is not None:
-                watch.add_file(os.fspath(path), os.stat(path))
+            _add_named_file(path, found, watch)
             continue
         real = os.path.realpath(path)
         if not project_walker.walked_alike(real):
@@ -104,8 +100,25 @@ def discover_with_project(
         prefix = real.rstrip(os.sep) + os.sep
         for key in project:
             if key.startswith(prefix) and key not in found:
-                found[key] = path / key[len(prefix) :]
-    return sorted(found.values(), key=str), sorted(project.values(), key=str)
+                shown = _child(path, key[len(prefix) :])
+                found[key] = project[key] if shown == project[key] else shown  # one copy
+    return sorted(found.values()), sorted(project.values())
+
+
+def _normal(path: str | os.PathLike[str]) -> str:
+    """A path as ``pathlib`` prints it (``./src/`` is ``src``, ``.`` stays ``.``)."""
+    return str(Path(path))
+
+
+def _child(directory: str, name: str) -> str:
+    """``Path(directory) / name`` as a string, without making Path objects."""
+    return name if directory == "." else directory.rstrip(os.sep) + os.sep + name
+
+
+def _add_named_file(path: str, found: dict[str, str], watch: Watch | None) -> None:
+    found.setdefault(os.path.realpath(path), path)
+    if watch is not None:
+        watch.add_file(path, os.stat(path))
 
 
 class _Walker:
@@ -165,7 +178,9 @@ class _Walker:
         _, _, skip_globs, skip_ignore = self._skips(directory)
         return not skip_globs and not skip_ignore
 
-    def walk(self, root: Path, found: dict[str, Path]) -> None:
+    def walk(self, root: str, found: dict[str, str]) -> None:
+        """Add the files under ``root`` (a normalised path) to ``found``: real path -> the
+        path in ``root``'s form."""
         root_abs = os.path.realpath(root)
         base, chain, skip_globs, skip_ignore = self._skips(root_abs)
         if skip_globs or skip_ignore:
@@ -173,7 +188,7 @@ class _Walker:
         names, dir_names = self.names, self.dir_names
         globs = tuple(p for p in self.globs if id(p) not in skip_globs)
 
-        stack: list[tuple[str, Path, _Chain]] = [(root_abs, root, chain)]
+        stack: list[tuple[str, str, _Chain]] = [(root_abs, root, chain)]
         while stack:
             dir_abs, shown, chain = stack.pop()
             entries = self._scan(dir_abs)
@@ -204,9 +219,9 @@ class _Walker:
                 if is_dir:
                     if entry.is_symlink():
                         self.plain = False
-                    stack.append((entry_abs, shown / name, chain))
+                    stack.append((entry_abs, _child(shown, name), chain))
                 elif entry_abs not in found:
-                    found[entry_abs] = shown / name
+                    found[entry_abs] = _child(shown, name)
                     if self.watch is not None:
                         try:
                             self.watch.add_file(entry_abs, entry.stat())

@@ -16,7 +16,6 @@ import io
 import tokenize
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from parsl_lint.config import Settings
 from parsl_lint.model import Project, analyze
@@ -24,7 +23,16 @@ from parsl_lint.model.project import ModuleInfo
 from parsl_lint.rule import LineIndex, Rule, RuleContext
 from parsl_lint.rule import Settings as RuleSettings
 from parsl_lint.rules import all_rules
-from parsl_lint.types import NOQA_RE, Diagnostic, Edit, FileResult, Location, Outcome, SourceFile
+from parsl_lint.types import (
+    NOQA_RE,
+    Diagnostic,
+    Edit,
+    FileResult,
+    Location,
+    Outcome,
+    PathLike,
+    SourceFile,
+)
 
 SYNTAX_CODE = "PSL000"
 STDIN_MODULE = "__stdin__"
@@ -98,7 +106,7 @@ class Linter:
         cls,
         settings: Settings,
         enabled: Iterable[str],
-        project_files: Sequence[Path],
+        project_files: Sequence[PathLike],
     ) -> Linter:
         project = Project.from_files(settings.project_root, project_files)
         return cls(settings, project, frozenset(enabled))
@@ -108,7 +116,7 @@ class Linter:
         """The enabled rules, instantiated once per run (not once per file)."""
         return [rule() for code, rule in all_rules().items() if code in self.enabled]
 
-    def module_for(self, path: Path | None, text: str) -> ModuleInfo:
+    def module_for(self, path: PathLike | None, text: str) -> ModuleInfo:
         if path is None:
             return self.project.add_source(STDIN_MODULE, text)
         info = self.project.add_file(path)
@@ -116,18 +124,19 @@ class Linter:
         return info
 
     def lint_file(
-        self, path: Path, shown: str | None = None
+        self, path: PathLike, shown: str | None = None
     ) -> tuple[FileResult, SourceFile | None]:
         """Lint one file on disk; the SourceFile is returned for the fixer."""
         shown = shown or str(path)
         try:
-            raw = path.read_bytes()
+            with open(path, "rb") as handle:
+                raw = handle.read()
         except OSError as exc:
             return FileResult(shown, Outcome.FAILED, error=f"cannot read: {exc}"), None
         return self.lint_bytes(raw, path, shown)
 
     def lint_bytes(
-        self, raw: bytes, path: Path, shown: str
+        self, raw: bytes, path: PathLike, shown: str
     ) -> tuple[FileResult, SourceFile | None]:
         """Lint the bytes of a file (decoded as Python would); the SourceFile is for the fixer."""
         try:
@@ -136,7 +145,7 @@ class Linter:
             return self._unreadable(shown, str(exc), exc.location), None
         return self.lint_text(source.text, shown, path), source
 
-    def is_candidate(self, path: Path) -> bool:
+    def is_candidate(self, path: PathLike) -> bool:
         """The prefilter: can this file contain Parsl code worth a parse?"""
         return self.project.is_candidate(self.project.add_file(path))
 
@@ -146,7 +155,7 @@ class Linter:
             diags = (_syntax_diagnostic(shown, message, loc),)
         return FileResult(shown, Outcome.OK, diags)
 
-    def lint_text(self, text: str, shown: str, path: Path | None) -> FileResult:
+    def lint_text(self, text: str, shown: str, path: PathLike | None) -> FileResult:
         """Lint source text; ``path`` (None for stdin) places it in the project."""
         try:
             return self._lint_text(text, shown, path)
@@ -155,7 +164,7 @@ class Linter:
                 shown, Outcome.FAILED, error=f"internal error: {type(exc).__name__}: {exc}"
             )
 
-    def _lint_text(self, text: str, shown: str, path: Path | None) -> FileResult:
+    def _lint_text(self, text: str, shown: str, path: PathLike | None) -> FileResult:
         info = self.module_for(path, text)
         if path is not None and not self.project.is_candidate(info):
             return FileResult(shown, Outcome.SKIPPED)

@@ -32,11 +32,16 @@ PARALLEL_MIN_FILES = 48
 _WORKER_LINTER: Linter | None = None
 
 
-def _lint_in_worker(item: tuple[int, Path, str, bytes]) -> tuple[int, FileResult]:
+def _lint_in_worker(item: tuple[int, str, str, bytes]) -> tuple[int, FileResult]:
     """Runs in a forked worker process, which inherited the parent's linter and index."""
     index, path, shown, raw = item
     assert _WORKER_LINTER is not None
     return index, _WORKER_LINTER.lint_bytes(raw, path, shown)[0]
+
+
+def read_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 class SessionError(Exception):
@@ -77,7 +82,7 @@ class FixOutcome:
         return text + "."
 
 
-def display_path(path: Path) -> str:
+def display_path(path: str | Path) -> str:
     absolute = os.path.abspath(path)
     relative = os.path.relpath(absolute)
     return absolute if relative.startswith("..") else relative
@@ -87,7 +92,7 @@ def display_path(path: Path) -> str:
 class Session:
     settings: Settings
     linter: Linter
-    targets: list[Path]
+    targets: list[str]  # strings, not Paths: a large project has thousands
     stdin_name: Path | None = None
     use_stdin: bool = False
     jobs: int | None = None
@@ -144,7 +149,7 @@ class Session:
             watch.add_ancestors(os.fspath(paths[0]) if paths else os.curdir)
             if config is not None:
                 watch.probes.add(os.path.abspath(config))
-        targets: list[Path] = []
+        targets: list[str] = []
         if use_stdin:
             project_files = iter_project_files(settings.project_root, settings)
         else:
@@ -177,17 +182,17 @@ class Session:
         return text, name, path
 
     def _lint_targets(self, progress: Callable[[int], None] | None) -> list[FileResult]:
-        """Lint every target: prefilter, cache, then in-process or in worker processes."""
+        """Lint every target: prefilter, cache, then in-process or in worker processes.
+        Files the prefilter skips get no result object (most files of a large project)."""
         results: list[FileResult | None] = [None] * len(self.targets)
         keys: dict[int, str] = {}
-        work: list[tuple[int, Path, str, bytes]] = []
+        work: list[tuple[int, str, str, bytes]] = []
         for i, path in enumerate(self.targets):
             if not self.linter.is_candidate(path):
-                results[i] = FileResult(str(path), Outcome.SKIPPED)
                 continue
             shown = display_path(path)
             try:
-                raw = path.read_bytes()
+                raw = read_bytes(path)
             except OSError as exc:
                 results[i] = FileResult(shown, Outcome.FAILED, error=f"cannot read: {exc}")
                 continue
@@ -210,7 +215,7 @@ class Session:
         return [r for r in results if r is not None]
 
     def _run(
-        self, work: list[tuple[int, Path, str, bytes]], progress: Callable[[int], None] | None
+        self, work: list[tuple[int, str, str, bytes]], progress: Callable[[int], None] | None
     ) -> Iterator[tuple[int, FileResult]]:
         jobs = self.jobs if self.jobs else (os.cpu_count() or 1)
         forkable = "fork" in multiprocessing.get_all_start_methods()
@@ -233,11 +238,13 @@ class Session:
 
     def check(self, progress: Callable[[int], None] | None = None) -> CheckOutcome:
         results: list[FileResult] = []
+        checked = 1
         if self.use_stdin:
             text, name, path = self._stdin()
             results.append(self.linter.lint_text(text, name, path))
         else:
             results = self._lint_targets(progress)
+            checked = len(self.targets)
         diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
         errors = [f"{r.path}: {r.error}" for r in results if r.outcome is Outcome.FAILED]
         if self.snapshot is not None and self.cache is not None and not errors:
@@ -247,11 +254,11 @@ class Session:
                 key,
                 watch,
                 started,
-                files_checked=len(results),
+                files_checked=checked,
                 diagnostics=diagnostics,
                 summaries=self.rule_summaries(),
             )
-        return CheckOutcome(diagnostics, len(results), errors)
+        return CheckOutcome(diagnostics, checked, errors)
 
     # -- fix ------------------------------------------------------------------------------
 
@@ -279,7 +286,7 @@ class Session:
                 continue
             if write:
                 try:
-                    write_atomic(path, source, result.fixed)
+                    write_atomic(Path(path), source, result.fixed)
                 except (OSError, ValueError) as exc:
                     outcome.errors.append(f"{shown}: not written: {exc}")
                     continue
@@ -289,7 +296,7 @@ class Session:
         return outcome
 
     def _fix_one(
-        self, text: str, shown: str, path: Path | None, unsafe: bool, outcome: FixOutcome
+        self, text: str, shown: str, path: str | Path | None, unsafe: bool, outcome: FixOutcome
     ) -> FixResult | None:
         def lint(current: str) -> list[Diagnostic]:
             result = self.linter.lint_text(current, shown, path)

@@ -45,7 +45,7 @@ def lint_tree(root: Path) -> dict[str, FileResult]:
     session = Session.create(paths=[root], cache=False)
     results: dict[str, FileResult] = {}
     for path in session.targets:
-        shown = path.relative_to(root).as_posix()
+        shown = Path(path).relative_to(root).as_posix()
         results[shown], _ = session.linter.lint_file(path, shown)
     return results
 

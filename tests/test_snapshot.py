@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from parsl_lint import session as session_module
 from parsl_lint import snapshot
 from parsl_lint.cli import main
 from parsl_lint.session import Session
@@ -171,14 +172,14 @@ def test_a_run_with_errors_writes_no_snapshot(
 ) -> None:
     runs.check(".")
     _age(project)
-    read_bytes = Path.read_bytes
+    read_bytes = session_module.read_bytes
 
-    def unreadable(self: Path) -> bytes:
-        if self.name == "user.py":
-            raise PermissionError(13, "Permission denied", str(self))
-        return read_bytes(self)
+    def unreadable(path: str) -> bytes:
+        if path.endswith("user.py"):
+            raise PermissionError(13, "Permission denied", path)
+        return read_bytes(path)
 
-    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    monkeypatch.setattr(session_module, "read_bytes", unreadable)
     code, _ = runs.check(".")
     assert code == 2
     assert not list((project / ".parsl_lint_cache").rglob("*.snapshot"))

@@ -279,6 +279,8 @@ class Project:
     def add_file(self, path: str | os.PathLike[str], text: str | None = None) -> ModuleInfo:
         """The module of the file at ``path`` (a ``Path`` or a string), added when new."""
         absolute = os.path.abspath(path)
+        if isinstance(path, str) and absolute == path:
+            absolute = path  # share the caller's string rather than keep a copy per file
         info = self.by_path.get(absolute)
         if info is not None:
             if text is not None:
