@@ -2,7 +2,9 @@
 
 After a ``check`` that used the cache, the session writes what the result depended on: the
 modification time of every directory it walked (a file added, removed or renamed changes it),
-the modification time and size of every file it indexed, and the files that decide the settings
+the modification and status-change times and the size of every file it indexed (the status
+change time catches a tool that restores an old modification time, as ``cp -p`` or ``rsync -t``
+do), and the files that decide the settings
 and the file list (``pyproject.toml``, ``setup.py``/``setup.cfg``, ``.git`` and ``.gitignore``
 files above the project, ``--config``, the interpreter's ``sys.path`` directories, so installing
 another Parsl counts). The next ``check`` with the same arguments, from the same directory, with
@@ -41,7 +43,7 @@ MAX_SNAPSHOTS = 32
 _ANCESTOR_FILES = ("pyproject.toml", "setup.py", "setup.cfg", ".gitignore")
 _ANCESTOR_MARKERS = (".git", ".hg")
 #: Bumped when the snapshot layout changes.
-_FORMAT = 1
+_FORMAT = 2
 
 #: A recorded state: ``[mtime_ns, size]`` (a file), ``[mtime_ns, -1]`` (a directory whose
 #: entries matter), ``1`` (exists, contents irrelevant) or ``0`` (absent).
@@ -91,11 +93,12 @@ class Watch:
     """What a run's result depends on, collected while it finds and indexes files."""
 
     dirs: dict[str, int] = field(default_factory=dict)  # walked directory -> mtime_ns
-    files: dict[str, tuple[int, int]] = field(default_factory=dict)  # file -> (mtime_ns, size)
+    #: file -> (mtime_ns, ctime_ns, size), taken before the file is read
+    files: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     probes: set[str] = field(default_factory=set)  # config / ignore files, present or not
 
     def add_file(self, path: str, st: os.stat_result) -> None:
-        self.files[os.path.abspath(path)] = (st.st_mtime_ns, st.st_size)
+        self.files[os.path.abspath(path)] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size)
 
     def add_ancestors(self, anchor: str) -> None:
         """The settings files and markers of ``anchor``'s directory and every one above."""
@@ -164,7 +167,7 @@ def write(
     newest = max(
         [
             *watch.dirs.values(),
-            *(m for m, _ in watch.files.values()),
+            *(max(m, c) for m, c, _ in watch.files.values()),
             *(s[0] for s in probes.values() if isinstance(s, list)),
         ],
         default=0,
@@ -172,12 +175,13 @@ def write(
     if newest >= started_ns - RACY_NS:
         return False  # racily clean: an edit in the same tick could go unseen
     # Files grouped by directory: short names, and the layout the replay stats them in.
-    files: dict[str, tuple[list[str], list[int], list[int]]] = {}
-    for path, (mtime, size) in sorted(watch.files.items()):
+    files: dict[str, tuple[list[str], list[int], list[int], list[int]]] = {}
+    for path, (mtime, ctime, size) in sorted(watch.files.items()):
         directory, name = os.path.split(path)
-        names, mtimes, sizes = files.setdefault(directory, ([], [], []))
+        names, mtimes, ctimes, sizes = files.setdefault(directory, ([], [], [], []))
         names.append(name)
         mtimes.append(mtime)
+        ctimes.append(ctime)
         sizes.append(size)
     data = {
         "format": _FORMAT,
@@ -254,11 +258,11 @@ def _unchanged(data: dict[str, Any]) -> bool:
         for path, mtime in data["dirs"].items():
             if stat(path).st_mtime_ns != mtime:
                 return False
-        for directory, (names, mtimes, sizes) in data["files"].items():
+        for directory, (names, mtimes, ctimes, sizes) in data["files"].items():
             prefix = directory + os.sep
-            for name, mtime, size in zip(names, mtimes, sizes):
+            for name, mtime, ctime, size in zip(names, mtimes, ctimes, sizes):
                 st = stat(prefix + name)
-                if st.st_mtime_ns != mtime or st.st_size != size:
+                if st.st_mtime_ns != mtime or st.st_ctime_ns != ctime or st.st_size != size:
                     return False
     except OSError:
         return False

@@ -43,6 +43,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(root)
     # The interpreter's own directories may have been installed into seconds ago.
     monkeypatch.setattr(snapshot.sys, "path", [])
+    # A test cannot set a status-change time in the past: trust anything older than the run
+    # (the racy-clean test puts the real window back).
+    monkeypatch.setattr(snapshot, "RACY_NS", 0)
     return root
 
 
@@ -100,6 +103,16 @@ def test_editing_a_file_takes_the_full_path(project: Path, runs: Runs) -> None:
     assert runs.full == 3 and code == 0 and "PSL101" not in output
 
 
+def test_a_restored_modification_time_takes_the_full_path(project: Path, runs: Runs) -> None:
+    _prime(runs, project, ".")
+    target = project / "pkg" / "user.py"
+    # What ``cp -p`` or ``rsync -t`` leave: new content, same size, the old mtime.
+    target.write_text(USER.replace("fut.result()", "fut.done()  "))
+    os.utime(target, ns=(OLD_NS, OLD_NS))
+    code, output = runs.check(".")
+    assert runs.full == 3 and code == 0 and "PSL101" not in output
+
+
 def test_a_new_file_takes_the_full_path(project: Path, runs: Runs) -> None:
     _prime(runs, project, ".")
     (project / "pkg" / "user2.py").write_text(USER)
@@ -140,7 +153,10 @@ def test_arguments_are_part_of_the_key(project: Path, runs: Runs) -> None:
     assert runs.check("pkg/user.py")[0] == 1 and runs.full == 4
 
 
-def test_a_racily_clean_project_writes_no_snapshot(project: Path, runs: Runs) -> None:
+def test_a_racily_clean_project_writes_no_snapshot(
+    project: Path, runs: Runs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot, "RACY_NS", 2 * 10**9)
     runs.check(".")
     _age(project)
     (project / "pkg" / "user.py").write_text(USER)  # modified just now
