@@ -1,6 +1,6 @@
-"""``python -m parsl_lint`` runs the command-line interface."""
+"""``python -m parsl_lint`` runs the command-line interface (as the ``parsl-lint`` script)."""
 
-from parsl_lint.cli import main
+from parsl_lint.entry import main
 
 if __name__ == "__main__":
     main()

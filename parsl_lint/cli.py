@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, TextIO
@@ -11,13 +10,10 @@ from typing import Any, Callable, TextIO
 import click
 
 from parsl_lint import __version__
+from parsl_lint.snapshot import split_codes
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github")
-
-
-def _split(values: Sequence[str]) -> tuple[str, ...]:
-    return tuple(v.strip().upper() for item in values for v in item.split(",") if v.strip())
 
 
 def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -120,31 +116,32 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
-def _snapshot_key(opts: Options, import_edits: bool) -> str | None:
+def _snapshot_key(opts: Options) -> str | None:
     """The key of this ``check`` run's snapshot; None when there is none (no cache, stdin)."""
     if opts.no_cache or any(str(p) == "-" for p in opts.paths):
         return None
-    from parsl_lint.snapshot import run_key
+    from parsl_lint.snapshot import check_key
 
-    return run_key(
+    return check_key(
         [str(p) for p in opts.paths],
-        select=_split(opts.select) if opts.select else None,
-        ignore=_split(opts.ignore),
-        extend_select=_split(opts.extend_select),
+        select=opts.select,
+        ignore=opts.ignore,
+        extend_select=opts.extend_select,
         config=str(opts.config) if opts.config else None,
         cache_dir=str(opts.cache_dir) if opts.cache_dir else None,
-        import_edits=import_edits,
+        fmt=opts.fmt,
     )
 
 
 def _replay(opts: Options, key: str) -> Any:
     """The last identical run's result when nothing it read has changed since (else None)."""
-    from parsl_lint.snapshot import CACHE_DIR_NAME, cache_roots, replay
+    from parsl_lint.snapshot import lookup_roots, replay
 
-    paths = [str(p) for p in opts.paths]
-    roots = cache_roots(paths, str(opts.cache_dir) if opts.cache_dir else None)
-    if opts.config is not None and opts.cache_dir is None:
-        roots.append(str(opts.config.resolve().parent / CACHE_DIR_NAME))
+    roots = lookup_roots(
+        [str(p) for p in opts.paths],
+        str(opts.cache_dir) if opts.cache_dir else None,
+        str(opts.config) if opts.config else None,
+    )
     return replay(key, roots)
 
 
@@ -155,9 +152,9 @@ def _session(opts: Options, import_edits: bool = False, snapshot_key: str | None
         return Session.create(
             paths=opts.paths,
             config=opts.config,
-            select=_split(opts.select) if opts.select else None,
-            ignore=_split(opts.ignore),
-            extend_select=_split(opts.extend_select),
+            select=split_codes(opts.select) if opts.select else None,
+            ignore=split_codes(opts.ignore),
+            extend_select=split_codes(opts.extend_select),
             stdin_filename=opts.stdin_filename,
             import_edits=import_edits,
             jobs=opts.jobs,
@@ -178,20 +175,13 @@ def check(**kwargs: Any) -> None:
     """
     opts = Options(**kwargs)
     import_edits = opts.fmt in ("json", "sarif")
-    key = _snapshot_key(opts, import_edits)
+    key = _snapshot_key(opts)
     replayed = _replay(opts, key) if key is not None else None
-    if replayed is not None:  # nothing changed since the same run: print its result
-        from parsl_lint.reporters import report
-
-        report(
-            replayed.diagnostics,
-            opts.fmt,
-            sys.stdout,
-            files_checked=replayed.files_checked,
-            quiet=opts.quiet,
-            rule_summaries=replayed.summaries,
-        )
-        sys.exit(EXIT_OK if opts.exit_zero or not replayed.diagnostics else EXIT_FOUND)
+    output = replayed.output(opts.fmt, opts.quiet) if replayed is not None else None
+    if replayed is not None and output is not None:
+        # Nothing changed since the same run: print its result.
+        sys.stdout.write(output)
+        sys.exit(EXIT_OK if opts.exit_zero or not replayed.count else EXIT_FOUND)
     session = _session(opts, import_edits=import_edits, snapshot_key=key)
     from parsl_lint.reporters import report
 

@@ -257,6 +257,7 @@ class Session:
                 files_checked=checked,
                 diagnostics=diagnostics,
                 summaries=self.rule_summaries(),
+                formats=("json", "sarif") if self.linter.import_edits else ("text", "github"),
             )
         return CheckOutcome(diagnostics, checked, errors)
 

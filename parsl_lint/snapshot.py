@@ -26,7 +26,6 @@ import sys
 import time
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from parsl_lint import __version__
@@ -43,7 +42,7 @@ MAX_SNAPSHOTS = 32
 _ANCESTOR_FILES = ("pyproject.toml", "setup.py", "setup.cfg", ".gitignore")
 _ANCESTOR_MARKERS = (".git", ".hg")
 #: Bumped when the snapshot layout changes.
-_FORMAT = 2
+_FORMAT = 4
 
 #: A recorded state: ``[mtime_ns, size]`` (a file), ``[mtime_ns, -1]`` (a directory whose
 #: entries matter), ``1`` (exists, contents irrelevant) or ``0`` (absent).
@@ -76,6 +75,43 @@ def run_key(
     return repr(data)
 
 
+def split_codes(values: Sequence[str]) -> tuple[str, ...]:
+    """``--select PSL1,psl201 --select PSL3`` -> ``("PSL1", "PSL201", "PSL3")``."""
+    return tuple(v.strip().upper() for item in values for v in item.split(",") if v.strip())
+
+
+def check_key(
+    paths: Sequence[str],
+    *,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    extend_select: Sequence[str],
+    config: str | None,
+    cache_dir: str | None,
+    fmt: str,
+) -> str:
+    """:func:`run_key` for ``check``'s options as given on the command line (paths as
+    ``pathlib`` prints them); the CLI and the start-up fast path both use it."""
+    return run_key(
+        paths,
+        select=split_codes(select) if select else None,
+        ignore=split_codes(ignore),
+        extend_select=split_codes(extend_select),
+        config=config,
+        cache_dir=cache_dir,
+        import_edits=fmt in ("json", "sarif"),
+    )
+
+
+def lookup_roots(paths: Sequence[str], cache_dir: str | None, config: str | None) -> list[str]:
+    """Where to look for the snapshot of a ``check`` (see :func:`cache_roots`); with
+    ``--config`` (and no ``--cache-dir``), also the cache beside that file."""
+    roots = cache_roots(paths, cache_dir)
+    if config is not None and cache_dir is None:
+        roots.append(os.path.join(os.path.dirname(os.path.realpath(config)), CACHE_DIR_NAME))
+    return roots
+
+
 def _signature(path: str, exists_only: bool = False) -> Signature:
     try:
         st = os.stat(path)
@@ -88,14 +124,16 @@ def _signature(path: str, exists_only: bool = False) -> Signature:
     return [st.st_mtime_ns, st.st_size]
 
 
-@dataclass
 class Watch:
     """What a run's result depends on, collected while it finds and indexes files."""
 
-    dirs: dict[str, int] = field(default_factory=dict)  # walked directory -> mtime_ns
-    #: file -> (mtime_ns, ctime_ns, size), taken before the file is read
-    files: dict[str, tuple[int, int, int]] = field(default_factory=dict)
-    probes: set[str] = field(default_factory=set)  # config / ignore files, present or not
+    __slots__ = ("dirs", "files", "probes")
+
+    def __init__(self) -> None:
+        self.dirs: dict[str, int] = {}  # walked directory -> mtime_ns
+        #: file -> (mtime_ns, ctime_ns, size), taken before the file is read
+        self.files: dict[str, tuple[int, int, int]] = {}
+        self.probes: set[str] = set()  # config and ignore files, present or not
 
     def add_file(self, path: str, st: os.stat_result) -> None:
         self.files[os.path.abspath(path)] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size)
@@ -159,10 +197,11 @@ def write(
     files_checked: int,
     diagnostics: Sequence[Any],
     summaries: Mapping[str, str],
+    formats: Sequence[str] = ("text", "github"),
 ) -> bool:
-    """Record a finished run; returns False (and writes nothing) when it cannot be trusted."""
-    from parsl_lint.types import diagnostic_to_json
-
+    """Record a finished run; returns False (and writes nothing) when it cannot be trusted.
+    The report is stored rendered in ``formats`` (every format that shares this run's key:
+    only JSON and SARIF carry the helper import's edits), so a replay only prints it."""
     probes = _probe_signatures(watch.probes)
     newest = max(
         [
@@ -190,8 +229,12 @@ def write(
         "dirs": dict(watch.dirs),
         "files": files,
         "files_checked": files_checked,
-        "summaries": dict(summaries),
-        "diagnostics": [(d.path, diagnostic_to_json(d)) for d in diagnostics],
+        "count": len(diagnostics),
+        "rendered": {
+            _variant(fmt, quiet): _render(diagnostics, fmt, quiet, files_checked, summaries)
+            for fmt in formats
+            for quiet in ((False, True) if fmt == "text" else (False,))
+        },
     }
     target = _snapshot_path(cache_root, key)
     directory = os.path.dirname(target)
@@ -223,13 +266,48 @@ def _prune(directory: str) -> None:
             pass
 
 
-@dataclass
+def _variant(fmt: str, quiet: bool) -> str:
+    return f"{fmt}-quiet" if quiet and fmt == "text" else fmt
+
+
+def _render(
+    diagnostics: Sequence[Any],
+    fmt: str,
+    quiet: bool,
+    files_checked: int,
+    summaries: Mapping[str, str],
+) -> str:
+    import io
+
+    from parsl_lint.reporters import report
+
+    out = io.StringIO()
+    report(
+        diagnostics,
+        fmt,
+        out,
+        files_checked=files_checked,
+        quiet=quiet,
+        rule_summaries=summaries,
+    )
+    return out.getvalue()
+
+
 class Replay:
     """A stored result whose inputs are all unchanged."""
 
-    files_checked: int
-    diagnostics: list[Any]
-    summaries: dict[str, str]
+    __slots__ = ("files_checked", "count", "_rendered")
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.files_checked = int(data["files_checked"])
+        self.count = int(data["count"])  # the exit status only needs how many
+        self._rendered: dict[str, str] = data["rendered"]
+
+    def output(self, fmt: str, quiet: bool) -> str | None:
+        """The report exactly as the full run would have printed it; None for a format the
+        run did not render (then the caller takes the full path)."""
+        text = self._rendered.get(_variant(fmt, quiet))
+        return text if isinstance(text, str) else None
 
 
 def replay(key: str, roots: Sequence[str]) -> Replay | None:
@@ -240,10 +318,7 @@ def replay(key: str, roots: Sequence[str]) -> Replay | None:
                 data = marshal.loads(handle.read())
             if data.get("format") != _FORMAT or data.get("key") != key or not _unchanged(data):
                 continue
-            from parsl_lint.types import diagnostic_from_json
-
-            diagnostics = [diagnostic_from_json(d, shown) for shown, d in data["diagnostics"]]
-            return Replay(int(data["files_checked"]), diagnostics, dict(data["summaries"]))
+            return Replay(data)
         except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError):
             continue  # missing, corrupt or foreign: take the full path
     return None
@@ -258,12 +333,19 @@ def _unchanged(data: dict[str, Any]) -> bool:
         for path, mtime in data["dirs"].items():
             if stat(path).st_mtime_ns != mtime:
                 return False
+        relative = stat in os.supports_dir_fd
         for directory, (names, mtimes, ctimes, sizes) in data["files"].items():
-            prefix = directory + os.sep
-            for name, mtime, ctime, size in zip(names, mtimes, ctimes, sizes):
-                st = stat(prefix + name)
-                if st.st_mtime_ns != mtime or st.st_ctime_ns != ctime or st.st_size != size:
-                    return False
+            # Names looked up relative to their directory: one path component, not all.
+            fd = os.open(directory, os.O_RDONLY) if relative else None
+            prefix = "" if relative else directory + os.sep
+            try:
+                for name, mtime, ctime, size in zip(names, mtimes, ctimes, sizes):
+                    st = stat(prefix + name, dir_fd=fd)
+                    if st.st_mtime_ns != mtime or st.st_ctime_ns != ctime or st.st_size != size:
+                        return False
+            finally:
+                if fd is not None:
+                    os.close(fd)
     except OSError:
         return False
     return True

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from parsl_lint import entry, snapshot
 from parsl_lint import session as session_module
-from parsl_lint import snapshot
 from parsl_lint.cli import main
 from parsl_lint.session import Session
 
@@ -168,8 +169,8 @@ def test_a_racily_clean_project_writes_no_snapshot(
 
 def test_a_corrupt_snapshot_is_ignored(project: Path, runs: Runs) -> None:
     expected = _prime(runs, project, ".")
-    for entry in (project / ".parsl_lint_cache").rglob("*.snapshot"):
-        entry.write_bytes(b"\x00garbage")
+    for stored in (project / ".parsl_lint_cache").rglob("*.snapshot"):
+        stored.write_bytes(b"\x00garbage")
     assert runs.check(".") == expected
     assert runs.full == 3
 
@@ -187,7 +188,8 @@ def test_a_run_with_errors_writes_no_snapshot(
     project: Path, runs: Runs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runs.check(".")
-    _age(project)
+    for stored in (project / ".parsl_lint_cache").rglob("*.snapshot"):
+        stored.unlink()
     read_bytes = session_module.read_bytes
 
     def unreadable(path: str) -> bytes:
@@ -199,3 +201,75 @@ def test_a_run_with_errors_writes_no_snapshot(
     code, _ = runs.check(".")
     assert code == 2
     assert not list((project / ".parsl_lint_cache").rglob("*.snapshot"))
+
+
+# -- the start-up fast path (``parsl_lint.entry``): no click, same answer -------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["."],
+        [],
+        ["pkg", "pkg/user.py"],
+        ["--select", "PSL1,psl201", "--select=PSL3", "."],
+        ["--ignore", "PSL102", "--extend-select", "PSL304", "-q", "--exit-zero", "."],
+        ["--format", "json", "--cache-dir", "cache", "./pkg/"],
+        ["--format=sarif", "--config", "pyproject.toml", "-j", "2", "--jobs=0", "."],
+        ["--", "pkg"],
+    ],
+)
+def test_the_fast_parser_keys_a_run_as_click_does(project: Path, argv: list[str]) -> None:
+    from parsl_lint.cli import Options, _snapshot_key, check
+
+    args = entry.parse_check(argv)
+    assert args is not None
+    key = snapshot.check_key(
+        args.paths,
+        select=args.select,
+        ignore=args.ignore,
+        extend_select=args.extend_select,
+        config=args.config,
+        cache_dir=args.cache_dir,
+        fmt=args.fmt,
+    )
+    with check.make_context("check", list(argv)) as ctx:
+        assert key == _snapshot_key(Options(**ctx.params))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["-"],  # standard input
+        ["--no-cache", "."],
+        ["-qj2", "."],  # combined short flags: click's to read
+        ["--help"],
+        ["--format", "xml", "."],
+        ["--jobs", "-1", "."],
+        ["--config", "missing.toml", "."],
+        ["--stdin-filename", "x.py", "."],
+        ["--select"],
+        ["--quiet=yes", "."],
+    ],
+)
+def test_the_fast_parser_leaves_anything_else_to_click(project: Path, argv: list[str]) -> None:
+    assert entry.parse_check(argv) is None
+
+
+def test_the_executable_replays_without_the_cli(
+    project: Path, runs: Runs, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import parsl_lint.cli
+
+    expected = _prime(runs, project, "--exit-zero", ".")
+    called: list[list[str]] = []
+    monkeypatch.setattr(parsl_lint.cli, "main", lambda: called.append(sys.argv[1:]))
+    monkeypatch.setattr(sys, "argv", ["parsl-lint", "check", "--exit-zero", "."])
+    with pytest.raises(SystemExit) as exit_:
+        entry.main()
+    assert exit_.value.code == 0 and not called
+    assert capsys.readouterr().out == expected[1]
+    # Anything the fast path does not answer goes to the CLI, untouched.
+    monkeypatch.setattr(sys, "argv", ["parsl-lint", "check", "-qj1", "."])
+    entry.main()
+    assert called == [["check", "-qj1", "."]]

@@ -1,0 +1,125 @@
+"""The ``parsl-lint`` executable: answers an unchanged project's ``check`` before importing the
+command-line framework, and hands everything else to :mod:`parsl_lint.cli`.
+
+Importing click costs about as much as replaying a stored result for thousands of files, so
+``check`` is first read by a deliberately small parser that knows only the options a replay
+needs. Anything it does not recognise (another command, ``-`` for standard input, combined short
+flags, ``--help``, a value that click would reject, ...) goes to click unchanged, which also
+tries the snapshot itself; both compute the snapshot key with the same function, so a replay
+answers exactly what the full run answered.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+_FORMATS = ("text", "json", "sarif", "github")
+_VALUED = {
+    "--select": "select",
+    "--ignore": "ignore",
+    "--extend-select": "extend_select",
+    "--format": "fmt",
+    "--config": "config",
+    "--cache-dir": "cache_dir",
+    "--jobs": "jobs",
+    "-j": "jobs",
+}
+_FLAGS = {"--exit-zero": "exit_zero", "--quiet": "quiet", "-q": "quiet"}
+
+
+class CheckArgs:
+    """``check``'s options as far as a replay is concerned."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.select: list[str] = []
+        self.ignore: list[str] = []
+        self.extend_select: list[str] = []
+        self.fmt = "text"
+        self.config: str | None = None
+        self.cache_dir: str | None = None
+        self.jobs: str | None = None
+        self.exit_zero = False
+        self.quiet = False
+
+
+def parse_check(argv: list[str]) -> CheckArgs | None:
+    """The options of ``check`` in ``argv`` (after the command name), or None when anything
+    is outside the small grammar this parser accepts or when click would reject a value."""
+    args = CheckArgs()
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--":
+            args.paths.extend(tokens)
+            break
+        if not token.startswith("-"):
+            args.paths.append(token)
+            continue
+        name, eq, value = token.partition("=")
+        if name in _FLAGS and not eq:
+            setattr(args, _FLAGS[name], True)
+            continue
+        if name not in _VALUED or (eq and name == "-j"):
+            return None
+        if not eq:
+            value = next(tokens, None)  # type: ignore[arg-type]
+            if value is None:
+                return None
+        attr = _VALUED[name]
+        current = getattr(args, attr)
+        if isinstance(current, list):
+            current.append(value)
+        else:
+            setattr(args, attr, value)
+    if any(p == "-" or not p for p in args.paths) or args.fmt not in _FORMATS:
+        return None
+    if args.jobs is not None and not (args.jobs.isdigit() and args.jobs.isascii()):
+        return None
+    if args.config is not None and not os.path.isfile(args.config):
+        return None  # click reports it
+    if args.cache_dir is not None and os.path.isfile(args.cache_dir):
+        return None
+    # click hands the CLI ``pathlib.Path`` objects: keys use the form they print in.
+    args.paths = [str(Path(p)) for p in args.paths]
+    args.config = str(Path(args.config)) if args.config else None
+    args.cache_dir = str(Path(args.cache_dir)) if args.cache_dir else None
+    return args
+
+
+def replay_check(argv: list[str]) -> int | None:
+    """Print the stored result of this ``check`` and return its exit status, when the
+    arguments are simple and nothing the last identical run read has changed; else None."""
+    args = parse_check(argv)
+    if args is None:
+        return None
+    from parsl_lint.snapshot import check_key, lookup_roots, replay
+
+    key = check_key(
+        args.paths,
+        select=args.select,
+        ignore=args.ignore,
+        extend_select=args.extend_select,
+        config=args.config,
+        cache_dir=args.cache_dir,
+        fmt=args.fmt,
+    )
+    found = replay(key, lookup_roots(args.paths, args.cache_dir, args.config))
+    output = found.output(args.fmt, args.quiet) if found is not None else None
+    if found is None or output is None:
+        return None
+    sys.stdout.write(output)
+    return 0 if args.exit_zero or not found.count else 1
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    if argv[:1] == ["check"]:
+        status = replay_check(argv[1:])
+        if status is not None:
+            sys.stdout.flush()
+            sys.exit(status)
+    from parsl_lint.cli import main as cli_main
+
+    cli_main()
