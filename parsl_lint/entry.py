@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 _FORMATS = ("text", "json", "sarif", "github")
 _VALUED = {
@@ -82,10 +81,24 @@ def parse_check(argv: list[str]) -> CheckArgs | None:
     if args.cache_dir is not None and os.path.isfile(args.cache_dir):
         return None
     # click hands the CLI ``pathlib.Path`` objects: keys use the form they print in.
-    args.paths = [str(Path(p)) for p in args.paths]
-    args.config = str(Path(args.config)) if args.config else None
-    args.cache_dir = str(Path(args.cache_dir)) if args.cache_dir else None
+    args.paths = [as_path_prints(p) for p in args.paths]
+    args.config = as_path_prints(args.config) if args.config else None
+    args.cache_dir = as_path_prints(args.cache_dir) if args.cache_dir else None
     return args
+
+
+def as_path_prints(path: str) -> str:
+    """``str(pathlib.Path(path))`` without importing pathlib (which costs more than the rest
+    of a replay): empty and ``.`` parts and repeated or trailing slashes go; a leading ``//``
+    (exactly two) stays, as POSIX allows."""
+    if os.sep != "/" or os.altsep:
+        from pathlib import Path
+
+        return str(Path(path))
+    root = ""
+    if path.startswith("/"):
+        root = "//" if path.startswith("//") and not path.startswith("///") else "/"
+    return root + "/".join(p for p in path.split("/") if p and p != ".") or "."
 
 
 def replay_check(argv: list[str]) -> int | None:

@@ -273,3 +273,30 @@ def test_the_executable_replays_without_the_cli(
     monkeypatch.setattr(sys, "argv", ["parsl-lint", "check", "-qj1", "."])
     entry.main()
     assert called == [["check", "-qj1", "."]]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        ".",
+        "./",
+        "a",
+        "a/",
+        "./a/./b/",
+        "a//b",
+        "/",
+        "//",
+        "///",
+        "/a/b/",
+        "//a",
+        "///a/b",
+        "../a/..",
+        "a/.b",
+        ".hidden",
+        "a/./../b",
+        "~/x",
+    ],
+)
+def test_paths_are_keyed_as_pathlib_prints_them(path: str) -> None:
+    assert entry.as_path_prints(path) == str(Path(path))
