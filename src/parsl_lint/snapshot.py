@@ -25,10 +25,18 @@ import os
 import sys
 import time
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 
 from parsl_lint import __version__
+
+# Annotations only: ``typing`` alone costs more to import than the rest of a replay.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+    from typing import Any
+
+    #: A recorded state: ``[mtime_ns, size]`` (a file), ``[mtime_ns, -1]`` (a directory
+    #: whose entries matter), ``1`` (exists, contents irrelevant) or ``0`` (absent).
+    Signature = Any
 
 #: The cache's subdirectory for this tool and Python version (entries never cross versions).
 VERSION_DIR = f"{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}"
@@ -43,10 +51,6 @@ _ANCESTOR_FILES = ("pyproject.toml", "setup.py", "setup.cfg", ".gitignore")
 _ANCESTOR_MARKERS = (".git", ".hg")
 #: Bumped when the snapshot layout changes.
 _FORMAT = 4
-
-#: A recorded state: ``[mtime_ns, size]`` (a file), ``[mtime_ns, -1]`` (a directory whose
-#: entries matter), ``1`` (exists, contents irrelevant) or ``0`` (absent).
-Signature = Any
 
 
 def run_key(
