@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from parsl_lint.model import project as project_module
 from parsl_lint.model.project import ModuleInfo, Project
 
 APPS = "from parsl import python_app\n\n\n@python_app\ndef double(x):\n    return 2 * x\n"
@@ -16,7 +17,9 @@ PLAIN = "import json\nimport os\n\nX = 1\n"
 
 
 @pytest.fixture
-def root(tmp_path: Path) -> Path:
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # Files written a moment ago are "racily clean"; these tests want their scans recorded.
+    monkeypatch.setattr(project_module, "RACY_NS", 0)
     pkg = tmp_path / "pkg"
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
@@ -117,3 +120,31 @@ def test_a_changed_text_is_scanned_again(root: Path) -> None:
     (root / "pkg" / "apps.py").write_text(changed)  # the same text, read from disk
     fresh = Project.from_files(root, _files(root))
     assert fresh.dependency_digest(fresh.modules["pkg.user"]) == project.dependency_digest(user)
+
+
+def test_a_file_changed_just_before_the_run_is_not_recorded(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(project_module, "RACY_NS", 2 * 10**9)
+    (root / "pkg" / "user.py").write_text(USER)
+    project = Project.from_files(root, _files(root))
+    project.scan_cache = {}
+    project.candidates()
+    assert os.path.abspath(root / "pkg" / "user.py") not in project.scanned
+
+
+def test_a_restored_modification_time_is_a_miss(root: Path) -> None:
+    """New content of the same size with the old mtime (``cp -p``): the ctime differs."""
+    cold = Project.from_files(root, _files(root))
+    cold.scan_cache = {}
+    cold.candidates()
+    saved = json.loads(json.dumps(cold.scanned))
+    user = root / "pkg" / "user.py"
+    before = os.stat(user)
+    user.write_text(USER.replace(".apps", ".appz"))  # same size, no longer imports the app
+    os.utime(user, ns=(before.st_atime_ns, before.st_mtime_ns))
+    warm = Project.from_files(root, _files(root))
+    warm.scan_cache = saved
+    warm.candidates()
+    assert "pkg.user" in cold.candidates() and "pkg.user" not in warm.candidates()
+    assert warm.scanned[os.path.abspath(user)] != saved[os.path.abspath(user)]

@@ -17,6 +17,7 @@ import hashlib
 import os
 import re
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ from parsl_lint.model.values import (
     Value,
     join,
 )
+from parsl_lint.snapshot import RACY_NS
 
 _T = TypeVar("_T")
 
@@ -244,13 +246,16 @@ class Project:
         self._busy: set[object] = set()
         self._candidates: set[str] | None = None
         self._imported: set[str] = set()  # every module name some project module imports
-        #: path -> [mtime_ns, size, mentions parsl, raw imports, digest]: last run's scans
-        #: (see :attr:`scan_cache`), and this run's, recorded only with :attr:`record_scans`
-        #: (what the cache saves for the next run).
+        #: path -> [mtime_ns, size, mentions parsl, raw imports, digest, ctime_ns]: last
+        #: run's scans (see :attr:`scan_cache`), and this run's, recorded only with
+        #: :attr:`record_scans` (what the cache saves for the next run).
         self._scan_cache: dict[str, list] = {}
         self.scanned: dict[str, list] = {}
         #: Record each file's scan in :attr:`scanned` (set when a scan cache is given).
         self.record_scans = False
+        #: A scan of a file changed this close to the run's start is not recorded: a later edit
+        #: in the same timestamp tick would keep its modification time and size.
+        self._trust_before_ns = time.time_ns() - RACY_NS
         #: One copy of each ``(level, name)`` pair and import tuple, shared by the modules
         #: scanned together (emptied once :meth:`candidates` has scanned them all).
         self._shared: dict[tuple, tuple] = {}
@@ -393,13 +398,13 @@ class Project:
         file's (it cannot be read again); else :meth:`_content_digest` takes it on demand."""
         if info.mentions_parsl is not None:
             return
-        stat: tuple[int, int] | None = None
+        stat: tuple[int, int, int] | None = None
         key = info.path or ""
         from_disk = info.path is not None and info.text is None
         if from_disk:
             try:
                 st = os.stat(key)
-                stat = (st.st_mtime_ns, st.st_size)
+                stat = (st.st_mtime_ns, st.st_size, st.st_ctime_ns)
             except OSError:
                 stat = None
             hit = self._scan_cache.get(key)
@@ -414,14 +419,22 @@ class Project:
             info.digest = _text_digest(text)
         if not info.mentions_parsl and info.path is not None and info.tree is None:
             info.text = None  # most files are never parsed: read again if one is needed
-        if stat is not None and self.record_scans:
-            self.scanned[key] = [*stat, info.mentions_parsl, info.raw_imports, info.digest]
+        if stat is not None and self.record_scans and max(stat[0], stat[2]) < self._trust_before_ns:
+            mtime, size, ctime = stat
+            self.scanned[key] = [
+                mtime,
+                size,
+                info.mentions_parsl,
+                info.raw_imports,
+                info.digest,
+                ctime,
+            ]
 
-    def _use_scan(self, info: ModuleInfo, stat: tuple[int, int], hit: list) -> bool:
+    def _use_scan(self, info: ModuleInfo, stat: tuple[int, int, int], hit: list) -> bool:
         """Take a module's scan from a cached one when its file's stat matches (a malformed
         entry is a miss). The entry's imports are replaced by the shared tuple."""
         try:
-            if (hit[0], hit[1]) != stat:
+            if (hit[0], hit[1], hit[5]) != stat:  # mtime, size, status-change time
                 return False
             raw_imports = self._pairs((int(level), str(name)) for level, name in hit[3])
             mentions_parsl, digest = bool(hit[2]), str(hit[4])
