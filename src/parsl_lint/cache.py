@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import tempfile
 from pathlib import Path
@@ -20,6 +21,8 @@ from parsl_lint.snapshot import CACHE_DIR_NAME, VERSION_DIR
 from parsl_lint.types import FileResult, Outcome, diagnostic_from_json, diagnostic_to_json
 
 CACHE_DIR = CACHE_DIR_NAME
+#: The prefilter's scans of every project file (see ``Project.scan_cache``).
+SCANS_FILE = "scans.marshal"
 
 
 def digest(*parts: str | bytes) -> str:
@@ -78,22 +81,24 @@ class Cache:
 
     def load_scans(self) -> dict[str, list[Any]]:
         """The prefilter's per-file scans from the last run (keyed by path; checked by the
-        index against each file's modification time and size before use)."""
+        index against each file's modification time, size and status-change time before
+        use). Stored with ``marshal``: several times faster than JSON for thousands of
+        entries, and the cache directory is per Python version anyway."""
         try:
-            data = json.loads((self.directory / "index.json").read_text(encoding="utf-8"))
+            data = marshal.loads((self.directory / SCANS_FILE).read_bytes())
             scans = data["scans"] if data.get("root") == str(self.root) else {}
             return scans if isinstance(scans, dict) else {}
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError):
             return {}
 
     def save_scans(self, scans: dict[str, list[Any]]) -> None:
         try:
             self._ensure()
             fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(json.dumps({"root": str(self.root), "scans": scans}))
-            os.replace(tmp, self.directory / "index.json")
-        except OSError:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(marshal.dumps({"root": str(self.root), "scans": scans}))
+            os.replace(tmp, self.directory / SCANS_FILE)
+        except (OSError, ValueError):
             pass
 
     def ensure(self) -> bool:

@@ -7,7 +7,6 @@ named, as pre-commit does) and runs the linter or the fixer over every file.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -218,8 +217,12 @@ class Session:
         self, work: list[tuple[int, str, str, bytes]], progress: Callable[[int], None] | None
     ) -> Iterator[tuple[int, FileResult]]:
         jobs = self.jobs if self.jobs else (os.cpu_count() or 1)
-        forkable = "fork" in multiprocessing.get_all_start_methods()
-        if jobs <= 1 or len(work) < PARALLEL_MIN_FILES or not forkable:
+        parallel = jobs > 1 and len(work) >= PARALLEL_MIN_FILES
+        if parallel:
+            import multiprocessing  # only here: it costs a one-file run a tenth of its start-up
+
+            parallel = "fork" in multiprocessing.get_all_start_methods()
+        if not parallel:
             for i, path, shown, raw in work:
                 yield i, self.linter.lint_bytes(raw, path, shown)[0]
                 if progress is not None:
