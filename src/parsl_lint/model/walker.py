@@ -940,6 +940,16 @@ class Walker:
         scope: Scope,
     ) -> Value:
         func = node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "add_done_callback"
+            and isinstance(receiver, Future)
+            and len(node.args) == 1
+            and not node.keywords
+        ):
+            # Parsl calls the callback with the future itself (AppFuture is a Future).
+            self._callback_hint(args[0], receiver)
+            return NONE
         if isinstance(func, ast.Attribute) and receiver is not None:
             mutated = self._mutate(func, receiver, args, scope)
             if mutated is not None:
@@ -1001,6 +1011,25 @@ class Walker:
         for name, value in kwargs.items():
             if name in names:
                 hint[name] = join(hint.get(name, BOTTOM), value)
+
+    def _callback_hint(self, callback: Value, future: Value) -> None:
+        """``fut.add_done_callback(cb)``: ``cb``'s first parameter is ``fut`` (file mode; a
+        function, method or lambda of this file)."""
+        if self.facts is None:
+            return
+        if isinstance(callback, Func):
+            fdef, bound = self.p.functions.get(callback.key), False
+        elif isinstance(callback, BoundMethod):
+            found = self.p.find_method(callback.cls, callback.name, after=callback.start_after)
+            fdef, bound = found, found is not None and found.method_kind != "static"
+        else:
+            return
+        if fdef is None or fdef.module != self.m.name:
+            return
+        params = [*fdef.node.args.posonlyargs, *fdef.node.args.args][1 if bound else 0 :]
+        if params:
+            hint = self.hints.setdefault(fdef.key, {})
+            hint[params[0].arg] = join(hint.get(params[0].arg, BOTTOM), future)
 
     def _record_app_def(self, app_def: AppDef) -> None:
         """Record each definition once, although loops and re-walks evaluate it again."""

@@ -26,7 +26,8 @@ class BareResult(Rule):
     """
     ## What it does
     Finds `.result()` (with or without a timeout) called on a Parsl `AppFuture` or
-    `DataFuture`, outside an error handler that already shows the traceback.
+    `DataFuture`, outside an error handler that already shows the traceback. That includes
+    the future a callback receives from `fut.add_done_callback(callback)`.
 
     ## Why is this bad?
     When the task failed on a worker, `.result()` re-raises a second-hand error: a downstream
@@ -76,6 +77,19 @@ class BareResult(Rule):
     fix_applicability = Applicability.SAFE
 
     VALID = [
+        Valid(
+            """
+import concurrent.futures as cf
+
+
+def report(fut):
+    print(fut.result())
+
+
+with cf.ThreadPoolExecutor() as pool:
+    pool.submit(print, 1).add_done_callback(report)
+"""
+        ),
         Valid(
             "import parsl\nimport pytest\n\n\n@pytest.mark.parametrize('trained', [1, 2])\n"
             "def test_training(trained):\n    assert trained.result() > 0\n",
@@ -281,6 +295,21 @@ for done in as_completed(pending):
     done.result()
 """,
             lines=(14,),
+        ),
+        Invalid(
+            _IMPORT
+            + _APPS
+            + """
+
+class Trainer:
+    def start(self, x):
+        train(x).add_done_callback(lambda fut: self.on_done(fut, x))
+
+    def on_done(self, future, x):
+        if future.exception() is None:
+            print(x, future.result())
+""",
+            lines=(15,),
         ),
     ]
 
