@@ -224,17 +224,8 @@ def test_the_fast_parser_keys_a_run_as_click_does(project: Path, argv: list[str]
 
     args = entry.parse_check(argv)
     assert args is not None
-    key = snapshot.check_key(
-        args.paths,
-        select=args.select,
-        ignore=args.ignore,
-        extend_select=args.extend_select,
-        config=args.config,
-        cache_dir=args.cache_dir,
-        fmt=args.fmt,
-    )
     with check.make_context("check", list(argv)) as ctx:
-        assert key == _snapshot_key(Options(**ctx.params))
+        assert args.key() == _snapshot_key(Options(**ctx.params))
 
 
 @pytest.mark.parametrize(

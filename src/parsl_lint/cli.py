@@ -133,16 +133,17 @@ def _snapshot_key(opts: Options) -> str | None:
     )
 
 
-def _replay(opts: Options, key: str) -> Any:
-    """The last identical run's result when nothing it read has changed since (else None)."""
-    from parsl_lint.snapshot import lookup_roots, replay
+def _stored_report(opts: Options, key: str) -> tuple[str, int] | None:
+    """The last identical run's report and diagnostic count, when nothing it read has
+    changed since (else None)."""
+    from parsl_lint.snapshot import lookup_roots, stored_report
 
     roots = lookup_roots(
         [str(p) for p in opts.paths],
         str(opts.cache_dir) if opts.cache_dir else None,
         str(opts.config) if opts.config else None,
     )
-    return replay(key, roots)
+    return stored_report(key, roots, opts.fmt, opts.quiet)
 
 
 def _session(opts: Options, import_edits: bool = False, snapshot_key: str | None = None) -> Any:
@@ -176,12 +177,11 @@ def check(**kwargs: Any) -> None:
     opts = Options(**kwargs)
     import_edits = opts.fmt in ("json", "sarif")
     key = _snapshot_key(opts)
-    replayed = _replay(opts, key) if key is not None else None
-    output = replayed.output(opts.fmt, opts.quiet) if replayed is not None else None
-    if replayed is not None and output is not None:
-        # Nothing changed since the same run: print its result.
+    stored = _stored_report(opts, key) if key is not None else None
+    if stored is not None:  # nothing changed since the same run: print its report
+        output, count = stored
         sys.stdout.write(output)
-        sys.exit(EXIT_OK if opts.exit_zero or not replayed.count else EXIT_FOUND)
+        sys.exit(EXIT_OK if opts.exit_zero or not count else EXIT_FOUND)
     session = _session(opts, import_edits=import_edits, snapshot_key=key)
     from parsl_lint.reporters import report
 

@@ -43,6 +43,20 @@ class CheckArgs:
         self.exit_zero = False
         self.quiet = False
 
+    def key(self) -> str:
+        """The run's snapshot key (see :func:`parsl_lint.snapshot.check_key`)."""
+        from parsl_lint.snapshot import check_key
+
+        return check_key(
+            self.paths,
+            select=self.select,
+            ignore=self.ignore,
+            extend_select=self.extend_select,
+            config=self.config,
+            cache_dir=self.cache_dir,
+            fmt=self.fmt,
+        )
+
 
 def parse_check(argv: list[str]) -> CheckArgs | None:
     """The options of ``check`` in ``argv`` (after the command name), or None when anything
@@ -107,23 +121,15 @@ def replay_check(argv: list[str]) -> int | None:
     args = parse_check(argv)
     if args is None:
         return None
-    from parsl_lint.snapshot import check_key, lookup_roots, replay
+    from parsl_lint.snapshot import lookup_roots, stored_report
 
-    key = check_key(
-        args.paths,
-        select=args.select,
-        ignore=args.ignore,
-        extend_select=args.extend_select,
-        config=args.config,
-        cache_dir=args.cache_dir,
-        fmt=args.fmt,
-    )
-    found = replay(key, lookup_roots(args.paths, args.cache_dir, args.config))
-    output = found.output(args.fmt, args.quiet) if found is not None else None
-    if found is None or output is None:
+    roots = lookup_roots(args.paths, args.cache_dir, args.config)
+    stored = stored_report(args.key(), roots, args.fmt, args.quiet)
+    if stored is None:
         return None
+    output, count = stored
     sys.stdout.write(output)
-    return 0 if args.exit_zero or not found.count else 1
+    return 0 if args.exit_zero or not count else 1
 
 
 def main() -> None:

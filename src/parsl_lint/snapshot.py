@@ -328,6 +328,16 @@ def replay(key: str, roots: Sequence[str]) -> Replay | None:
     return None
 
 
+def stored_report(key: str, roots: Sequence[str], fmt: str, quiet: bool) -> tuple[str, int] | None:
+    """The report the last identical run printed (in ``fmt``) and how many diagnostics it
+    had, when nothing that run read has changed since; else None."""
+    found = replay(key, roots)
+    output = found.output(fmt, quiet) if found is not None else None
+    if found is None or output is None:
+        return None
+    return output, found.count
+
+
 def _unchanged(data: dict[str, Any]) -> bool:
     stat = os.stat
     for path, signature in data["probes"].items():

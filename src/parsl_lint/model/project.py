@@ -824,17 +824,17 @@ def _collect_bindings(body: list[ast.stmt], out: dict[str, list[ast.AST]]) -> No
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             for target in targets:
-                for name in _target_names(target):
+                for name in target_names(target):
                     out.setdefault(name, []).append(stmt)
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
-            for name in _target_names(stmt.target):
+            for name in target_names(stmt.target):
                 out.setdefault(name, []).append(stmt)
             _collect_bindings(stmt.body, out)
             _collect_bindings(stmt.orelse, out)
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
                 if item.optional_vars is not None:
-                    for name in _target_names(item.optional_vars):
+                    for name in target_names(item.optional_vars):
                         out.setdefault(name, []).append(stmt)
             _collect_bindings(stmt.body, out)
         elif isinstance(stmt, (ast.If, ast.While)):
@@ -848,11 +848,12 @@ def _collect_bindings(body: list[ast.stmt], out: dict[str, list[ast.AST]]) -> No
             _collect_bindings(stmt.finalbody, out)  # type: ignore[attr-defined]
 
 
-def _target_names(target: ast.AST) -> Iterator[str]:
+def target_names(target: ast.AST) -> Iterator[str]:
+    """The names an assignment target binds (``a``, ``a, (b, *c)``, ``[a, b]``)."""
     if isinstance(target, ast.Name):
         yield target.id
     elif isinstance(target, (ast.Tuple, ast.List)):
         for elt in target.elts:
-            yield from _target_names(elt)
+            yield from target_names(elt)
     elif isinstance(target, ast.Starred):
-        yield from _target_names(target.value)
+        yield from target_names(target.value)

@@ -27,6 +27,7 @@ from parsl_lint.model.project import (
     FuncDef,
     ModuleInfo,
     Project,
+    target_names,
 )
 from parsl_lint.model.values import (
     BOTTOM,
@@ -793,7 +794,7 @@ class Walker:
         index: list[tuple[str, str]] = []
         for i, gen in enumerate(generators):
             iterable = self.eval(gen.iter, scope if i == 0 else inner)
-            names.update(_target_names(gen.target))
+            names.update(target_names(gen.target))
             inner.locals = frozenset(names)
             self.bind(gen.target, element(iterable), inner)
             index.extend(_index_names(gen.target, gen.iter, iterable))
@@ -1478,17 +1479,7 @@ def _index_names(
     is_items = isinstance(func, ast.Attribute) and func.attr == "items"
     if not (is_enumerate or is_items):
         return ()
-    return tuple((name, index.id) for name in _target_names(item))
-
-
-def _target_names(target: ast.AST) -> Iterator[str]:
-    if isinstance(target, ast.Name):
-        yield target.id
-    elif isinstance(target, (ast.Tuple, ast.List)):
-        for elt in target.elts:
-            yield from _target_names(elt)
-    elif isinstance(target, ast.Starred):
-        yield from _target_names(target.value)
+    return tuple((name, index.id) for name in target_names(item))
 
 
 def _local_names(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> frozenset[str]:
