@@ -1,6 +1,6 @@
 """Benchmark parsl-lint against its floors and its peers, as ratios measured in one invocation.
 
-    python bench/run.py                 # both corpora, all rows
+    python bench/run.py --fixit auto    # both corpora, all rows, fixit included
     python bench/run.py --files 500     # a smaller generated project
     python bench/run.py --memory        # also peak RSS at 500 and 5,000 generated files
     python bench/run.py --memory-only   # only those
@@ -11,8 +11,9 @@ same files, so wall time and peak RSS (of that process) compare like with like:
 
 * ``libcst.parse_module`` over every file: the floor of any LibCST-based tool;
 * ``python -c "import libcst"``: the start-up floor;
-* ``fixit lint`` (pass ``--fixit PATH``: fixit pins click < 8.2, so give it a virtualenv of
-  its own, e.g. ``python3 -m venv /tmp/fx && /tmp/fx/bin/pip install fixit``) and
+* ``fixit lint`` (fixit pins click < 8.2, which parsl-lint cannot share, so it runs from a
+  virtualenv of its own: ``--fixit auto`` makes one under ``~/.cache/parsl-lint-bench`` the
+  first time, ``--fixit PATH`` names an executable you installed) and
   ``ruff check --no-cache``;
 * parsl-lint cold with ``--jobs 1``, cold with ``--jobs N``, warm cache (nothing changed: the
   run snapshot), warm with one file edited (the per-file cache), and a one-file run.
@@ -60,6 +61,20 @@ def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
 
 def python_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def fixit_executable() -> str:
+    """fixit in a virtualenv of its own (its click pin conflicts with parsl-lint's), made once
+    and kept under the user's cache directory."""
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    venv = home / "parsl-lint-bench" / "fixit-venv"
+    exe = venv / "bin" / "fixit"
+    if not exe.exists():
+        print(f"installing fixit into {venv} ...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "fixit"]
+        subprocess.run(pip, check=True)
+    return str(exe)
 
 
 def parse_floor(files: list[Path]) -> list[str]:
@@ -291,7 +306,9 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=5000, help="size of the generated project")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--memory", action="store_true", help="peak RSS at 500 vs --files")
-    parser.add_argument("--fixit", help="the fixit executable (in its own virtualenv)")
+    parser.add_argument(
+        "--fixit", help="the fixit executable, or `auto` for a virtualenv this script makes"
+    )
     parser.add_argument("--skip-parsl", action="store_true", help="only the generated project")
     parser.add_argument("--memory-only", action="store_true", help="only the peak-RSS rows")
     parser.add_argument(
@@ -304,6 +321,8 @@ def main() -> None:
     import parsl_lint
 
     compileall.compile_dir(os.path.dirname(parsl_lint.__file__), quiet=1)
+    if args.fixit == "auto":
+        args.fixit = fixit_executable()
     spec = importlib.util.find_spec("parsl")
     corpora = not args.memory_only
     if corpora and not args.skip_parsl and spec and spec.submodule_search_locations:

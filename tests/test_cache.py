@@ -70,3 +70,28 @@ def test_workers_give_the_same_ordered_output(tmp_path: Path) -> None:
     two = _check(root, None, jobs=2)[0]
     assert len(one) == PARALLEL_MIN_FILES + 2
     assert one == two
+
+
+def test_an_edit_invalidates_exactly_the_files_that_depend_on_it(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    _project(root)  # apps.py, user0.py (imports apps), other.py (no Parsl: never linted)
+    pkg = root / "pkg"
+    mid = "from pkg.apps import train\n\n\ndef start():\n    return train(1)\n"
+    (pkg / "mid.py").write_text(mid)
+    (pkg / "top.py").write_text("from pkg.mid import start\n\nstart().result()\n")
+    (pkg / "solo.py").write_text("import parsl\n\nparsl.clear()\n")
+    cache = tmp_path / "cache"
+    cold, first = _check(root, cache)
+    assert first.cache is not None and (first.cache.hits, first.cache.misses) == (0, 5)
+    assert sorted(Path(d.path).name for d in cold) == ["top.py", "user0.py"]
+
+    # apps.py changes: it, its importer, and the importers of its importer (transitively).
+    (pkg / "apps.py").write_text(APPS + "\n\n@python_app\ndef other(x):\n    return x\n")
+    again, second = _check(root, cache)
+    assert second.cache is not None and (second.cache.hits, second.cache.misses) == (1, 4)
+    assert again == cold
+
+    # solo.py changes: nothing imports it, so only it is linted again.
+    (pkg / "solo.py").write_text("import parsl\n\nparsl.clear()\nparsl.clear()\n")
+    _, third = _check(root, cache)
+    assert third.cache is not None and (third.cache.hits, third.cache.misses) == (4, 1)

@@ -13,11 +13,10 @@ import hashlib
 import json
 import marshal
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from parsl_lint.snapshot import CACHE_DIR_NAME, VERSION_DIR
+from parsl_lint.snapshot import CACHE_DIR_NAME, VERSION_DIR, replace_atomically
 from parsl_lint.types import FileResult, Outcome, diagnostic_from_json, diagnostic_to_json
 
 CACHE_DIR = CACHE_DIR_NAME
@@ -72,10 +71,8 @@ class Cache:
         }
         try:
             self._ensure()
-            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(json.dumps(data))  # dumps: the C encoder; dump is not
-            os.replace(tmp, self._entry(path))
+            # dumps: the C encoder; dump is not
+            replace_atomically(str(self._entry(path)), json.dumps(data).encode("utf-8"))
         except OSError:
             pass  # a read-only tree: run without the cache
 
@@ -94,10 +91,8 @@ class Cache:
     def save_scans(self, scans: dict[str, list[Any]]) -> None:
         try:
             self._ensure()
-            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(marshal.dumps({"root": str(self.root), "scans": scans}))
-            os.replace(tmp, self.directory / SCANS_FILE)
+            data = marshal.dumps({"root": str(self.root), "scans": scans})
+            replace_atomically(str(self.directory / SCANS_FILE), data)
         except (OSError, ValueError):
             pass
 

@@ -100,6 +100,10 @@ class Linter:
     enabled: frozenset[str]
     #: Put the import a fix needs into its edits too (for JSON/SARIF consumers).
     import_edits: bool = False
+    #: Release each linted module's tree (see :meth:`Project.release`). A run that lints one
+    #: file has nothing to make room for, and deciding what to release needs every module's
+    #: imports.
+    release_trees: bool = True
 
     @classmethod
     def create(
@@ -193,7 +197,7 @@ class Linter:
         kept.sort(key=Diagnostic.sort_key)
         if self.import_edits:
             kept = _with_import_edits(text, tree, kept)
-        if path is not None:
+        if path is not None and self.release_trees:
             self.project.release(info)
         return FileResult(shown, Outcome.OK, tuple(kept))
 

@@ -12,17 +12,19 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from parsl_lint.cache import CACHE_DIR, Cache, digest
 from parsl_lint.config import ConfigError, Settings, load_settings, validate_selectors
 from parsl_lint.discovery import discover_with_project, iter_project_files
 from parsl_lint.engine import Linter, SourceError, decode_source
-from parsl_lint.fixer import FixResult, fix_text, unified_diff, write_atomic
 from parsl_lint.rules import all_rules, defaults
 from parsl_lint.snapshot import Watch, now_ns
 from parsl_lint.snapshot import write as write_snapshot
 from parsl_lint.types import Diagnostic, FileResult, Outcome
+
+if TYPE_CHECKING:
+    from parsl_lint.fixer import FixResult
 
 STDIN = Path("-")
 #: Below this many files to lint, worker processes cost more than they save.
@@ -180,9 +182,10 @@ class Session:
         path = self.stdin_name.resolve() if self.stdin_name else None
         return text, name, path
 
-    def _lint_targets(self, progress: Callable[[int], None] | None) -> list[FileResult]:
-        """Lint every target: prefilter, cache, then in-process or in worker processes.
-        Files the prefilter skips get no result object (most files of a large project)."""
+    def _lint_targets(self, progress: Callable[[int], None] | None) -> list[FileResult | None]:
+        """Lint every target: prefilter, cache, then in-process or in worker processes. The
+        results are in the order of the targets; a file the prefilter skips gets None, not a
+        result object (most files of a large project)."""
         results: list[FileResult | None] = [None] * len(self.targets)
         keys: dict[int, str] = {}
         work: list[tuple[int, str, str, bytes]] = []
@@ -211,11 +214,12 @@ class Session:
                 self.cache.put(self.targets[i], keys[i], result)
         if self.cache is not None and self.linter.project.scanned != self.linter.project.scan_cache:
             self.cache.save_scans(self.linter.project.scanned)
-        return [r for r in results if r is not None]
+        return results
 
     def _run(
         self, work: list[tuple[int, str, str, bytes]], progress: Callable[[int], None] | None
     ) -> Iterator[tuple[int, FileResult]]:
+        self.linter.release_trees = len(work) > 1
         jobs = self.jobs if self.jobs else (os.cpu_count() or 1)
         parallel = jobs > 1 and len(work) >= PARALLEL_MIN_FILES
         if parallel:
@@ -246,7 +250,7 @@ class Session:
             text, name, path = self._stdin()
             results.append(self.linter.lint_text(text, name, path))
         else:
-            results = self._lint_targets(progress)
+            results = [r for r in self._lint_targets(progress) if r is not None]
             checked = len(self.targets)
         diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
         errors = [f"{r.path}: {r.error}" for r in results if r.outcome is Outcome.FAILED]
@@ -267,6 +271,8 @@ class Session:
     # -- fix ------------------------------------------------------------------------------
 
     def fix(self, write: bool, unsafe: bool) -> FixOutcome:
+        from parsl_lint.fixer import unified_diff, write_atomic  # libcst: only to rewrite
+
         outcome = FixOutcome()
         if self.use_stdin:
             text, name, path = self._stdin()
@@ -275,15 +281,23 @@ class Session:
             if not write and result is not None and result.changed:
                 outcome.diffs.append(unified_diff(name, result.original, result.fixed))
             return outcome
-        for path in self.targets:
-            shown = display_path(path)
-            first, source = self.linter.lint_file(path, shown)
-            outcome.files_checked += 1
+        # The same lint as ``check`` (prefilter, cache, workers) decides which files have
+        # something to fix; only those are read again and rewritten.
+        outcome.files_checked = len(self.targets)
+        for path, first in zip(self.targets, self._lint_targets(None)):
+            if first is None:
+                continue
+            shown = first.path
             if first.outcome is Outcome.FAILED:
                 outcome.errors.append(f"{shown}: {first.error}")
                 continue
-            if source is None or not any(d.fix for d in first.diagnostics):
+            if not any(d.fix for d in first.diagnostics):
                 outcome.remaining.extend(first.diagnostics)
+                continue
+            try:
+                source = decode_source(read_bytes(path), shown)
+            except (OSError, SourceError) as exc:  # changed since it was linted
+                outcome.errors.append(f"{shown}: cannot read: {exc}")
                 continue
             result = self._fix_one(source.text, shown, path, unsafe, outcome)
             if result is None or not result.changed:
@@ -307,6 +321,8 @@ class Session:
             if result.outcome is Outcome.FAILED:
                 raise RuntimeError(result.error)
             return list(result.diagnostics)
+
+        from parsl_lint.fixer import fix_text
 
         try:
             result = fix_text(text, shown, lint, unsafe=unsafe)

@@ -243,18 +243,32 @@ def write(
     target = _snapshot_path(cache_root, key)
     directory = os.path.dirname(target)
     try:
-        import tempfile
-
         os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            # marshal: the fastest format to load, and the cache is per Python version anyway.
-            marshal.dump(data, handle)
-        os.replace(tmp, target)
+        # marshal: the fastest format to load, and the cache is per Python version anyway.
+        replace_atomically(target, marshal.dumps(data))
         _prune(directory)
     except (OSError, ValueError):
         return False
     return True
+
+
+def replace_atomically(target: str, data: bytes) -> None:
+    """Write ``data`` to a new file beside ``target``, then rename it over ``target``: a
+    reader (another run at the same time) sees the old file or the new one, never a part.
+    The temporary name is unique to this process and attempt (``O_EXCL``), as
+    ``tempfile.mkstemp`` would make it, without importing ``tempfile``."""
+    tmp = f"{target}.{os.getpid()}-{os.urandom(6).hex()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def _prune(directory: str) -> None:

@@ -569,7 +569,12 @@ class Project:
         info.tree, info.bindings, info.text = None, None, None
 
     def is_candidate(self, info: ModuleInfo) -> bool:
-        return info.name in self.candidates() or info.path is None
+        """Whether the prefilter lets a module through. A module that mentions parsl is one
+        without the project-wide closure (a one-file run never needs it)."""
+        if info.path is None:
+            return True
+        self._scan(info)
+        return bool(info.mentions_parsl) or info.name in self.candidates()
 
     # -- module-level names -----------------------------------------------------------------
 
