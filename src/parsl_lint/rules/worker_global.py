@@ -22,7 +22,9 @@ class WorkerGlobal(Rule):
     friends) the name does not exist and the task fails with `NameError`; on the
     ThreadPoolExecutor used in local tests it works, so the bug shows up only in production.
     Apps in importable modules of a package are serialized by reference (the worker imports
-    the module), so they are not reported.
+    the module), so they are not reported, and neither are join apps: Parsl always runs them
+    on its `_parsl_internal` thread pool in the submitting process, where the script's
+    globals exist.
 
     ## Example
     ```python
@@ -82,6 +84,18 @@ class WorkerGlobal(Rule):
             "    return train(1)\n\n\n"
             'if __name__ == "__main__":\n    main()\n'
         ),
+        # A join app runs in the submitting process: the script's names are there.
+        Valid(
+            "import math\n\nfrom parsl import join_app, python_app\n\n\n"
+            "@python_app\ndef add(a, b):\n    return a + b\n\n\n"
+            "@join_app\ndef fib(n):\n    if n < 2:\n        return add(n, 0)\n"
+            "    return add(fib(n - 1), fib(n - math.floor(2)))\n" + _MAIN
+        ),
+        Valid(
+            "from parsl.app.python import PythonApp\n\nSCALE = 2\n\n\n"
+            "def grow(x):\n    return x * SCALE\n\n\n"
+            "grow_app = PythonApp(grow, executors=['_parsl_internal'], join=True)\n" + _MAIN
+        ),
     ]
     INVALID = [
         Invalid(
@@ -108,6 +122,8 @@ class WorkerGlobal(Rule):
             return
         bindings = model.module_bindings()
         for function, info in model.app_functions():
+            if info.kind == "join":  # runs on a thread of the submitting process
+                continue
             seen: set[str] = set()
             for name in model.global_reads(function):
                 if name.id in seen or not bindings.get(name.id):
