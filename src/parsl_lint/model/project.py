@@ -650,7 +650,15 @@ class Project:
     # -- functions and classes --------------------------------------------------------------
 
     def register_function(self, fdef: FuncDef) -> Func:
-        self.functions.setdefault(fdef.key, fdef)
+        """The function's entry (the registered one when its node was seen before). A second
+        ``def`` of the same name (a redefinition, or one per branch) gets an entry of its own,
+        so a call after it is checked against its signature, not the first one's."""
+        existing = self.functions.get(fdef.key)
+        if existing is not None and existing.node is not fdef.node:
+            fdef.key = f"{fdef.key}@{fdef.node.lineno}:{fdef.node.col_offset}"
+            existing = self.functions.get(fdef.key)
+        if existing is None:
+            self.functions[fdef.key] = fdef
         name = fdef.node.name if not isinstance(fdef.node, ast.Lambda) else "<lambda>"
         return Func(fdef.key, name)
 

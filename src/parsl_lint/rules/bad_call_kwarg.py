@@ -119,6 +119,14 @@ class BadCallKwarg(Rule):
     ]
     INVALID = [
         Invalid(_IMPORT + _APP + "\n\nfut = train(3, executor='htex')\n", lines=(9,)),
+        # A redefined app: each call is checked against the definition in effect there.
+        Invalid(
+            _IMPORT
+            + "\n\n@python_app\ndef gen(limit):\n    return limit\n\n\nfirst = gen(10, 1)\n\n\n"
+            + "@python_app\ndef gen(limit, delay):\n    return limit + delay\n\n\n"
+            + "second = gen(10, 1)\nthird = gen(10)\n",
+            lines=(9, 18),
+        ),
         Invalid(_IMPORT + _APP + "\n\nfut = train(1, 2, 3)\n", lines=(9,)),
         Invalid(_IMPORT + _APP + "\n\nfut = train(scale=3)\n", lines=(9,)),
         Invalid(_IMPORT + _APP + "\n\nfut = train(1, x=2)\n", lines=(9,)),
