@@ -348,7 +348,10 @@ class Walker:
 
     def lookup(self, name: str, scope: Scope) -> Value:
         s: Scope | None = scope
-        direct = True
+        #: ``direct``: no scope passed yet (a class body sees its own names only then);
+        #: ``now``: only comprehensions passed, which run at once, so the module's names
+        #: hold what they hold at this point of the flow (``d.append(f)`` included).
+        direct = now = True
         while s is not None and s.kind != "module":
             if s.kind == "class" and not direct:
                 s = s.parent
@@ -360,9 +363,10 @@ class Walker:
                 return s.env[name]
             if name in s.locals:
                 return UNKNOWN
+            now = now and s.kind == "comp"
             s = s.parent
             direct = False
-        if s is not None and direct and name in s.env:
+        if s is not None and now and name in s.env:
             return s.env[name]
         value = self.p.symbol(self.m.name, name)
         if value is not None:

@@ -191,6 +191,14 @@ f().result()
         ),
     ]
     INVALID = [
+        # A comprehension runs at once: it sees the list as the loop above left it.
+        Invalid(
+            _IMPORT
+            + _APPS
+            + "\nd = []\nfor i in range(3):\n    d.append(train(i))\n"
+            + "print([d[i].result() for i in range(3)])\n",
+            lines=(11,),
+        ),
         Invalid(
             _IMPORT + _APPS + "\nfut = train(1)\nprint(fut.result())\n",
             lines=(9,),
