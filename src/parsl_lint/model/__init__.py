@@ -21,6 +21,7 @@ from parsl_lint.model.walker import (
     CallFact,
     Facts,
     FuncCtx,
+    GuardCtx,
     IndexCtx,
     TryCtx,
     Walker,
@@ -225,6 +226,22 @@ class FileModel:
     def failure_expected(fact: CallFact) -> bool:
         """Inside ``with pytest.raises(...)`` or ``with self.assertRaises(...)``."""
         return any(isinstance(e, WithCtx) and e.expects_raise for e in fact.ctx)
+
+    @staticmethod
+    def known_to_succeed(fact: CallFact) -> bool:
+        """The call's receiver was checked to have succeeded before it (the call sits in
+        ``if f.exception() is None:`` or in the ``else`` of ``if f.exception():``), so its
+        ``.result()`` cannot raise."""
+        receiver = getattr(fact.node.func, "value", None)
+        if receiver is None:
+            return False
+        dumped = ast.dump(receiver)
+        for entry in reversed(fact.ctx):
+            if isinstance(entry, FuncCtx):
+                return False
+            if isinstance(entry, GuardCtx) and dumped in entry.succeeded:
+                return True
+        return False
 
     @staticmethod
     def enclosing_trys(fact: CallFact) -> list[ast.Try]:

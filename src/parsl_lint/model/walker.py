@@ -15,7 +15,7 @@ iteration; a branch that ends in ``return``/``raise``/``continue``/``break`` doe
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Union
@@ -99,7 +99,15 @@ class IndexCtx:
     names: tuple[tuple[str, str], ...]
 
 
-Ctx = Union[FuncCtx, TryCtx, WithCtx, IndexCtx]
+@dataclass(frozen=True)
+class GuardCtx:
+    """In a branch that runs only when these futures succeeded (``if f.exception() is None:``,
+    or the ``else`` of ``if f.exception():``): each is the ``ast.dump`` of the receiver."""
+
+    succeeded: tuple[str, ...]
+
+
+Ctx = Union[FuncCtx, TryCtx, WithCtx, IndexCtx, GuardCtx]
 
 
 @dataclass
@@ -497,7 +505,9 @@ class Walker:
 
     def stmt_If(self, stmt: ast.If, scope: Scope) -> None:
         self.eval(stmt.test, scope)
-        self._branches([stmt.body, stmt.orelse], scope, self._narrowed(stmt.test, scope))
+        when_true, when_false = _succeeded_when(stmt.test)
+        guards = [GuardCtx(g) if g else None for g in (when_true, when_false)]
+        self._branches([stmt.body, stmt.orelse], scope, self._narrowed(stmt.test, scope), guards)
 
     def _narrowed(self, test: ast.expr, scope: Scope) -> dict[str, Value]:
         """``if isinstance(x, AppFuture):`` makes ``x`` a Parsl future inside the branch."""
@@ -521,6 +531,7 @@ class Walker:
         bodies: list[list[ast.stmt]],
         scope: Scope,
         first: dict[str, Value] | None = None,
+        guards: Sequence[GuardCtx | None] = (),
     ) -> None:
         pre = scope.env
         results: list[dict[str, Value]] = []
@@ -528,7 +539,12 @@ class Walker:
             scope.env = dict(pre)
             if i == 0 and first:
                 scope.env.update(first)
-            self.exec_block(body, scope)
+            guard = guards[i] if i < len(guards) else None
+            if guard is not None:
+                with self.push(guard):
+                    self.exec_block(body, scope)
+            else:
+                self.exec_block(body, scope)
             if not _terminates(body):
                 results.append(scope.env)
         if not results:
@@ -1424,6 +1440,49 @@ def _subscript(base: Value, index: ast.expr) -> Value:
     if isinstance(base, Mapping):
         return base.value
     return UNKNOWN
+
+
+def _succeeded_when(test: ast.expr) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The futures (``ast.dump`` of each receiver) a test proves succeeded when it is true,
+    and when it is false: ``f.exception() is None``, ``not f.exception()``, ``f.exception()
+    is not None``, and ``and``/``or`` of such tests."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        when_true, when_false = _succeeded_when(test.operand)
+        return when_false, when_true
+    if isinstance(test, ast.BoolOp):
+        parts = [_succeeded_when(v) for v in test.values]
+        if isinstance(test.op, ast.And):  # all true: each part's true case holds
+            return tuple(g for p in parts for g in p[0]), ()
+        return (), tuple(g for p in parts for g in p[1])  # all false
+    failed = _exception_receiver(test)  # ``if f.exception():`` is true when f failed
+    if failed is not None:
+        return (), (failed,)
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+    ):
+        receiver = _exception_receiver(test.left)
+        if receiver is not None:
+            if isinstance(test.ops[0], (ast.Is, ast.Eq)):
+                return (receiver,), ()
+            if isinstance(test.ops[0], (ast.IsNot, ast.NotEq)):
+                return (), (receiver,)
+    return (), ()
+
+
+def _exception_receiver(node: ast.expr) -> str | None:
+    """``ast.dump`` of ``f`` for a call ``f.exception()`` with no arguments."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "exception"
+        and not node.args
+        and not node.keywords
+    ):
+        return ast.dump(node.func.value)
+    return None
 
 
 def _int_constant(node: ast.expr) -> int | None:

@@ -55,7 +55,9 @@ class BareResult(Rule):
     Not reported: inside `unwrap_parsl_future` itself, inside a `try` whose broad handler
     already logs the traceback (`log.exception`, `exc_info=`, `traceback.print_exc()`, or
     logging followed by a bare `raise`), inside `pytest.raises(...)`/`assertRaises` (the failure
-    is the point there), and inside an app body (PSL103 covers that).
+    is the point there), in a branch that runs only when the same future's `.exception()` is
+    `None` (`if fut.exception() is None:`, or the `else` of `if fut.exception():`), where
+    `.result()` cannot raise, and inside an app body (PSL103 covers that).
 
     ## Fix safety
     Safe: the call keeps its value, its exception and its timeout (`fut.result(t)` becomes
@@ -77,6 +79,16 @@ class BareResult(Rule):
     fix_applicability = Applicability.SAFE
 
     VALID = [
+        # Checked first: the result of a future whose exception() is None cannot raise.
+        Valid(
+            _IMPORT
+            + _APPS
+            + "\nfuts = [train(i) for i in range(3)]\nfor f in futs:\n"
+            + "    if f.exception() is None:\n        print(f.result())\n"
+            + "    if f.done() and not f.exception():\n        print(f.result())\n"
+            + "    if f.exception() is not None:\n        print('failed')\n"
+            + "    else:\n        print(f.result())\n"
+        ),
         Valid(
             """
 import concurrent.futures as cf
@@ -191,6 +203,15 @@ f().result()
         ),
     ]
     INVALID = [
+        # A check of another future, or the branch where it failed, proves nothing.
+        Invalid(
+            _IMPORT
+            + _APPS
+            + "\na, b = train(1), train(2)\nif a.exception() is None:\n    b.result()\n"
+            + "if b.exception():\n    b.result()\nif a.exception() is None or b.done():\n"
+            + "    a.result()\n",
+            lines=(10, 12, 14),
+        ),
         # A comprehension runs at once: it sees the list as the loop above left it.
         Invalid(
             _IMPORT
@@ -314,7 +335,7 @@ class Trainer:
         train(x).add_done_callback(lambda fut: self.on_done(fut, x))
 
     def on_done(self, future, x):
-        if future.exception() is None:
+        if future.done():
             print(x, future.result())
 """,
             lines=(15,),
@@ -335,6 +356,8 @@ class Trainer:
             ):
                 continue
             if model.traceback_surfaced(fact) or model.failure_expected(fact):
+                continue
+            if model.known_to_succeed(fact):  # checked with .exception(): it cannot raise
                 continue
             call = fact.node
             recv = call.func.value  # type: ignore[attr-defined]
