@@ -240,6 +240,8 @@ class Project:
         self.by_path: dict[str, ModuleInfo] = {}  # by absolute path
         self.functions: dict[str, FuncDef] = {}
         self.classes: dict[str, ClassDef] = {}
+        #: Methods whose ``def`` in a class body is decorated as an app: method key -> app.
+        self.method_apps: dict[str, AppInfo] = {}
         self._symbols: dict[tuple[str, str], Value] = {}
         self._returns: dict[str, Value] = {}
         self._attrs: dict[str, dict[str, Value]] = {}
@@ -378,6 +380,7 @@ class Project:
         self._attrs.clear()
         self.functions.clear()
         self.classes.clear()
+        self.method_apps.clear()
         self._candidates = None
 
     # -- the prefilter ----------------------------------------------------------------------
@@ -561,7 +564,7 @@ class Project:
         if info.path is None or info.name in self._imported or info.package in self._imported:
             return
         prefix = info.name + ":"
-        for registry in (self.functions, self.classes):
+        for registry in (self.functions, self.classes, self.method_apps):
             for key in [k for k in registry if k.startswith(prefix)]:
                 del registry[key]
         for key in [k for k in self._symbols if k[0] == info.name]:

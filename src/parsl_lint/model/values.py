@@ -60,6 +60,9 @@ class AppInfo:
     module: str
     lineno: int
     signature: Signature | None = None
+    #: Reached as ``obj.app`` on an instance of the class whose body defines it. An app is
+    #: not a descriptor, so the call does not pass ``obj`` as the first argument.
+    from_instance: bool = False
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ iteration; a branch that ends in ``return``/``raise``/``continue``/``break`` doe
 from __future__ import annotations
 
 import ast
+import dataclasses
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -684,6 +685,8 @@ class Walker:
                 if method is None or method.node is not inner:
                     method = FuncDef(f"{key}.{inner.name}", inner, self.m.name, cls=key)
                 app = self._decorate(inner, body_scope, method)
+                if app is not None and method.method_kind == "method":
+                    self.p.method_apps[method.key] = app
                 if self.facts is not None:
                     self.deferred.append((method, app))
                 body_scope.env[inner.name] = Func(method.key, inner.name)
@@ -905,6 +908,9 @@ class Walker:
             if method is not None:
                 if method.method_kind == "property":
                     return self.p.returns_of(method.key)
+                app = self.p.method_apps.get(method.key)
+                if app is not None:  # ``obj.app(...)``: called without ``obj``
+                    return App(dataclasses.replace(app, from_instance=True))
                 return BoundMethod(base.cls, attr)
             return self.p.instance_attribute(base.cls, attr)
         if isinstance(base, Class):

@@ -50,6 +50,10 @@ class BadCallKwarg(Rule):
 
     fut = train(3)
     ```
+    An app decorated inside a class body and called on an instance (`runner.app(x)`, or
+    `self.app(x)` in another method) gets no `self`: Parsl's app objects are not bound to
+    instances, so such a call is checked as the plain function call it is.
+
     Not reported: apps whose signature the linter cannot see (another decorator inside
     Parsl's, `python_app(functools.partial(...))`, apps passed in as parameters).
 
@@ -65,6 +69,14 @@ class BadCallKwarg(Rule):
     summary = "App call whose arguments cannot bind to the app function"
 
     VALID = [
+        # Called the way Parsl calls it: the object passed explicitly, or no ``self`` at all.
+        Valid(
+            _IMPORT
+            + "\n\nclass Runner:\n    @python_app\n    def run(self, job):\n        return job\n\n"
+            + "    @python_app\n    def plain(job):\n        return job\n\n"
+            + "    @staticmethod\n    @python_app\n    def static(job):\n        return job\n\n\n"
+            + "r = Runner()\nr.run(r, 1)\nr.plain(2)\nr.static(3)\nRunner.run(r, 4)\n"
+        ),
         Valid(
             _IMPORT
             + _APP
@@ -146,6 +158,14 @@ class BadCallKwarg(Rule):
             + "total(1, [2, 3])\n",
             lines=(9,),
         ),
+        # An app is not a descriptor: ``obj.app(...)`` does not pass ``obj``.
+        Invalid(
+            _IMPORT
+            + "\n\nclass Runner:\n    @bash_app\n    def run(self, job, stdout=None):\n"
+            + "        return f'echo {job}'\n\n    def start(self):\n"
+            + "        return self.run(1)\n\n\nfut = Runner().run(job=2)\n",
+            lines=(10, 13),
+        ),
         Invalid(
             "from .apps import train\n\n\nfuture = train(1, cache=True)\n",
             lines=(4,),
@@ -163,8 +183,23 @@ class BadCallKwarg(Rule):
         for fact, info in ctx.model.app_calls():
             if info.signature is None or ctx.model.callee_from_parameter(fact):
                 continue
-            for node, message in _problems(fact.node, info, info.signature):
+            problems = _problems(fact.node, info, info.signature)
+            if problems and info.from_instance:
+                problems = [(fact.node, _unbound_message(info, info.signature))]
+            for node, message in problems:
                 ctx.report(self, node, message)
+
+
+def _unbound_message(info: AppInfo, sig: Signature) -> str:
+    """For ``obj.app(...)`` where ``app`` is decorated in the class body: Parsl's app objects
+    are not descriptors, so the instance is never passed."""
+    first = next((p.name for p in sig.params if p.kind in ("posonly", "normal")), None)
+    lost = f"`{first}`" if first else "the instance"
+    return (
+        f"`{info.name}` is an app defined in a class body and called on an instance: a Parsl "
+        f"app is not bound to the instance, so {lost} is not passed and the task fails with "
+        "TypeError; define the app outside the class and pass what it needs as arguments"
+    )
 
 
 def passed_by_parsl(info: AppInfo, signature: Signature) -> frozenset[str]:
