@@ -711,8 +711,27 @@ class Walker:
             outer = node.decorator_list and not self._is_app_factory(node.decorator_list[0], scope)
             return UNKNOWN if outer else App(app)
         if any(not self._transparent(d, scope) for d in node.decorator_list):
-            return UNKNOWN
+            return self._wrapped(node, scope)
         return func
+
+    def _wrapped(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> Value:
+        """``@task def f`` with the project's own decorator: the wrapper it returns, when that
+        wrapper returns an app's future whatever it wraps (``def task(fn): def run(*a):
+        return python_app(fn)(*a); return run``). Anything else stays unknown."""
+        value: Value = UNKNOWN
+        for dec in reversed(node.decorator_list):
+            if self._transparent(dec, scope):
+                continue
+            with self.quiet():
+                decorator = self.eval(dec, scope)
+            if not isinstance(decorator, Func):
+                return UNKNOWN
+            value = self.p.returns_of(decorator.key)  # what applying it gives
+            if not isinstance(value, Func):
+                return UNKNOWN
+        if isinstance(value, Func) and isinstance(self.p.returns_of(value.key), Future):
+            return value
+        return UNKNOWN
 
     def _is_app_factory(self, dec: ast.expr, scope: Scope) -> bool:
         with self.quiet():

@@ -203,6 +203,23 @@ f().result()
         ),
     ]
     INVALID = [
+        # A wrapper that waits itself returns a value, not a future: only its wait is reported.
+        Invalid(
+            _IMPORT
+            + "\n\ndef blocking(function):\n    def run(*args):\n"
+            + "        return python_app(function)(*args).result()\n\n    return run\n\n\n"
+            + "@blocking\ndef mul(a, b):\n    return a * b\n\n\nmul(1, 2).result()\n",
+            lines=(6,),
+        ),
+        # The project's own decorator whose wrapper makes the app and calls it.
+        Invalid(
+            _IMPORT
+            + "\n\ndef task(function):\n    def run(*args, executor='all', **kwargs):\n"
+            + "        return python_app(function, executors=executor)(*args, **kwargs)\n\n"
+            + "    return run\n\n\n@task\ndef mul(a, b):\n    return a * b\n\n\n"
+            + "mul(1, 2, executor=['htex']).result()\n",
+            lines=(16,),
+        ),
         # A check of another future, or the branch where it failed, proves nothing.
         Invalid(
             _IMPORT
