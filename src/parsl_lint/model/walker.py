@@ -442,8 +442,15 @@ class Walker:
     # -- statements -----------------------------------------------------------------------
 
     def exec_block(self, body: list[ast.stmt], scope: Scope) -> None:
-        for stmt in body:
+        for i, stmt in enumerate(body):
             self.exec_stmt(stmt, scope)
+            if isinstance(stmt, ast.If) and _terminates(stmt.body) and not stmt.orelse:
+                # ``if f.exception(): continue``: the rest of the block runs when f succeeded
+                succeeded = _succeeded_when(stmt.test)[1]
+                if succeeded and i + 1 < len(body):
+                    with self.push(GuardCtx(succeeded)):
+                        self.exec_block(body[i + 1 :], scope)
+                    return
 
     def exec_stmt(self, stmt: ast.stmt, scope: Scope) -> None:
         method = getattr(self, "stmt_" + type(stmt).__name__, None)

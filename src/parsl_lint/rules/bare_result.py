@@ -55,9 +55,9 @@ class BareResult(Rule):
     Not reported: inside `unwrap_parsl_future` itself, inside a `try` whose broad handler
     already logs the traceback (`log.exception`, `exc_info=`, `traceback.print_exc()`, or
     logging followed by a bare `raise`), inside `pytest.raises(...)`/`assertRaises` (the failure
-    is the point there), in a branch that runs only when the same future's `.exception()` is
-    `None` (`if fut.exception() is None:`, or the `else` of `if fut.exception():`), where
-    `.result()` cannot raise, and inside an app body (PSL103 covers that).
+    is the point there), and inside an app body (PSL103 covers that). A `.result()` after a
+    check of the same future's `.exception()` is still reported: the rewrite costs nothing
+    there, and the branch that handles the failure is where the traceback tends to be lost.
 
     ## Fix safety
     Safe: the call keeps its value, its exception and its timeout (`fut.result(t)` becomes
@@ -79,16 +79,6 @@ class BareResult(Rule):
     fix_applicability = Applicability.SAFE
 
     VALID = [
-        # Checked first: the result of a future whose exception() is None cannot raise.
-        Valid(
-            _IMPORT
-            + _APPS
-            + "\nfuts = [train(i) for i in range(3)]\nfor f in futs:\n"
-            + "    if f.exception() is None:\n        print(f.result())\n"
-            + "    if f.done() and not f.exception():\n        print(f.result())\n"
-            + "    if f.exception() is not None:\n        print('failed')\n"
-            + "    else:\n        print(f.result())\n"
-        ),
         Valid(
             """
 import concurrent.futures as cf
@@ -220,16 +210,6 @@ f().result()
             + "mul(1, 2, executor=['htex']).result()\n",
             lines=(16,),
         ),
-        # A check of another future, or the branch where it failed, proves nothing.
-        Invalid(
-            _IMPORT
-            + _APPS
-            + "\na, b = train(1), train(2)\nif a.exception() is None:\n    b.result()\n"
-            + "if b.exception():\n    b.result()\nif a.exception() is None or b.done():\n"
-            + "    a.result()\n",
-            lines=(10, 12, 14),
-        ),
-        # A comprehension runs at once: it sees the list as the loop above left it.
         Invalid(
             _IMPORT
             + _APPS
@@ -373,8 +353,6 @@ class Trainer:
             ):
                 continue
             if model.traceback_surfaced(fact) or model.failure_expected(fact):
-                continue
-            if model.known_to_succeed(fact):  # checked with .exception(): it cannot raise
                 continue
             call = fact.node
             recv = call.func.value  # type: ignore[attr-defined]

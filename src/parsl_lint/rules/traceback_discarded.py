@@ -46,7 +46,10 @@ class TracebackDiscarded(Rule):
     `except:`, `Exception`/`BaseException`, or one of Parsl's exception classes.
 
     Not reported inside a test function (`test_*`): a test that catches a task's failure
-    usually expects it, and only checks that it happened.
+    usually expects it, and only checks that it happened. Nor where the `.result()` runs only
+    after the same future's `.exception()` was found to be `None` (`if fut.exception() is
+    None:`, the `else` of `if fut.exception():`, after `if fut.exception(): continue`): it
+    cannot raise there, so the handler never sees the worker's error.
 
     ## Why is this bad?
     When a task fails, `.result()` re-raises the worker's exception, and its traceback is the
@@ -91,6 +94,26 @@ class TracebackDiscarded(Rule):
     fix_applicability = Applicability.SAFE
 
     VALID = [
+        # Checked first: a result whose future's exception() is None cannot raise, so the
+        # handler never sees the worker's error.
+        Valid(
+            _HEAD
+            + """
+fut = train(1)
+try:
+    if fut.exception() is None:
+        print(fut.result())
+except Exception as e:
+    log.error(f"printing failed: {e}")
+for f in [train(2), train(3)]:
+    if f.exception() is not None:
+        continue
+    try:
+        print(f.result())
+    except Exception as e:
+        log.error(f"printing failed: {e}")
+"""
+        ),
         Valid(
             _HEAD
             + """
