@@ -25,11 +25,14 @@ from pathlib import Path
 import pathspec
 
 from parsl_lint.config import Settings
+from parsl_lint.notebook import NOTEBOOK_SUFFIX
 from parsl_lint.snapshot import Watch
 
 __all__ = ["discover", "discover_with_project", "iter_project_files"]
 
 _GLOB_CHARS = frozenset("*?[\\/!")
+#: What a directory expands to: Python files and Jupyter notebooks.
+_SUFFIXES = (".py", NOTEBOOK_SUFFIX)
 
 # A compiled .gitignore-syntax pattern; a chain pairs each .gitignore file's directory with its
 # patterns, outermost first (later entries win, as in git).
@@ -40,11 +43,12 @@ _Chain = tuple[tuple[str, tuple[_Pattern, ...]], ...]
 def discover(paths: Sequence[Path], settings: Settings, watch: Watch | None = None) -> list[Path]:
     """The files to lint for ``paths``: sorted by path, each file once.
 
-    Directories expand recursively to ``*.py`` files; files named explicitly are always kept
-    (whatever their suffix, excludes or ``.gitignore``). Returned paths keep the form they were
-    given in (``src`` yields ``src/app.py``; ``.`` yields ``app.py``). The CLI handles ``-``
-    (stdin) itself. Raises ``FileNotFoundError`` for a path that does not exist. ``watch``
-    collects what the answer depends on (directories walked, files found, ignore files read).
+    Directories expand recursively to ``*.py`` and ``*.ipynb`` files; files named explicitly
+    are always kept (whatever their suffix, excludes or ``.gitignore``). Returned paths keep
+    the form they were given in (``src`` yields ``src/app.py``; ``.`` yields ``app.py``). The
+    CLI handles ``-`` (stdin) itself. Raises ``FileNotFoundError`` for a path that does not
+    exist. ``watch`` collects what the answer depends on (directories walked, files found,
+    ignore files read).
     """
     walker = _Walker(settings, watch)
     found: dict[str, str] = {}
@@ -59,8 +63,9 @@ def discover(paths: Sequence[Path], settings: Settings, watch: Watch | None = No
 
 
 def iter_project_files(root: Path, settings: Settings, watch: Watch | None = None) -> list[Path]:
-    """Every lintable ``.py`` file under ``root`` (same excludes and ``.gitignore`` rules),
-    for building the cross-module index even when only some files are linted."""
+    """Every lintable ``.py`` and ``.ipynb`` file under ``root`` (same excludes and
+    ``.gitignore`` rules), for building the cross-module index even when only some files are
+    linted."""
     root = Path(root)
     if not os.path.isdir(root):
         raise FileNotFoundError(2, "No such directory", str(root))
@@ -202,7 +207,7 @@ class _Walker:
                 name = entry.name
                 try:
                     is_dir = entry.is_dir()
-                    if not is_dir and not (name.endswith(".py") and entry.is_file()):
+                    if not is_dir and not (name.endswith(_SUFFIXES) and entry.is_file()):
                         continue
                 except OSError:
                     continue

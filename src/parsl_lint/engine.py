@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from parsl_lint.config import Settings
 from parsl_lint.model import Project, analyze
 from parsl_lint.model.project import ModuleInfo
+from parsl_lint.notebook import NotebookError, is_notebook, read_notebook
 from parsl_lint.rule import LineIndex, Rule, RuleContext
 from parsl_lint.rule import Settings as RuleSettings
 from parsl_lint.rules import all_rules
@@ -147,7 +148,40 @@ class Linter:
             source = decode_source(raw, shown)
         except SourceError as exc:
             return self._unreadable(shown, str(exc), exc.location), None
+        if is_notebook(path):
+            return self.lint_notebook(source.text, shown, path), None
         return self.lint_text(source.text, shown, path), source
+
+    def lint_source(self, text: str, shown: str, path: PathLike | None) -> FileResult:
+        """Lint decoded text: a notebook's JSON (by ``shown``'s suffix) or Python source."""
+        if is_notebook(shown):
+            return self.lint_notebook(text, shown, path)
+        return self.lint_text(text, shown, path)
+
+    def lint_notebook(self, text: str, shown: str, path: PathLike | None) -> FileResult:
+        """A notebook's code cells, linted as one module; each diagnostic is placed in its
+        cell. No fixes: the fixer rewrites Python files, not notebooks."""
+        try:
+            notebook = read_notebook(text)
+        except NotebookError as exc:
+            return self._unreadable(shown, str(exc), Location(1, 1))
+        result = self.lint_text(notebook.source, shown, path)
+        placed = []
+        for d in result.diagnostics:
+            cell, row = notebook.cell_of(d.location.row)
+            end_cell, end_row = notebook.cell_of(d.end_location.row)
+            end = d.end_location if end_cell == cell else d.location
+            placed.append(
+                dataclasses.replace(
+                    d,
+                    location=Location(row, d.location.column),
+                    end_location=Location(row + end.row - d.location.row, end.column),
+                    cell=cell,
+                    fix=None,
+                    noqa_row=notebook.cell_of(d.noqa_row)[1] if d.noqa_row else None,
+                )
+            )
+        return dataclasses.replace(result, diagnostics=tuple(placed))
 
     def is_candidate(self, path: PathLike) -> bool:
         """The prefilter: can this file contain Parsl code worth a parse?"""

@@ -78,11 +78,14 @@ def write_text(
     quiet: bool = False,
     fix_mode_note: bool = True,
 ) -> None:
-    """``path:row:col: CODE [*] message`` lines, then a summary unless ``quiet``."""
+    """``path:row:col: CODE [*] message`` lines (``path:cell N:row:col:`` in a notebook, as
+    ruff prints them), then a summary unless ``quiet``."""
     for d in diagnostics:
         marker = " [*]" if d.fix is not None else ""
         message = _NEWLINES.sub(" ", d.message)  # one line per diagnostic, always
-        stream.write(f"{d.path}:{d.location.row}:{d.location.column}: {d.code}{marker} {message}\n")
+        where = f"cell {d.cell}:" if d.cell is not None else ""
+        row, col = d.location.row, d.location.column
+        stream.write(f"{d.path}:{where}{row}:{col}: {d.code}{marker} {message}\n")
     if not quiet:
         stream.write(text_summary(diagnostics, fix_mode_note=fix_mode_note) + "\n")
 
@@ -113,7 +116,8 @@ def write_json(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
 
 
 def _json_diagnostic(d: Diagnostic) -> dict[str, Any]:
-    return {
+    """ruff's fields; a notebook's diagnostics also carry ``cell`` (rows are the cell's)."""
+    out = {
         "code": d.code,
         "name": d.name,
         "message": d.message,
@@ -124,6 +128,14 @@ def _json_diagnostic(d: Diagnostic) -> dict[str, Any]:
         "url": d.url,
         "noqa_row": d.noqa_row,
     }
+    if d.cell is not None:
+        out["cell"] = d.cell
+    return out
+
+
+def _in_cell(d: Diagnostic) -> str:
+    """Where in a notebook, for formats whose lines are lines of the file (SARIF, GitHub)."""
+    return f"cell {d.cell}, line {d.location.row}, column {d.location.column}: "
 
 
 def _json_location(location: Location) -> dict[str, int]:
@@ -213,19 +225,18 @@ def _sarif_rule(d: Diagnostic, summaries: Mapping[str, str]) -> dict[str, Any]:
 
 def _sarif_result(d: Diagnostic, index: int) -> dict[str, Any]:
     uri = _artifact_uri(d.path)
+    location: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+    if d.cell is None:
+        location["region"] = _sarif_region(d.location, d.end_location)
+    # A notebook's rows are rows of a cell, not of the file: the result names the file, and
+    # its message says where in which cell.
+    prefix = _in_cell(d) if d.cell is not None else ""
     result: dict[str, Any] = {
         "ruleId": d.code,
         "ruleIndex": index,
         "level": "error",
-        "message": {"text": d.message},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": uri},
-                    "region": _sarif_region(d.location, d.end_location),
-                }
-            }
-        ],
+        "message": {"text": prefix + d.message},
+        "locations": [{"physicalLocation": location}],
     }
     if d.fix is not None and d.fix.edits:
         result["fixes"] = [
@@ -279,16 +290,18 @@ def _artifact_uri(path: str) -> str:
 def write_github(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
     """One ``::error ...::CODE message`` workflow command per diagnostic."""
     for d in diagnostics:
-        properties = {
-            "file": d.path,
-            "line": d.location.row,
-            "col": d.location.column,
-            "endLine": d.end_location.row,
-            "endColumn": d.end_location.column,
-            "title": d.code,
-        }
+        properties: dict[str, object] = {"file": d.path}
+        if d.cell is None:  # a notebook's annotation goes on the file; its message says where
+            properties.update(
+                line=d.location.row,
+                col=d.location.column,
+                endLine=d.end_location.row,
+                endColumn=d.end_location.column,
+            )
+        properties["title"] = d.code
         props = ",".join(f"{key}={_escape_property(str(v))}" for key, v in properties.items())
-        stream.write(f"::error {props}::{_escape_data(f'{d.code} {d.message}')}\n")
+        where = _in_cell(d) if d.cell is not None else ""
+        stream.write(f"::error {props}::{_escape_data(f'{d.code} {where}{d.message}')}\n")
 
 
 def _escape_data(text: str) -> str:

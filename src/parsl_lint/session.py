@@ -18,6 +18,7 @@ from parsl_lint.cache import CACHE_DIR, Cache, digest
 from parsl_lint.config import ConfigError, Settings, load_settings, validate_selectors
 from parsl_lint.discovery import discover_with_project, iter_project_files
 from parsl_lint.engine import Linter, SourceError, decode_source
+from parsl_lint.notebook import is_notebook
 from parsl_lint.rules import all_rules, defaults
 from parsl_lint.snapshot import Watch, now_ns
 from parsl_lint.snapshot import write as write_snapshot
@@ -248,7 +249,7 @@ class Session:
         checked = 1
         if self.use_stdin:
             text, name, path = self._stdin()
-            results.append(self.linter.lint_text(text, name, path))
+            results.append(self.linter.lint_source(text, name, path))
         else:
             results = [r for r in self._lint_targets(progress) if r is not None]
             checked = len(self.targets)
@@ -276,6 +277,10 @@ class Session:
         outcome = FixOutcome()
         if self.use_stdin:
             text, name, path = self._stdin()
+            if is_notebook(name):  # linted, never rewritten
+                outcome.remaining.extend(self.linter.lint_source(text, name, path).diagnostics)
+                outcome.stdin_text = text
+                return outcome
             result = self._fix_one(text, name, path, unsafe, outcome)
             outcome.stdin_text = result.fixed if result else text
             if not write and result is not None and result.changed:

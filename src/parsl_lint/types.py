@@ -74,13 +74,15 @@ class Diagnostic:
     fix: Fix | None = None
     url: str | None = None
     noqa_row: int | None = None
+    #: In a notebook: the 1-based number of the code cell (rows are then the cell's rows).
+    cell: int | None = None
 
     @property
     def fixable(self) -> bool:
         return self.fix is not None
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.location.row, self.location.column, self.code)
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (self.path, self.cell or 0, self.location.row, self.location.column, self.code)
 
 
 class Outcome(str, enum.Enum):
@@ -138,6 +140,7 @@ def diagnostic_to_json(d: Diagnostic) -> dict[str, Any]:
         "fix": fix,
         "url": d.url,
         "noqa_row": d.noqa_row,
+        "cell": d.cell,
     }
 
 
@@ -162,4 +165,5 @@ def diagnostic_from_json(data: dict[str, Any], shown: str) -> Diagnostic:
         fix=fix,
         url=data["url"],
         noqa_row=data["noqa_row"],
+        cell=data.get("cell"),
     )

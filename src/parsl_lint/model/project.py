@@ -39,6 +39,7 @@ from parsl_lint.model.values import (
     Value,
     join,
 )
+from parsl_lint.notebook import NOTEBOOK_SUFFIX, NotebookError, is_notebook, read_notebook
 from parsl_lint.snapshot import RACY_NS
 
 _T = TypeVar("_T")
@@ -198,6 +199,8 @@ def module_name_for(
 
 def _join_name(parts: tuple[str, ...], filename: str) -> str:
     stem = filename[:-3] if filename.endswith(".py") else filename
+    if is_notebook(filename):  # not importable: a name no import statement can spell
+        stem = filename[: -len(NOTEBOOK_SUFFIX)] + "-ipynb"
     if filename == "__init__.py":
         return ".".join(parts) or stem
     return ".".join((*parts, stem))
@@ -346,6 +349,7 @@ class Project:
         return info
 
     def text_of(self, info: ModuleInfo) -> str:
+        """A module's Python text (a notebook's is its code cells, see ``notebook.py``)."""
         if info.text is None:
             assert info.path is not None
             try:
@@ -353,6 +357,11 @@ class Project:
                     info.text = handle.read().decode("utf-8", errors="replace")
             except OSError:
                 info.text = ""
+            if is_notebook(info.path):
+                try:
+                    info.text = read_notebook(info.text).source
+                except NotebookError:
+                    pass  # the scan sees the raw text; linting it reports PSL000
         return info.text
 
     def tree_of(self, info: ModuleInfo) -> ast.Module | None:
