@@ -722,23 +722,30 @@ class Walker:
         return func
 
     def _wrapped(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> Value:
-        """``@task def f`` with the project's own decorator: the wrapper it returns, when that
-        wrapper returns an app's future whatever it wraps (``def task(fn): def run(*a):
-        return python_app(fn)(*a); return run``). Anything else stays unknown."""
+        """``@task def f`` with the project's own decorator: the wrapper it returns (a function,
+        or an object with ``__call__``), when that wrapper returns an app's future whatever it
+        wraps (``def task(fn): def run(*a): return python_app(fn)(*a); return run``). Anything
+        else stays unknown."""
         value: Value = UNKNOWN
         for dec in reversed(node.decorator_list):
             if self._transparent(dec, scope):
                 continue
             with self.quiet():
                 decorator = self.eval(dec, scope)
-            if not isinstance(decorator, Func):
+            if isinstance(decorator, Func):
+                value = self.p.returns_of(decorator.key)  # what applying it gives
+            elif isinstance(decorator, Class):
+                value = Instance(decorator.key)  # ``@Task``: a callable object
+            else:
                 return UNKNOWN
-            value = self.p.returns_of(decorator.key)  # what applying it gives
-            if not isinstance(value, Func):
+            if not isinstance(value, (Func, Instance)):
                 return UNKNOWN
-        if isinstance(value, Func) and isinstance(self.p.returns_of(value.key), Future):
-            return value
-        return UNKNOWN
+        if isinstance(value, Instance):
+            method = self.p.find_method(value.cls, "__call__")
+            returned = self.p.returns_of(method.key) if method is not None else UNKNOWN
+        else:
+            returned = self.p.returns_of(value.key) if isinstance(value, Func) else UNKNOWN
+        return value if isinstance(returned, Future) else UNKNOWN
 
     def _is_app_factory(self, dec: ast.expr, scope: Scope) -> bool:
         with self.quiet():
@@ -1027,6 +1034,12 @@ class Walker:
             return self.p.returns_of(method.key)
         if isinstance(callee, Class):
             return Instance(callee.key)
+        if isinstance(callee, Instance):  # a callable object: its ``__call__``
+            method = self.p.find_method(callee.cls, "__call__")
+            if method is None:
+                return UNKNOWN
+            self._hint(method.key, node, args, kwargs, bound=True)
+            return self.p.returns_of(method.key)
         if isinstance(callee, External) and parsl_api.is_pool_executor(callee.qualname):
             return PoolExecutor()
         made = resources.call_value(node, callee, receiver, args, kwargs)

@@ -193,6 +193,14 @@ f().result()
         ),
     ]
     INVALID = [
+        # A callable object as the decorator: its ``__call__`` makes and calls the app.
+        Invalid(
+            _IMPORT
+            + "\n\nclass Task:\n    def __init__(self, fn):\n        self.fn = fn\n\n"
+            + "    def __call__(self, *args):\n        return python_app(self.fn)(*args)\n\n\n"
+            + "@Task\ndef mul(a, b):\n    return a * b\n\n\nmul(1, 2).result()\n",
+            lines=(17,),
+        ),
         # A wrapper that waits itself returns a value, not a future: only its wait is reported.
         Invalid(
             _IMPORT
