@@ -220,6 +220,13 @@ def join(a: Value, b: Value) -> Value:
         return UNKNOWN
     if isinstance(a, Future) and isinstance(b, Future):
         return Future(a.app if a.app == b.app else None, a.data and b.data)
+    # A future on one path, a tuple or list of futures on another (``return f if one else
+    # (f, g)``): whatever ``.result()``, ``[i]``, unpacking or iteration is used on, it is a
+    # future (a tuple has no ``.result()``; Parsl lifts ``[]`` on a future to a new future).
+    if isinstance(a, Future) and isinstance(b, (Seq, Tup)) and isinstance(element(b), Future):
+        return join(a, element(b))
+    if isinstance(b, Future) and isinstance(a, (Seq, Tup)) and isinstance(element(a), Future):
+        return join(element(a), b)
     if isinstance(a, Resource) and isinstance(b, Resource) and a.kind == b.kind:
         return a
     if isinstance(a, Gen) and isinstance(b, Gen):
@@ -250,6 +257,8 @@ def element(v: Value) -> Value:
         return join_all(list(v.items))
     if isinstance(v, Mapping):
         return v.key
+    if isinstance(v, Future):  # iterating an AppFuture indexes it: lifted futures
+        return Future(v.app)
     if v is BOTTOM:
         return BOTTOM
     return UNKNOWN

@@ -65,6 +65,22 @@ _SEQ_MUTATORS_MANY = frozenset({"extend", "update", "extendleft"})
 _RAISES_QUALNAMES = frozenset({"pytest.raises", "_pytest.python_api.raises"})
 _ASSERT_RAISES = frozenset({"assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Pow, ast.MatMult)
+#: The special-method stem of each binary operator (``__add__``, ``__radd__``, ``__iadd__``).
+_OPERATORS: dict[type, str] = {
+    ast.Add: "add",
+    ast.Sub: "sub",
+    ast.Mult: "mul",
+    ast.Div: "truediv",
+    ast.FloorDiv: "floordiv",
+    ast.Mod: "mod",
+    ast.Pow: "pow",
+    ast.MatMult: "matmul",
+    ast.BitOr: "or",
+    ast.BitAnd: "and",
+    ast.BitXor: "xor",
+    ast.LShift: "lshift",
+    ast.RShift: "rshift",
+}
 
 
 # -- facts ----------------------------------------------------------------------------------
@@ -486,6 +502,10 @@ class Walker:
             if isinstance(stmt.op, ast.Add) and isinstance(new, (Seq, Tup)):
                 if isinstance(old, (Seq, Tup)) or old is BOTTOM:
                     result = Seq(join(element(old), element(new)))
+            operator = _OPERATORS.get(type(stmt.op))
+            if isinstance(old, Instance) and operator is not None:  # ``a += b``
+                method = self.p.find_method(old.cls, f"__i{operator}__")
+                result = self._dunder(old, f"__i{operator}__" if method else f"__{operator}__")
             self.assign_name(stmt.target.id, result, scope)
         elif self._is_self_attr(stmt.target, scope) and self.sink is not None:
             assert isinstance(stmt.target, ast.Attribute)
@@ -883,6 +903,13 @@ class Walker:
     def expr_BinOp(self, node: ast.BinOp, scope: Scope) -> Value:
         left = self.eval(node.left, scope)
         right = self.eval(node.right, scope)
+        operator = _OPERATORS.get(type(node.op))
+        if operator is not None:
+            # ``a + b`` on a project class: its ``__add__``; ``0.5 * h``: ``h.__rmul__``.
+            if isinstance(left, Instance):
+                return self._dunder(left, f"__{operator}__")
+            if isinstance(right, Instance) and isinstance(node.left, (ast.Constant, ast.UnaryOp)):
+                return self._dunder(right, f"__r{operator}__")
         if isinstance(node.op, ast.Add) and isinstance(left, (Seq, Tup)):
             if isinstance(right, (Seq, Tup)):
                 return Seq(join(element(left), element(right)))
@@ -968,7 +995,14 @@ class Walker:
     def expr_Subscript(self, node: ast.Subscript, scope: Scope) -> Value:
         base = self.eval(node.value, scope)
         self.eval(node.slice, scope)
+        if isinstance(base, Instance):  # ``dataset[0]``: the class's ``__getitem__``
+            return self._dunder(base, "__getitem__")
         return _subscript(base, node.slice)
+
+    def _dunder(self, obj: Instance, name: str) -> Value:
+        """What a special method of a project class returns (UNKNOWN when it has none)."""
+        method = self.p.find_method(obj.cls, name)
+        return self.p.returns_of(method.key) if method is not None else UNKNOWN
 
     def expr_Starred(self, node: ast.Starred, scope: Scope) -> Value:
         self.eval(node.value, scope)
@@ -1403,7 +1437,11 @@ def summarise_attributes(project: Project, cdef: ClassDef) -> dict[str, Value]:
     outer = cdef.closure if isinstance(cdef.closure, Scope) else walker.module_scope()
     body = Scope("class", outer)
     for stmt in cdef.node.body:
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+        default = _field_default(walker, stmt, outer)
+        if default is not None:  # ``x: T = field(...)``: the field's default, if it has one
+            if default is not BOTTOM:
+                walker.bind(stmt.target, default, body)  # type: ignore[union-attr]
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             walker.exec_stmt(stmt, body)
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             # ``future: AppFuture`` in a dataclass (or any class): the field's promise.
@@ -1413,6 +1451,28 @@ def summarise_attributes(project: Project, cdef: ClassDef) -> dict[str, Value]:
     for name, value in body.env.items():
         attrs[name] = join(attrs[name], value) if name in attrs else value
     return attrs
+
+
+def _field_default(walker: Walker, stmt: ast.stmt, scope: Scope) -> Value | None:
+    """For ``name: T = dataclasses.field(...)`` in a class body, the field's default value
+    (BOTTOM when it has none, as with ``field(init=False)``: the attribute exists only once a
+    method assigns it); None for any other statement."""
+    if not (
+        isinstance(stmt, ast.AnnAssign)
+        and isinstance(stmt.target, ast.Name)
+        and isinstance(stmt.value, ast.Call)
+    ):
+        return None
+    with walker.quiet():
+        func = walker.eval(stmt.value.func, scope)
+    if not (isinstance(func, External) and func.qualname == "dataclasses.field"):
+        return None
+    for kw in stmt.value.keywords:
+        if kw.arg == "default":
+            return walker.eval(kw.value, scope)
+        if kw.arg == "default_factory":
+            return UNKNOWN
+    return BOTTOM
 
 
 def class_bases(project: Project, cdef: ClassDef) -> list[str]:

@@ -193,6 +193,48 @@ f().result()
         ),
     ]
     INVALID = [
+        # Special methods of project classes: ``__getitem__``, operators, ``+=``; a method
+        # returning one future or a tuple of them; a ``field(init=False)`` set after init.
+        Invalid(
+            _IMPORT
+            + _APPS
+            + """
+from dataclasses import dataclass, field
+
+
+class Data:
+    def __getitem__(self, i):
+        return train(i)
+
+    def __add__(self, other):
+        return Data()
+
+    def get(self, *names):
+        futs = [train(n) for n in names]
+        return futs[0] if len(names) == 1 else tuple(futs)
+
+
+@dataclass
+class Walker:
+    start: int
+    state: object = field(init=False)
+
+    def __post_init__(self):
+        self.state = train(self.start)
+
+
+d = Data()
+d[0].result()
+(d + d)[1].result()
+d += d
+d[2].result()
+d.get("a").result()
+e, f = d.get("e", "f")
+e.result()
+Walker(1).state.result()
+""",
+            lines=(33, 34, 36, 37, 39, 40),
+        ),
         # A callable object as the decorator: its ``__call__`` makes and calls the app.
         Invalid(
             _IMPORT
