@@ -33,7 +33,7 @@ FUTURE_TYPES: dict[str, bool] = {
 
 POOL_EXECUTORS = frozenset({"parsl.concurrent.ParslPoolExecutor"})
 
-#: Standard-library functions that pass futures through.
+#: Standard-library functions (and progress bars) that pass futures through.
 STDLIB_FUNCTIONS: dict[str, str] = {
     "concurrent.futures.as_completed": "as_completed",
     "concurrent.futures.wait": "wait",
@@ -48,6 +48,14 @@ STDLIB_FUNCTIONS: dict[str, str] = {
     "functools.partial": "partial",
     "collections.OrderedDict": "dict",
     "collections.deque": "deque",
+    # Progress bars: iterating them yields what they wrap.
+    "tqdm.tqdm": "islice",
+    "tqdm.auto.tqdm": "islice",
+    "tqdm.notebook.tqdm": "islice",
+    "tqdm.std.tqdm": "islice",
+    "tqdm.asyncio.tqdm": "islice",
+    "tqdm.rich.tqdm": "islice",
+    "rich.progress.track": "islice",
 }
 
 #: Builtins the evaluator follows (when the name is not shadowed).

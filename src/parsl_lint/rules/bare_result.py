@@ -235,6 +235,15 @@ Walker(1).state.result()
 """,
             lines=(33, 34, 36, 37, 39, 40),
         ),
+        # A progress bar around the futures yields the futures.
+        Invalid(
+            _IMPORT
+            + _APPS
+            + "\nfrom concurrent.futures import as_completed\n\nfrom tqdm import tqdm\n\n"
+            + "futs = [train(i) for i in range(3)]\n"
+            + "for fut in tqdm(as_completed(futs), total=len(futs)):\n    fut.result()\n",
+            lines=(14,),
+        ),
         # A callable object as the decorator: its ``__call__`` makes and calls the app.
         Invalid(
             _IMPORT
