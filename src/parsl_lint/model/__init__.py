@@ -83,6 +83,11 @@ def handler_surfaces_traceback(handler: ast.ExceptHandler) -> bool:
     return False
 
 
+def _raises(handler: ast.ExceptHandler) -> bool:
+    """The handler raises (again, or something else) on some path."""
+    return any(isinstance(node, ast.Raise) for node in _walk_handler(handler.body))
+
+
 def _walk_handler(body: list[ast.stmt]) -> Iterator[ast.AST]:
     """Nodes of a handler in source order, not descending into nested function definitions."""
     stack: list[ast.AST] = list(reversed(body))
@@ -255,11 +260,15 @@ class FileModel:
         return out
 
     def traceback_surfaced(self, fact: CallFact) -> bool:
-        """A broad ``try`` around the call already logs the traceback (or logs and re-raises)."""
+        """A broad ``try`` around the call already logs the traceback (or logs and re-raises).
+        The innermost broad handler that neither does so nor raises again is where the
+        failure stops: a ``try`` further out never sees it."""
         for node in self.enclosing_trys(fact):
-            for handler in node.handlers:
-                if handler_is_broad(handler) and handler_surfaces_traceback(handler):
-                    return True
+            broad = [h for h in node.handlers if handler_is_broad(h)]
+            if any(handler_surfaces_traceback(h) for h in broad):
+                return True
+            if broad and not any(_raises(h) for h in broad):
+                return False
         return False
 
     def imported_as(self, module: str, name: str) -> str | None:

@@ -235,6 +235,18 @@ Walker(1).state.result()
 """,
             lines=(33, 34, 36, 37, 39, 40),
         ),
+        # An inner handler that swallows the failure: the outer log.exception never sees it.
+        Invalid(
+            _IMPORT
+            + _APPS
+            + "\nimport logging\n\nlog = logging.getLogger(__name__)\ntry:\n"
+            + "    try:\n        train(1).result()\n    except Exception as exc:\n"
+            + "        log.error('failed: %s', exc)\n"
+            + "    try:\n        train(2).result()\n    except Exception:\n"
+            + "        log.error('failed')\n        raise\n"
+            + "except Exception:\n    log.exception('workflow failed')\n",
+            lines=(13,),
+        ),
         # A progress bar around the futures yields the futures.
         Invalid(
             _IMPORT
