@@ -184,7 +184,11 @@ class FileModel:
     def is_script(self) -> bool:
         """The file runs as a program: it has a module-level ``if __name__ == "__main__":``
         block, or calls ``parsl.load`` at module level. Its functions are then defined in
-        ``__main__`` and serialized by value, without the module's globals."""
+        ``__main__`` and serialized by value, without the module's globals. A module another
+        project module imports is a library first: its apps run as ``pkg.mod.app``, serialized
+        by reference, whatever its ``__main__`` block does."""
+        if self.module.path is not None and self.project.is_imported(self.module):
+            return False
         if any(_is_main_guard(stmt) for stmt in self.tree.body):
             return True
         for fact in self.facts.calls.values():
@@ -193,6 +197,24 @@ class FileModel:
                 if self.enclosing_function(fact) is None:
                     return True
         return False
+
+    def only_thread_executors(self) -> bool:
+        """The file configures Parsl itself, and only with ``ThreadPoolExecutor``s (or loads
+        ``parsl.configs.local_threads``): every app then runs in this process."""
+        made: set[str] = set()
+        for fact in self.facts.calls.values():
+            callee = fact.callee
+            if isinstance(callee, External) and callee.qualname.startswith("parsl."):
+                name = callee.qualname.rpartition(".")[2]
+                if name.endswith("Executor"):
+                    made.add(name)
+                elif callee.qualname in _PARSL_LOAD and fact.args:
+                    config = fact.args[0]
+                    if isinstance(config, External) and config.qualname.startswith(
+                        "parsl.configs.local_threads."
+                    ):
+                        made.add("ThreadPoolExecutor")
+        return made == {"ThreadPoolExecutor"}
 
     def global_reads(self, function: FunctionNode) -> list[ast.Name]:
         """The names ``function``'s body reads from the module scope (globals or builtins),

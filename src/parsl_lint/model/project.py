@@ -580,6 +580,11 @@ class Project:
             del self._symbols[key]
         info.tree, info.bindings, info.text = None, None, None
 
+    def is_imported(self, info: ModuleInfo) -> bool:
+        """Another project module imports this one (or the package it is in)."""
+        self.candidates()
+        return info.name in self._imported or bool(info.package and info.package in self._imported)
+
     def is_candidate(self, info: ModuleInfo) -> bool:
         """Whether the prefilter lets a module through. A module that mentions parsl is one
         without the project-wide closure (a one-file run never needs it)."""

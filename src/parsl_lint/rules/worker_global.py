@@ -24,7 +24,9 @@ class WorkerGlobal(Rule):
     Apps in importable modules of a package are serialized by reference (the worker imports
     the module), so they are not reported, and neither are join apps: Parsl always runs them
     on its `_parsl_internal` thread pool in the submitting process, where the script's
-    globals exist.
+    globals exist. Nor is a script whose own configuration has only `ThreadPoolExecutor`s
+    (or that loads `parsl.configs.local_threads`), whose apps all run in its process, or a
+    module that another module of the project imports (its apps run from the import).
 
     ## Example
     ```python
@@ -84,6 +86,24 @@ class WorkerGlobal(Rule):
             "    return train(1)\n\n\n"
             'if __name__ == "__main__":\n    main()\n'
         ),
+        # Configured here with threads only: every app runs in this process.
+        Valid(
+            "import logging\n\nimport parsl\nfrom parsl.config import Config\n"
+            "from parsl.executors import ThreadPoolExecutor\n\nlog = logging.getLogger()\n\n\n"
+            "@parsl.python_app\ndef step():\n    log.info('here')\n\n\n"
+            "parsl.load(Config(executors=[ThreadPoolExecutor(label='local')]))\n"
+        ),
+        Valid(
+            "import json\n\nimport parsl\nfrom parsl import python_app\n"
+            "from parsl.configs.local_threads import config\n\n\n"
+            "@python_app\ndef encode(x):\n    return json.dumps(x)\n\n\nparsl.load(config)\n"
+        ),
+        # A module the project imports is a library, whatever its __main__ block does.
+        Valid(
+            "import json\n\nfrom parsl import python_app\n\n\n"
+            "@python_app\ndef encode(x):\n    return json.dumps(x)\n" + _MAIN,
+            files={"user.py": "from .example import encode\n\nencode(1)\n"},
+        ),
         # A join app runs in the submitting process: the script's names are there.
         Valid(
             "import math\n\nfrom parsl import join_app, python_app\n\n\n"
@@ -98,6 +118,14 @@ class WorkerGlobal(Rule):
         ),
     ]
     INVALID = [
+        # Threads and a HighThroughputExecutor: the apps may run on a remote worker.
+        Invalid(
+            "import json\n\nimport parsl\nfrom parsl.config import Config\n"
+            "from parsl.executors import HighThroughputExecutor, ThreadPoolExecutor\n\n\n"
+            "@parsl.python_app\ndef encode(x):\n    return json.dumps(x)\n\n\n"
+            "parsl.load(Config(executors=[ThreadPoolExecutor(), HighThroughputExecutor()]))\n",
+            lines=(10,),
+        ),
         Invalid(
             "import json\n\nfrom parsl import python_app\n\n\n"
             "@python_app\ndef train(x):\n    return json.dumps(x)\n" + _MAIN,
@@ -118,7 +146,7 @@ class WorkerGlobal(Rule):
 
     def check(self, ctx: RuleContext) -> None:
         model = ctx.model
-        if not model.is_script():
+        if not model.is_script() or model.only_thread_executors():
             return
         bindings = model.module_bindings()
         for function, info in model.app_functions():
