@@ -25,6 +25,11 @@ APP_CLASSES: dict[str, str] = {
     "parsl.concurrent.PythonApp": "python",
 }
 
+#: The decorator of Parsl before 1.0, ``@App("python" | "bash", dfk, ...)``: gone from today's
+#: Parsl, still in published workflows, and its calls returned the same AppFutures.
+LEGACY_APP = frozenset({"parsl.App", "parsl.app.app.App"})
+LEGACY_KIND = "legacy"
+
 #: Annotations that promise an AppFuture / DataFuture.
 FUTURE_TYPES: dict[str, bool] = {
     "parsl.dataflow.futures.AppFuture": False,
@@ -114,6 +119,8 @@ def value_of_qualname(qualname: str) -> Value | None:
         return AppFactory(APP_DECORATORS[qualname])
     if qualname in APP_CLASSES:
         return AppFactory(APP_CLASSES[qualname], is_class=True)
+    if qualname in LEGACY_APP:
+        return AppFactory(LEGACY_KIND)
     if qualname in POOL_EXECUTORS:
         return External(qualname)
     if qualname in STDLIB_FUNCTIONS:

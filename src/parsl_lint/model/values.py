@@ -63,6 +63,9 @@ class AppInfo:
     #: Reached as ``obj.app`` on an instance of the class whose body defines it. An app is
     #: not a descriptor, so the call does not pass ``obj`` as the first argument.
     from_instance: bool = False
+    #: Made by Parsl's pre-1.0 ``@App(...)``, whose rules for the function differed (a bash
+    #: app set ``cmd_line``): only what its futures do is checked.
+    legacy: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,7 @@ class AppFactory(Value):
     kind: str
     is_class: bool = False
     configured: bool = False
+    legacy: bool = False  # Parsl's pre-1.0 ``App("python" | "bash", ...)``
 
 
 @dataclass(frozen=True)

@@ -789,8 +789,15 @@ class Walker:
                 kind = factory.kind
                 if isinstance(dec, ast.Call) and _keyword_true(dec, "join"):
                     kind = "join"
+                legacy = kind == parsl_api.LEGACY_KIND
+                if legacy:
+                    kind = _legacy_kind(dec) or ""
+                    if not kind:
+                        continue
                 inner_plain = all(self._transparent(d, scope) for d in decorators[i + 1 :])
                 app = self.p.app_info(fdef, kind, inner_plain)
+                if legacy:
+                    app = dataclasses.replace(app, legacy=True, signature=None)
                 if self.facts is not None:
                     self._record_app_def(AppDef(app, node, dec, factory))
                     self.facts.app_functions[id(node)] = app
@@ -1140,12 +1147,17 @@ class Walker:
             self.facts.app_defs.append(app_def)
 
     def _app_factory_call(self, node: ast.Call, factory: AppFactory, args: list[Value]) -> Value:
+        if factory.kind == parsl_api.LEGACY_KIND:  # ``App("bash", dfk)``: waits for the function
+            legacy = _legacy_kind(node)
+            return AppFactory(legacy, configured=True, legacy=True) if legacy else UNKNOWN
         if not node.args:
             if factory.is_class or factory.configured:
                 return UNKNOWN
             return AppFactory(factory.kind, configured=True)
         kind = "join" if _keyword_true(node, "join") else factory.kind
         app = self.p.app_from_callable(args[0], kind)
+        if factory.legacy and isinstance(app, App):
+            app = App(dataclasses.replace(app.info, legacy=True, signature=None))
         if isinstance(app, App) and self.facts is not None:
             self._record_app_def(AppDef(app.info, node, node, factory))
             target = args[0]
@@ -1545,6 +1557,20 @@ def _subscript(base: Value, index: ast.expr) -> Value:
     if isinstance(base, Mapping):
         return base.value
     return UNKNOWN
+
+
+def _legacy_kind(dec: ast.expr) -> str | None:
+    """The app kind of Parsl's pre-1.0 ``App("python" | "bash", ...)``, when spelled out."""
+    if not isinstance(dec, ast.Call):
+        return None
+    kind = (
+        dec.args[0]
+        if dec.args
+        else next((k.value for k in dec.keywords if k.arg == "apptype"), None)
+    )
+    if isinstance(kind, ast.Constant) and kind.value in ("python", "bash"):
+        return str(kind.value)
+    return None
 
 
 def _succeeded_when(test: ast.expr) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -247,6 +247,15 @@ Walker(1).state.result()
             + "except Exception:\n    log.exception('workflow failed')\n",
             lines=(13,),
         ),
+        # Parsl's pre-1.0 decorator made the same AppFutures.
+        Invalid(
+            "from parsl import App, DataFlowKernel, ThreadPoolExecutor\n\n"
+            "dfk = DataFlowKernel(ThreadPoolExecutor(max_workers=4))\n\n\n"
+            "@App('python', dfk)\ndef double(x):\n    return 2 * x\n\n\n"
+            "@App('bash', dfk, walltime=60)\ndef echo(stdout=None):\n    return 'echo hi'\n\n\n"
+            "double(3).result()\necho().result()\n",
+            lines=(16, 17),
+        ),
         # A progress bar around the futures yields the futures.
         Invalid(
             _IMPORT

@@ -105,7 +105,7 @@ class BashAppReturn(Rule):
 
     def check(self, ctx: RuleContext) -> None:
         for function, info in ctx.model.app_functions():
-            if info.kind != "bash" or isinstance(function, ast.AsyncFunctionDef):
+            if info.kind != "bash" or info.legacy or isinstance(function, ast.AsyncFunctionDef):
                 continue
             if isinstance(function, ast.Lambda):
                 if _not_a_string(function.body):
