@@ -67,6 +67,11 @@ class BashAppReturn(Rule):
     summary = "Bash app that does not return a command string"
 
     VALID = [
+        # Parsl before 1.0 ran the bash app's ``cmd_line`` variable.
+        Valid(
+            "from parsl import App\n\n\n@App('bash', None)\ndef setup():\n"
+            "    cmd_line = 'export PATH=$PWD/app:$PATH'\n"
+        ),
         Valid(_IMPORT + "@bash_app\ndef echo(msg):\n    return f'echo {msg}'\n"),
         Valid(
             _IMPORT + "@bash_app\ndef pick(flag):\n    if flag:\n        return 'true'\n"
