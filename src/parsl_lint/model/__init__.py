@@ -184,11 +184,8 @@ class FileModel:
     def is_script(self) -> bool:
         """The file runs as a program: it has a module-level ``if __name__ == "__main__":``
         block, or calls ``parsl.load`` at module level. Its functions are then defined in
-        ``__main__`` and serialized by value, without the module's globals. A module another
-        project module imports is a library first: its apps run as ``pkg.mod.app``, serialized
-        by reference, whatever its ``__main__`` block does."""
-        if self.module.path is not None and self.project.is_imported(self.module):
-            return False
+        ``__main__`` and serialized by value, without the module's globals (unless the
+        project imports it too: see :meth:`imported_by_project`)."""
         if any(_is_main_guard(stmt) for stmt in self.tree.body):
             return True
         for fact in self.facts.calls.values():
@@ -197,6 +194,12 @@ class FileModel:
                 if self.enclosing_function(fact) is None:
                     return True
         return False
+
+    def imported_by_project(self) -> bool:
+        """Another project module imports this one: it is a library first, and its apps run
+        as ``pkg.mod.app``, serialized by reference, whatever its ``__main__`` block does.
+        (Answering needs every module's imports: ask only when it matters.)"""
+        return self.module.path is not None and self.project.is_imported(self.module)
 
     def only_thread_executors(self) -> bool:
         """The file configures Parsl itself, and only with ``ThreadPoolExecutor``s (or loads

@@ -149,6 +149,7 @@ class WorkerGlobal(Rule):
         if not model.is_script() or model.only_thread_executors():
             return
         bindings = model.module_bindings()
+        found: list[tuple[ast.Name, str]] = []
         for function, info in model.app_functions():
             if info.kind == "join":  # runs on a thread of the submitting process
                 continue
@@ -160,7 +161,10 @@ class WorkerGlobal(Rule):
                 if isinstance(binding, ast.ImportFrom) and binding.module == "__future__":
                     continue
                 seen.add(name.id)
-                ctx.report(self, name, _message(info.name, name.id, binding))
+                found.append((name, _message(info.name, name.id, binding)))
+        if found and not model.imported_by_project():  # the costly question, asked last
+            for name, message in found:
+                ctx.report(self, name, message)
 
 
 def _message(app: str, name: str, binding: ast.AST) -> str:
