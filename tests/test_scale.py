@@ -175,3 +175,27 @@ def test_runs_at_once_share_one_cache_without_corrupting_it(tmp_path: Path) -> N
     assert not list(cache.rglob("*.tmp"))
     again = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
     assert (again.returncode, again.stdout) == (1, expected)
+
+
+def test_a_one_file_run_never_reads_the_whole_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pre-commit's case: a file that mentions parsl is linted from its own imports; the
+    prefilter's project-wide closure (every module's imports) is never computed."""
+    from parsl_lint.model.project import Project
+    from parsl_lint.session import Session
+
+    root = _project(tmp_path / "p", users=3, others=3)
+    (root / "pkg" / "flow.py").write_text(
+        "import json\n\nimport parsl\nfrom pkg.apps import train\n\n\n"
+        "@parsl.python_app\ndef encode(x):\n    return x\n\n\n"
+        'if __name__ == "__main__":\n    train(1).result()\n'
+    )
+
+    def closure(self: Project) -> set[str]:
+        raise AssertionError("the project-wide closure was computed")
+
+    monkeypatch.setattr(Project, "candidates", closure)
+    for target, expected in (("apps.py", []), ("flow.py", ["PSL101"])):
+        session = Session.create([root / "pkg" / target], cache=False)
+        assert [d.code for d in session.check().diagnostics] == expected
