@@ -148,3 +148,47 @@ def test_a_restored_modification_time_is_a_miss(root: Path) -> None:
     warm.candidates()
     assert "pkg.user" in cold.candidates() and "pkg.user" not in warm.candidates()
     assert warm.scanned[os.path.abspath(user)] != saved[os.path.abspath(user)]
+
+
+def _lint(root: Path, target: str) -> list[str]:
+    from parsl_lint.session import Session
+
+    session = Session.create([root / target], cache=False)
+    return [f"{d.code}:{d.location.row}" for d in session.check().diagnostics]
+
+
+RUN = "import parsl\nfrom apps import double\n\nparsl.load()\ndouble(1).result()\n"
+
+
+def test_a_script_beside_a_stray_root_init_imports_its_sibling(tmp_path: Path) -> None:
+    """An ``__init__.py`` at the project root makes no importable package of it: the scripts
+    there run from their folder and import their siblings by bare name."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\nversion = '0'\n")
+    (tmp_path / "__init__.py").write_text("")
+    (tmp_path / "apps.py").write_text(APPS)
+    (tmp_path / "run.py").write_text(RUN)
+    assert _lint(tmp_path, "run.py") == ["PSL101:5"]
+
+
+def test_a_package_module_named_like_parsl_does_not_shadow_parsl(tmp_path: Path) -> None:
+    """Inside a package, ``import parsl`` is the real Parsl, even beside ``pkg/parsl.py``, and
+    a bare import is absolute: ``from apps import`` is not the sibling ``pkg/apps.py``."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\nversion = '0'\n")
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "parsl.py").write_text(
+        "from parsl.executors import HighThroughputExecutor\n\nHighThroughputExecutor()\n"
+    )
+    (pkg / "apps.py").write_text(APPS)
+    (pkg / "flow.py").write_text(
+        "from parsl import python_app\nfrom apps import double\n\n\n"
+        "@python_app\ndef one():\n    return 1\n\n\none().result()\ndouble(1).result()\n"
+    )
+    from parsl_lint.session import Session
+
+    session = Session.create(
+        [pkg / "parsl.py", pkg / "flow.py"], cache=False, extend_select=["PSL401"]
+    )
+    found = [f"{Path(d.path).name}:{d.code}:{d.location.row}" for d in session.check().diagnostics]
+    assert found == ["flow.py:PSL101:10", "parsl.py:PSL401:3"]

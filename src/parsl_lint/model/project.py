@@ -197,6 +197,15 @@ def module_name_for(
     return _join_name(parts, filename), filename == "__init__.py", prefix
 
 
+#: Top-level names a project module never stands for in the fallbacks of
+#: :meth:`Project.absolute`: Parsl itself and the standard library.
+_NEVER_SHADOWED = frozenset({"parsl", *getattr(sys, "stdlib_module_names", ())})
+
+
+def _same_dir(a: str, b: str) -> bool:
+    return os.path.dirname(a) == os.path.dirname(b)
+
+
 def _join_name(parts: tuple[str, ...], filename: str) -> str:
     stem = filename[:-3] if filename.endswith(".py") else filename
     if is_notebook(filename):  # not importable: a name no import statement can spell
@@ -265,6 +274,9 @@ class Project:
         #: scanned together (emptied once :meth:`candidates` has scanned them all).
         self._shared: dict[tuple, tuple] = {}
         self._child_modules: dict[str, list[str]] | None = None
+        #: Modules of plain folders (no ``__init__.py``) by file stem: what a bare import
+        #: names once the folder is put on ``sys.path``.
+        self._plain_stems: dict[str, list[str]] | None = None
         self._conftests: bool | None = None
 
     @property
@@ -308,6 +320,7 @@ class Project:
         self.modules.setdefault(name, info)
         self._candidates = None
         self._child_modules = None
+        self._plain_stems = None
         self._conftests = None
         return info
 
@@ -326,11 +339,40 @@ class Project:
         ``sys.path``): those resolve to the sibling module when there is one.
         """
         name = resolve_relative(info.package, level, module)
-        if level == 0 and name and info.sibling_prefix:
-            head = f"{info.sibling_prefix}.{name.split('.')[0]}"
-            if head in self.modules:
+        if level != 0 or not name:
+            return name
+        first = name.split(".")[0]
+        if info.sibling_prefix:
+            if f"{info.sibling_prefix}.{first}" in self.modules:
                 return f"{info.sibling_prefix}.{name}"
+        if first in self.modules or first in _NEVER_SHADOWED:
+            return name
+        # Not a project module by that name. Scripts beside a stray ``__init__.py`` at the
+        # project root import their siblings by bare name (the folder is ``sys.path[0]``; the
+        # "package" is never imported as one); a folder put on ``sys.path`` by hand does the
+        # same for its modules, when only one module has that name.
+        if info.package and self._root_is_package(info.package):
+            sibling = self.modules.get(f"{info.package}.{first}")
+            if sibling is not None and sibling is not info and info.path and sibling.path:
+                if _same_dir(info.path, sibling.path):
+                    return f"{info.package}.{name}"
+        plain = self._plain_modules().get(first, ())
+        if len(plain) == 1 and plain[0] != info.name:
+            return plain[0] + name[len(first) :]
         return name
+
+    def _root_is_package(self, package: str) -> bool:
+        """The project root itself has an ``__init__.py`` and ``package`` is that one."""
+        return package == self.root.name and self._has_init(str(self.root))
+
+    def _plain_modules(self) -> dict[str, list[str]]:
+        if self._plain_stems is None:
+            stems: dict[str, list[str]] = {}
+            for module_name, module in self.modules.items():
+                if module.sibling_prefix and not module.is_package:
+                    stems.setdefault(module_name.rpartition(".")[2], []).append(module_name)
+            self._plain_stems = stems
+        return self._plain_stems
 
     def import_binding(
         self, info: ModuleInfo, dotted: str, asname: str | None

@@ -1119,6 +1119,19 @@ class Walker:
             if name in names:
                 hint[name] = join(hint.get(name, BOTTOM), value)
 
+    def _element_hint(self, func: Func, values: list[Value]) -> None:
+        """``map(f, xs)``, ``filter(f, xs)``, ``sorted(xs, key=f)``: ``f``'s parameters get
+        the elements (file mode; a function or lambda of this file)."""
+        if self.facts is None:
+            return
+        fdef = self.p.functions.get(func.key)
+        if fdef is None or fdef.module != self.m.name:
+            return
+        params = [*fdef.node.args.posonlyargs, *fdef.node.args.args]
+        hint = self.hints.setdefault(fdef.key, {})
+        for param, value in zip(params, values):
+            hint[param.arg] = join(hint.get(param.arg, BOTTOM), value)
+
     def _callback_hint(self, callback: Value, future: Value) -> None:
         """``fut.add_done_callback(cb)``: ``cb``'s first parameter is ``fut`` (file mode; a
         function, method or lambda of this file)."""
@@ -1212,6 +1225,11 @@ class Walker:
         first = args[0] if args else BOTTOM
         if name in ("list", "set", "frozenset", "sorted", "reversed", "iter", "filter"):
             source = args[1] if name == "filter" and len(args) > 1 else first
+            if name == "filter" and isinstance(first, Func):
+                self._element_hint(first, [element(source)])
+            key = kwargs.get("key")
+            if name == "sorted" and isinstance(key, Func):
+                self._element_hint(key, [element(source)])
             if name == "list" and isinstance(source, Tup):
                 return Seq(element(source))
             return Seq(element(source)) if args or name != "filter" else UNKNOWN
@@ -1225,6 +1243,8 @@ class Walker:
             if isinstance(first, (App, BoundApp)):
                 return Seq(Future(first.info.name))
             if isinstance(first, Func):
+                # ``map(lambda f: f.result(), futs)``: the function gets each element
+                self._element_hint(first, [element(a) for a in args[1:]])
                 return Seq(self.p.returns_of(first.key))
             return UNKNOWN
         if name == "enumerate":

@@ -69,6 +69,8 @@ class BadCallKwarg(Rule):
     summary = "App call whose arguments cannot bind to the app function"
 
     VALID = [
+        # ``inputs`` without a default fails before any collision: PSL203 reports it.
+        Valid(_IMPORT + "\n\n@python_app\ndef run(inputs, hp):\n    return hp\n\n\nrun(None, 1)\n"),
         # Called the way Parsl calls it: the object passed explicitly, or no ``self`` at all.
         Valid(
             _IMPORT
@@ -209,6 +211,14 @@ def passed_by_parsl(info: AppInfo, signature: Signature) -> frozenset[str]:
     return frozenset(p.name for p in signature.params if p.name in ALWAYS_PASSED)
 
 
+def _multiple_values(info: AppInfo, signature: Signature) -> frozenset[str]:
+    """The parameters whose positional argument collides with Parsl's keyword ("got multiple
+    values"). A special one without a default is left to PSL203: Parsl passes
+    ``inspect.Parameter.empty`` for it, and the task fails before that collision."""
+    by_parsl = passed_by_parsl(info, signature)
+    return frozenset(p.name for p in signature.params if p.name in by_parsl and p.has_default)
+
+
 def _problems(call: ast.Call, info: AppInfo, sig: Signature) -> list[tuple[ast.AST, str]]:
     """Where and why the call cannot bind to ``sig``, as Python would bind it on the worker."""
     app = f"`{info.name}()`"
@@ -231,8 +241,9 @@ def _problems(call: ast.Call, info: AppInfo, sig: Signature) -> list[tuple[ast.A
     bound = positional[:known]
     bound_names = {p.name for p in bound}
     by_parsl = passed_by_parsl(info, sig)
+    collides = _multiple_values(info, sig)
     for i, param in enumerate(bound):
-        if param.name in by_parsl:
+        if param.name in collides:
             out.append(
                 (
                     call.args[i],

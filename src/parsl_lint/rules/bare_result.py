@@ -256,6 +256,25 @@ Walker(1).state.result()
             "double(3).result()\necho().result()\n",
             lines=(16, 17),
         ),
+        # A function handed each future: map, filter, sorted's key.
+        Invalid(
+            _IMPORT
+            + _APPS
+            + "\nfuts = [train(i) for i in range(3)]\n"
+            + "values = list(map(lambda f: f.result(), futs))\n"
+            + "ready = list(filter(lambda f: f.done() and f.result(), futs))\n"
+            + "ranked = sorted(futs, key=lambda f: f.result())\n",
+            lines=(9, 10, 11),
+        ),
+        # A module of a folder the script put on sys.path, by bare name.
+        Invalid(
+            "import sys\n\nimport parsl\n\nsys.path.insert(0, 'tools')\n"
+            "from helpers import double  # noqa: E402\n\nparsl.load()\ndouble(2).result()\n",
+            lines=(9,),
+            files={
+                "tools/helpers.py": _IMPORT + "\n\n@python_app\ndef double(x):\n    return x\n",
+            },
+        ),
         # A progress bar around the futures yields the futures.
         Invalid(
             _IMPORT
