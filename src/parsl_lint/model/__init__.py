@@ -15,7 +15,7 @@ from functools import cached_property
 
 from parsl_lint.model.project import FunctionNode, ModuleInfo, Project
 from parsl_lint.model.scopes import module_reads
-from parsl_lint.model.values import App, AppInfo, External, Future, Value
+from parsl_lint.model.values import App, AppInfo, External, Future, MaybeFuture, Value
 from parsl_lint.model.walker import (
     AppDef,
     CallFact,
@@ -235,6 +235,20 @@ class FileModel:
     @staticmethod
     def is_parsl_future(value: Value | None) -> bool:
         return isinstance(value, Future)
+
+    def receiver_future(self, fact: CallFact) -> Future | None:
+        """The Parsl future a ``<receiver>.method(...)`` call is made on, when the receiver is
+        one: a future, or a value that is a future on some paths and on the others has no such
+        method at all (a literal, a container, an instance of a project class without it),
+        so that the call only works on the future."""
+        receiver = fact.receiver
+        if isinstance(receiver, Future):
+            return receiver
+        method = getattr(fact.node.func, "attr", None)
+        if isinstance(receiver, MaybeFuture) and method is not None:
+            if all(self.project.lacks_attribute(c, method) for c in receiver.classes):
+                return receiver.future
+        return None
 
     @staticmethod
     def enclosing_function(fact: CallFact) -> FuncCtx | None:

@@ -800,6 +800,25 @@ class Project:
         visit(cls_key)
         return out
 
+    def lacks_attribute(self, cls_key: str, name: str) -> bool:
+        """Instances of the project class certainly have no attribute ``name``: no class of
+        its MRO defines or assigns it or a ``__getattr__``, and every base is a project class
+        (an outside base, or a metaclass, could supply anything)."""
+        chain = self.mro(cls_key)
+        if not chain:
+            return False
+        for cdef in chain:
+            if {name, "__getattr__", "__getattribute__"} & cdef.methods.keys():
+                return False
+            if name in self._attributes_of(cdef) or cdef.node.keywords:
+                return False
+            outside = [
+                b for b in cdef.node.bases if not (isinstance(b, ast.Name) and b.id == "object")
+            ]
+            if len(outside) != len(self.bases_of(cdef)):
+                return False
+        return True
+
     def bases_of(self, cdef: ClassDef) -> list[str]:
         from parsl_lint.model.walker import class_bases
 

@@ -28,6 +28,8 @@ class _Atom(Value):
 UNKNOWN: Value = _Atom("UNKNOWN")
 BOTTOM: Value = _Atom("BOTTOM")
 NONE: Value = _Atom("NONE")
+#: A literal string, bytes or number (or an f-string): a value with no ``.result()``.
+PLAIN: Value = _Atom("PLAIN")
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,17 @@ class Future(Value):
 
     app: str | None = None
     data: bool = False
+
+
+@dataclass(frozen=True)
+class MaybeFuture(Value):
+    """A Parsl future on some paths and, on the others, a value without ``.result()``: a
+    literal, a list, tuple or dict, or an instance of one of ``classes`` (project classes;
+    whoever relies on it checks that they have no ``result``). Calling ``.result()`` on it
+    means the future was there; nothing else about it is known (no lifted operators)."""
+
+    future: Future
+    classes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -243,7 +256,40 @@ def join(a: Value, b: Value) -> Value:
         return Seq(join(element(a), element(b)))
     if isinstance(a, Mapping) and isinstance(b, Mapping):
         return Mapping(join(a.key, b.key), join(a.value, b.value))
+    return _maybe_future(a, b)
+
+
+def _maybe_future(a: Value, b: Value) -> Value:
+    """A future (or a MaybeFuture) joined with a value that has no ``.result()``."""
+    fa, fb = _future_part(a), _future_part(b)
+    if fa is not None and fb is not None:
+        return MaybeFuture(_as_future(join(fa[0], fb[0])), fa[1] | fb[1])
+    for part, other in ((fa, b), (fb, a)):
+        plain = _plain_part(other) if part is not None else None
+        if part is not None and plain is not None:
+            return MaybeFuture(part[0], part[1] | plain)
     return UNKNOWN
+
+
+def _future_part(v: Value) -> tuple[Future, frozenset[str]] | None:
+    if isinstance(v, Future):
+        return v, frozenset()
+    if isinstance(v, MaybeFuture):
+        return v.future, v.classes
+    return None
+
+
+def _as_future(v: Value) -> Future:
+    return v if isinstance(v, Future) else Future(None)
+
+
+def _plain_part(v: Value) -> frozenset[str] | None:
+    """The classes to check, when ``v`` has no ``.result()`` (else None)."""
+    if v is PLAIN or isinstance(v, (Seq, Tup, Mapping)):
+        return frozenset()
+    if isinstance(v, Instance):
+        return frozenset({v.cls})
+    return None
 
 
 def join_all(values: list[Value]) -> Value:
@@ -270,7 +316,7 @@ def element(v: Value) -> Value:
 
 def contains_future(v: Value) -> bool:
     """True when ``v`` is a future or a collection that holds futures."""
-    if isinstance(v, Future):
+    if isinstance(v, (Future, MaybeFuture)):
         return True
     if isinstance(v, Seq):
         return contains_future(v.elem)

@@ -33,6 +33,7 @@ from parsl_lint.model.project import (
 from parsl_lint.model.values import (
     BOTTOM,
     NONE,
+    PLAIN,
     UNKNOWN,
     App,
     AppFactory,
@@ -833,7 +834,14 @@ class Walker:
         return self.lookup(node.id, scope)
 
     def expr_Constant(self, node: ast.Constant, scope: Scope) -> Value:
-        return NONE if node.value is None else UNKNOWN
+        if node.value is None:
+            return NONE
+        return PLAIN if isinstance(node.value, (str, bytes, int, float, complex)) else UNKNOWN
+
+    def expr_JoinedStr(self, node: ast.JoinedStr, scope: Scope) -> Value:
+        for value in node.values:
+            self.eval(value, scope)
+        return PLAIN
 
     def expr_List(self, node: ast.List | ast.Set, scope: Scope) -> Value:
         items: list[Value] = []

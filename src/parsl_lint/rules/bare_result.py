@@ -79,6 +79,35 @@ class BareResult(Rule):
     fix_applicability = Applicability.SAFE
 
     VALID = [
+        # The other path's object has a .result() of its own (or may: an outside base class).
+        Valid(
+            _IMPORT
+            + _APPS
+            + """
+import concurrent.futures
+
+
+class Cached:
+    def result(self):
+        return 1
+
+
+class Pending(concurrent.futures.Future):
+    pass
+
+
+def get(x, cached):
+    return Cached() if cached else train(x)
+
+
+def pending(x, fresh):
+    return Pending() if fresh else train(x)
+
+
+get(1, True).result()
+pending(1, True).result()
+"""
+        ),
         Valid(
             """
 import concurrent.futures as cf
@@ -284,6 +313,32 @@ Walker(1).state.result()
             + "for fut in tqdm(as_completed(futs), total=len(futs)):\n    fut.result()\n",
             lines=(14,),
         ),
+        # A future on one path, on the others something without .result(): a literal, or an
+        # instance of a project class that has none. Only the future can answer .result().
+        Invalid(
+            _IMPORT
+            + _APPS
+            + """
+
+class Dataset:
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return Dataset()
+        return train(index)
+
+
+results = [0, 1]
+for i in range(3):
+    results.append(train(i))
+for i in range(len(results)):
+    if isinstance(results[i], int):
+        print(results[i])
+    else:
+        print(results[i].result())
+Dataset()[0].result()
+""",
+            lines=(23, 24),
+        ),
         # A callable object as the decorator: its ``__call__`` makes and calls the app.
         Invalid(
             _IMPORT
@@ -442,8 +497,8 @@ class Trainer:
         model = ctx.model
         helper = ctx.settings.helper_function
         for fact in model.method_calls("result"):
-            receiver = fact.receiver
-            if not isinstance(receiver, Future):
+            receiver = model.receiver_future(fact)
+            if receiver is None:
                 continue
             if model.enclosing_app(fact) is not None:
                 continue  # PSL103 owns .result() inside an app body

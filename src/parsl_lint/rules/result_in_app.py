@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from parsl_lint.model.values import Future
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
 from parsl_lint.rules.unserializable_return import shown
 
@@ -123,7 +122,7 @@ def gather(n):
     def check(self, ctx: RuleContext) -> None:
         model = ctx.model
         for fact in model.method_calls("result"):
-            if not isinstance(fact.receiver, Future):
+            if model.receiver_future(fact) is None:
                 continue
             app = model.enclosing_app(fact)
             if app is None:

@@ -11,7 +11,7 @@ from parsl_lint.model import (
     handler_is_broad,
     handler_surfaces_traceback,
 )
-from parsl_lint.model.values import External, Future, Module, Resource, Tup, Value
+from parsl_lint.model.values import External, Module, Resource, Tup, Value
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
 from parsl_lint.rules.unserializable_return import shown
 from parsl_lint.types import Applicability, Edit, Fix
@@ -225,7 +225,7 @@ except BaseException as exc:
         model = ctx.model
         seen: set[int] = set()
         for fact in model.method_calls("result"):
-            if not isinstance(fact.receiver, Future) or _in_test(model, fact):
+            if model.receiver_future(fact) is None or _in_test(model, fact):
                 continue
             if model.known_to_succeed(fact):  # it cannot raise: nothing to lose
                 continue
