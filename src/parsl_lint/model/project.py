@@ -678,7 +678,12 @@ class Project:
         for node in self.bindings_of(info).get("*", []):
             assert isinstance(node, ast.ImportFrom)
             target = self.absolute(info, node.level, node.module)
-            if target in self.modules and (target, "*") not in self._busy:
+            if target not in self.modules:  # ``from parsl import *``: Parsl's own names
+                api = parsl_api.value_of_qualname(f"{target}.{name}")
+                if api is not None:
+                    return api
+                continue
+            if (target, "*") not in self._busy:
                 self._busy.add((target, "*"))
                 try:
                     value = self.symbol(target, name)

@@ -237,6 +237,13 @@ def join(a: Value, b: Value) -> Value:
         return UNKNOWN
     if isinstance(a, Future) and isinstance(b, Future):
         return Future(a.app if a.app == b.app else None, a.data and b.data)
+    if isinstance(a, App) and isinstance(b, App):
+        # Two definitions (a redefined app, one per branch): calling either submits a task;
+        # which signature applies is not known here.
+        x, y = a.info, b.info
+        same = x.name == y.name
+        kind = x.kind if x.kind == y.kind else "python"
+        return App(AppInfo(x.name if same else "app", kind, x.module if same else "", 0))
     # A future on one path, a tuple or list of futures on another (``return f if one else
     # (f, g)``): whatever ``.result()``, ``[i]``, unpacking or iteration is used on, it is a
     # future (a tuple has no ``.result()``; Parsl lifts ``[]`` on a future to a new future).

@@ -437,10 +437,22 @@ class Walker:
         elif isinstance(target, ast.Subscript):
             self.eval(target.slice, scope)
             container = self.eval(target.value, scope)
-            if isinstance(target.value, ast.Name):
-                updated = _store_item(container, value)
-                if updated is not None:
-                    self.assign_name(target.value.id, updated, scope)
+            if isinstance(target.value, (ast.Name, ast.Subscript)):
+                # ``d[k] = v``, and ``grid[i][j] = v``: each level's container takes the
+                # updated one below it.
+                node: ast.expr = target
+                while isinstance(node, ast.Subscript):
+                    updated = _store_item(container, value)
+                    if updated is None:
+                        break
+                    if isinstance(node.value, ast.Name):
+                        self.assign_name(node.value.id, updated, scope)
+                        break
+                    node, value = node.value, updated
+                    if not isinstance(node, ast.Subscript):
+                        break
+                    with self.quiet():
+                        container = self.eval(node.value, scope)
             elif self._is_self_attr(target.value, scope) and self.sink is not None:
                 assert isinstance(target.value, ast.Attribute)
                 self.sink.added.setdefault(target.value.attr, []).append(value)
@@ -737,10 +749,31 @@ class Walker:
             self.deferred.append((fdef, app))
         if app is not None:
             outer = node.decorator_list and not self._is_app_factory(node.decorator_list[0], scope)
-            return UNKNOWN if outer else App(app)
+            if not outer:
+                return App(app)
+            # ``@log_app @python_app def f``: a wrapper that only calls what it wraps still
+            # returns the app's future (its own signature stands between: not checked).
+            return BoundApp(app) if self._outer_pass_through(node, scope) else UNKNOWN
         if any(not self._transparent(d, scope) for d in node.decorator_list):
             return self._wrapped(node, scope)
         return func
+
+    def _outer_pass_through(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope
+    ) -> bool:
+        """Every decorator above Parsl's is transparent or a project decorator whose wrapper
+        returns nothing but a call of the function it wraps."""
+        for dec in node.decorator_list:
+            if self._is_app_factory(dec, scope):
+                return True
+            if self._transparent(dec, scope):
+                continue
+            with self.quiet():
+                decorator = self.eval(dec, scope)
+            fdef = self.p.functions.get(decorator.key) if isinstance(decorator, Func) else None
+            if fdef is None or not _passes_through(fdef.node):
+                return False
+        return False
 
     def _wrapped(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> Value:
         """``@task def f`` with the project's own decorator: the wrapper it returns (a function,
@@ -1585,6 +1618,45 @@ def _subscript(base: Value, index: ast.expr) -> Value:
     if isinstance(base, Mapping):
         return base.value
     return UNKNOWN
+
+
+def _passes_through(decorator: ast.AST) -> bool:
+    """``def deco(func): def wrapper(*a, **k): ...; return func(*a, **k); return wrapper``:
+    the decorator returns a nested function every one of whose returns is a call of the
+    decorator's first parameter (whatever else the wrapper does first, such as logging)."""
+    if not isinstance(decorator, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    params = [*decorator.args.posonlyargs, *decorator.args.args]
+    if not params:
+        return False
+    wrapped = params[0].arg
+    inner = {s.name: s for s in decorator.body if isinstance(s, ast.FunctionDef)}
+    returned = [s.value for s in decorator.body if isinstance(s, ast.Return)]
+    if len(returned) != 1 or not isinstance(returned[0], ast.Name):
+        return False
+    wrapper = inner.get(returned[0].id)
+    if wrapper is None:
+        return False
+    returns = [n for n in _own_nodes(wrapper) if isinstance(n, ast.Return)]
+    return bool(returns) and all(
+        isinstance(r.value, ast.Call)
+        and isinstance(r.value.func, ast.Name)
+        and r.value.func.id == wrapped
+        for r in returns
+    )
+
+
+def _own_nodes(function: ast.FunctionDef) -> Iterator[ast.AST]:
+    """The nodes of a function's body, not descending into nested functions or classes."""
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(
+                child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+            ):
+                stack.append(child)
 
 
 def _legacy_kind(dec: ast.expr) -> str | None:

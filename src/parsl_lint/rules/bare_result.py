@@ -79,6 +79,31 @@ class BareResult(Rule):
     fix_applicability = Applicability.SAFE
 
     VALID = [
+        # A decorator above the app's that may return something else (a cached value).
+        Valid(
+            _IMPORT
+            + """
+
+def cached(func):
+    store = {}
+
+    def wrapper(*args):
+        if args in store:
+            return store[args]
+        return func(*args)
+
+    return wrapper
+
+
+@cached
+@python_app
+def train(x):
+    return x
+
+
+train(1).result()
+"""
+        ),
         # The other path's object has a .result() of its own (or may: an outside base class).
         Valid(
             _IMPORT
@@ -338,6 +363,50 @@ for i in range(len(results)):
 Dataset()[0].result()
 """,
             lines=(23, 24),
+        ),
+        # A nested list filled by index; an app defined twice, called from a helper; Parsl's
+        # names from ``from parsl import *``; a logging decorator above the app's.
+        Invalid(
+            """from parsl import *
+
+
+def log_app(func):
+    def wrapper(*args, **kwargs):
+        print(args)
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+@python_app
+def mul(a, b):
+    return a * b
+
+
+@python_app
+def mul(a, b):
+    return b * a
+
+
+def run(x):
+    return mul(x, x)
+
+
+@log_app
+@python_app
+def merge(x):
+    return x
+
+
+grid = [[0 for _ in range(3)] for _ in range(3)]
+for q in range(3):
+    for r in range(3):
+        grid[q][r] = mul(q, r)
+values = [[e.result() for e in row] for row in grid]
+run(2).result()
+merge(1).result()
+""",
+            lines=(36, 37, 38),
         ),
         # A callable object as the decorator: its ``__call__`` makes and calls the app.
         Invalid(
