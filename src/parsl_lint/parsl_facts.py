@@ -126,3 +126,36 @@ def factory_keywords(kind: str, is_class: bool) -> frozenset[str] | None:
     if found is False:  # not installed, unreadable, or a renamed API: use the table
         return frozenset(fallback)
     return found  # type: ignore[return-value]
+
+
+#: Names ``from parsl import *`` gave before today's ``__all__`` (Parsl before 1.0).
+_LEGACY_EXPORTS = frozenset(
+    {"App", "DataFlowKernel", "DataFlowKernelLoader", "ThreadPoolExecutor", "IPyParallelExecutor"}
+)
+
+
+@cache
+def exported_names() -> frozenset[str]:
+    """What ``from parsl import *`` binds: the installed Parsl's ``__all__`` (read from its
+    source, never imported) and the names older Parsl exported."""
+    names: set[str] = set(_LEGACY_EXPORTS)
+    source = _module_source("parsl.__init__")
+    if source is not None:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            tree = None
+        for stmt in tree.body if tree is not None else ():
+            if (
+                isinstance(stmt, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "__all__" for t in stmt.targets)
+                and isinstance(stmt.value, (ast.List, ast.Tuple))
+            ):
+                names.update(
+                    e.value
+                    for e in stmt.value.elts
+                    if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                )
+    else:
+        names.update({"python_app", "bash_app", "join_app", "Config", "File", "AUTO_LOGNAME"})
+    return frozenset(names)

@@ -88,6 +88,27 @@ def _raises(handler: ast.ExceptHandler) -> bool:
     return any(isinstance(node, ast.Raise) for node in _walk_handler(handler.body))
 
 
+#: The label an executor gets when none is given.
+_DEFAULT_LABELS = {
+    "ThreadPoolExecutor": "threads",
+    "HighThroughputExecutor": "HighThroughputExecutor",
+}
+
+
+def _add_executor(made: dict[str | None, str], cls: str, call: ast.Call) -> None:
+    label: str | None = _DEFAULT_LABELS.get(cls)
+    for kw in call.keywords:
+        if kw.arg == "label":
+            value = kw.value
+            label = (
+                value.value
+                if isinstance(value, ast.Constant) and isinstance(value.value, str)
+                else None
+            )
+    previous = made.get(label)
+    made[label] = cls if previous in (None, cls) else "mixed"
+
+
 def _walk_handler(body: list[ast.stmt]) -> Iterator[ast.AST]:
     """Nodes of a handler in source order, not descending into nested function definitions."""
     stack: list[ast.AST] = list(reversed(body))
@@ -201,23 +222,62 @@ class FileModel:
         (Answering needs every module's imports: ask only when it matters.)"""
         return self.module.path is not None and self.project.is_imported(self.module)
 
-    def only_thread_executors(self) -> bool:
-        """The file configures Parsl itself, and only with ``ThreadPoolExecutor``s (or loads
-        ``parsl.configs.local_threads``): every app then runs in this process."""
-        made: set[str] = set()
+    @cached_property
+    def configured_executors(self) -> dict[str | None, str]:
+        """The Parsl executors this file, or a project module it imports, constructs: label ->
+        class name (None for a label that is not a literal). Loading
+        ``parsl.configs.local_threads`` counts as a ``ThreadPoolExecutor``."""
+        made: dict[str | None, str] = {}
         for fact in self.facts.calls.values():
             callee = fact.callee
             if isinstance(callee, External) and callee.qualname.startswith("parsl."):
                 name = callee.qualname.rpartition(".")[2]
                 if name.endswith("Executor"):
-                    made.add(name)
+                    _add_executor(made, name, fact.node)
                 elif callee.qualname in _PARSL_LOAD and fact.args:
                     config = fact.args[0]
                     if isinstance(config, External) and config.qualname.startswith(
                         "parsl.configs.local_threads."
                     ):
-                        made.add("ThreadPoolExecutor")
-        return made == {"ThreadPoolExecutor"}
+                        made.setdefault("threads", "ThreadPoolExecutor")
+        for name in self.project.imported_modules(self.module):
+            info = self.project.modules.get(name)
+            if info is None or info is self.module or not self.project.mentions_parsl(info):
+                continue
+            tree = self.project.tree_of(info)
+            for node in ast.walk(tree) if tree is not None else ():
+                if isinstance(node, ast.Call):
+                    func = node.func
+                    called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+                    if called.endswith("Executor") and called[:1].isupper():
+                        _add_executor(made, called, node)
+        return made
+
+    def only_thread_executors(self) -> bool:
+        """Every Parsl executor the file (or a project module it imports) configures is a
+        ``ThreadPoolExecutor``: every app then runs in this process."""
+        kinds = set(self.configured_executors.values())
+        return kinds == {"ThreadPoolExecutor"}
+
+    def runs_on_threads(self, info: AppInfo) -> bool:
+        """The app is pinned (``executors=[...]``, literal labels) to executors that are all
+        ``ThreadPoolExecutor``s configured here or in a module this file imports."""
+        labels: list[str] | None = None
+        for app_def in self.app_defs:
+            call = app_def.factory
+            if app_def.info != info or not isinstance(call, ast.Call):
+                continue
+            for kw in call.keywords:
+                if kw.arg == "executors" and isinstance(kw.value, (ast.List, ast.Tuple)):
+                    labels = [
+                        e.value
+                        for e in kw.value.elts
+                        if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                    ]
+                    if len(labels) != len(kw.value.elts):
+                        return False
+        made = self.configured_executors
+        return bool(labels) and all(made.get(label) == "ThreadPoolExecutor" for label in labels)
 
     def global_reads(self, function: FunctionNode) -> list[ast.Name]:
         """The names ``function``'s body reads from the module scope (globals or builtins),

@@ -40,6 +40,7 @@ from parsl_lint.model.values import (
     join,
 )
 from parsl_lint.notebook import NOTEBOOK_SUFFIX, NotebookError, is_notebook, read_notebook
+from parsl_lint.parsl_facts import exported_names
 from parsl_lint.snapshot import RACY_NS
 
 _T = TypeVar("_T")
@@ -622,6 +623,11 @@ class Project:
             del self._symbols[key]
         info.tree, info.bindings, info.text = None, None, None
 
+    def mentions_parsl(self, info: ModuleInfo) -> bool:
+        """The module's text says ``parsl`` (the prefilter's own test, from the scan)."""
+        self._scan(info)
+        return bool(info.mentions_parsl)
+
     def is_imported(self, info: ModuleInfo) -> bool:
         """Another project module imports this one (or the package it is in)."""
         self.candidates()
@@ -682,6 +688,8 @@ class Project:
                 api = parsl_api.value_of_qualname(f"{target}.{name}")
                 if api is not None:
                     return api
+                if target == "parsl" and name in exported_names():
+                    return External(f"parsl.{name}")
                 continue
             if (target, "*") not in self._busy:
                 self._busy.add((target, "*"))

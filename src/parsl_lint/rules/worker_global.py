@@ -24,9 +24,10 @@ class WorkerGlobal(Rule):
     Apps in importable modules of a package are serialized by reference (the worker imports
     the module), so they are not reported, and neither are join apps: Parsl always runs them
     on its `_parsl_internal` thread pool in the submitting process, where the script's
-    globals exist. Nor is a script whose own configuration has only `ThreadPoolExecutor`s
-    (or that loads `parsl.configs.local_threads`), whose apps all run in its process, or a
-    module that another module of the project imports (its apps run from the import).
+    globals exist. Nor is a script whose configuration (in the file, or in a project module
+    it imports) has only `ThreadPoolExecutor`s, or loads `parsl.configs.local_threads`; an
+    app pinned with `executors=[...]` to labels of such `ThreadPoolExecutor`s; or a module
+    that another module of the project imports (its apps run from the import).
 
     ## Example
     ```python
@@ -98,6 +99,29 @@ class WorkerGlobal(Rule):
             "from parsl.configs.local_threads import config\n\n\n"
             "@python_app\ndef encode(x):\n    return json.dumps(x)\n\n\nparsl.load(config)\n"
         ),
+        # Pinned to a thread pool's label; a thread-only configuration from a module.
+        Valid(
+            "import logging\n\nimport parsl\nfrom parsl import bash_app\n\n"
+            "from .config import cfg\n\nlog = logging.getLogger()\n\n\n"
+            "@bash_app(executors=['submit'])\ndef gen(x):\n    log.info('x')\n"
+            "    return 'true'\n\n\n"
+            "parsl.load(cfg)\n",
+            files={
+                "config.py": "from parsl.config import Config\n"
+                "from parsl.executors import HighThroughputExecutor, ThreadPoolExecutor\n\n"
+                "cfg = Config(executors=[ThreadPoolExecutor(label='submit'), "
+                "HighThroughputExecutor(label='work')])\n"
+            },
+        ),
+        Valid(
+            "import json\n\nfrom parsl import python_app\n\nfrom .setup import start\n\n\n"
+            "@python_app\ndef encode(x):\n    return json.dumps(x)\n\n\n"
+            'if __name__ == "__main__":\n    start()\n',
+            files={
+                "setup.py": "import parsl\nfrom parsl import Config, ThreadPoolExecutor\n\n\n"
+                "def start():\n    parsl.load(Config(executors=[ThreadPoolExecutor()]))\n"
+            },
+        ),
         # A module the project imports is a library, whatever its __main__ block does.
         Valid(
             "import json\n\nfrom parsl import python_app\n\n\n"
@@ -118,6 +142,21 @@ class WorkerGlobal(Rule):
         ),
     ]
     INVALID = [
+        # Pinned to the HighThroughputExecutor of the same configuration: a remote worker.
+        Invalid(
+            "import logging\n\nimport parsl\nfrom parsl import bash_app\n\n"
+            "from .config import cfg\n\nlog = logging.getLogger()\n\n\n"
+            "@bash_app(executors=['work'])\ndef gen(x):\n    log.info('x')\n"
+            "    return 'true'\n\n\n"
+            "parsl.load(cfg)\n",
+            lines=(13,),
+            files={
+                "config.py": "from parsl.config import Config\n"
+                "from parsl.executors import HighThroughputExecutor, ThreadPoolExecutor\n\n"
+                "cfg = Config(executors=[ThreadPoolExecutor(label='submit'), "
+                "HighThroughputExecutor(label='work')])\n"
+            },
+        ),
         # Threads and a HighThroughputExecutor: the apps may run on a remote worker.
         Invalid(
             "import json\n\nimport parsl\nfrom parsl.config import Config\n"
@@ -151,7 +190,7 @@ class WorkerGlobal(Rule):
         bindings = model.module_bindings()
         found: list[tuple[ast.Name, str]] = []
         for function, info in model.app_functions():
-            if info.kind == "join":  # runs on a thread of the submitting process
+            if info.kind == "join" or model.runs_on_threads(info):  # in the submitting process
                 continue
             seen: set[str] = set()
             for name in model.global_reads(function):
