@@ -167,7 +167,12 @@ def test_a_script_beside_a_stray_root_init_imports_its_sibling(tmp_path: Path) -
     (tmp_path / "__init__.py").write_text("")
     (tmp_path / "apps.py").write_text(APPS)
     (tmp_path / "run.py").write_text(RUN)
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "__init__.py").write_text("")
+    (tmp_path / "lib" / "tasks.py").write_text(APPS)
+    (tmp_path / "run2.py").write_text(RUN.replace("from apps", "from lib.tasks"))
     assert _lint(tmp_path, "run.py") == ["PSL101:5"]
+    assert _lint(tmp_path, "run2.py") == ["PSL101:5"]
 
 
 def test_a_package_module_named_like_parsl_does_not_shadow_parsl(tmp_path: Path) -> None:

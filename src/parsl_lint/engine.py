@@ -13,6 +13,7 @@ import codecs
 import dataclasses
 import functools
 import io
+import sys
 import tokenize
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -214,7 +215,10 @@ class Linter:
             col = max(exc.offset or 1, 1)
             line_bytes = lines.line(row).encode("utf-8")
             loc = lines.location(row, min(col - 1, len(line_bytes)))
-            return self._unreadable(shown, f"SyntaxError: {exc.msg}", loc)
+            # The grammar is the running Python's: say which, as newer syntax (PEP 701
+            # f-strings, 3.12) is an error to an older one.
+            grammar = f"Python {sys.version_info[0]}.{sys.version_info[1]}"
+            return self._unreadable(shown, f"SyntaxError: {exc.msg} (as {grammar} parses it)", loc)
         except (ValueError, RecursionError, MemoryError) as exc:
             return self._unreadable(shown, f"cannot parse: {exc}", Location(1, 1))
         model = analyze(self.project, info, tree)

@@ -355,7 +355,8 @@ class Project:
         if info.package and self._root_is_package(info.package):
             sibling = self.modules.get(f"{info.package}.{first}")
             if sibling is not None and sibling is not info and info.path and sibling.path:
-                if _same_dir(info.path, sibling.path):
+                where = os.path.dirname(sibling.path) if sibling.is_package else sibling.path
+                if _same_dir(info.path, where):  # a module, or a package folder, beside it
                     return f"{info.package}.{name}"
         plain = self._plain_modules().get(first, ())
         if len(plain) == 1 and plain[0] != info.name:

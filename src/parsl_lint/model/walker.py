@@ -48,6 +48,7 @@ from parsl_lint.model.values import (
     Gen,
     Instance,
     Mapping,
+    MaybeFuture,
     Module,
     PoolExecutor,
     Seq,
@@ -66,6 +67,10 @@ _SEQ_MUTATORS_MANY = frozenset({"extend", "update", "extendleft"})
 _RAISES_QUALNAMES = frozenset({"pytest.raises", "_pytest.python_api.raises"})
 _ASSERT_RAISES = frozenset({"assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Pow, ast.MatMult)
+#: Builtin types no Parsl future is an instance of (``isinstance`` narrows them away).
+_NOT_FUTURE_TYPES = frozenset(
+    {"list", "set", "frozenset", "tuple", "dict", "str", "bytes", "int", "float", "bool"}
+)
 #: The special-method stem of each binary operator (``__add__``, ``__radd__``, ``__iadd__``).
 _OPERATORS: dict[type, str] = {
     ast.Add: "add",
@@ -551,7 +556,8 @@ class Walker:
         self._branches([stmt.body, stmt.orelse], scope, self._narrowed(stmt.test, scope), guards)
 
     def _narrowed(self, test: ast.expr, scope: Scope) -> dict[str, Value]:
-        """``if isinstance(x, AppFuture):`` makes ``x`` a Parsl future inside the branch."""
+        """``if isinstance(x, AppFuture):`` makes ``x`` a Parsl future inside the branch;
+        ``if isinstance(x, (list, set)):`` makes it anything but one."""
         if not (
             isinstance(test, ast.Call)
             and isinstance(test.func, ast.Name)
@@ -563,8 +569,18 @@ class Walker:
         kinds = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
         with self.quiet():
             values = [self.annotation(k, scope) for k in kinds]
+            builtin = all(
+                isinstance(k, ast.Name)
+                and k.id in _NOT_FUTURE_TYPES
+                and self.lookup(k.id, scope) in (UNKNOWN, Builtin(k.id))
+                for k in kinds
+            )
         if values and all(isinstance(v, Future) for v in values):
             return {test.args[0].id: join_all(values)}
+        if kinds and builtin:
+            current = self.lookup(test.args[0].id, scope)
+            if isinstance(current, (Future, MaybeFuture)):
+                return {test.args[0].id: UNKNOWN}
         return {}
 
     def _branches(
@@ -792,6 +808,10 @@ class Walker:
                 value = Instance(decorator.key)  # ``@Task``: a callable object
             else:
                 return UNKNOWN
+            if isinstance(value, (App, BoundApp)):
+                # ``def deco(fn): return python_app(fn)``: the app itself (its signature is
+                # the wrapped function's, which the model did not tie to it: not checked)
+                return BoundApp(value.info)
             if not isinstance(value, (Func, Instance)):
                 return UNKNOWN
         if isinstance(value, Instance):

@@ -79,6 +79,13 @@ class BareResult(Rule):
     fix_applicability = Applicability.SAFE
 
     VALID = [
+        # ``isinstance(x, list)`` is never true of a future: inside, x is something else.
+        Valid(
+            _IMPORT
+            + _APPS
+            + "\nfut = train(1)\nif isinstance(fut, (list, set)):\n    for f in fut:\n"
+            + "        f.result()\n"
+        ),
         # A decorator above the app's that may return something else (a cached value).
         Valid(
             _IMPORT
@@ -407,6 +414,13 @@ run(2).result()
 merge(1).result()
 """,
             lines=(36, 37, 38),
+        ),
+        # A decorator that returns the app itself.
+        Invalid(
+            _IMPORT
+            + "\n\ndef task(func):\n    return python_app(executors=['htex'])(func)\n\n\n"
+            + "@task\ndef mul(a, b):\n    return a * b\n\n\nmul(1, 2).result()\n",
+            lines=(13,),
         ),
         # A callable object as the decorator: its ``__call__`` makes and calls the app.
         Invalid(
