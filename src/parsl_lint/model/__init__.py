@@ -88,6 +88,30 @@ def _raises(handler: ast.ExceptHandler) -> bool:
     return any(isinstance(node, ast.Raise) for node in _walk_handler(handler.body))
 
 
+def _parsl_executor_calls(tree: ast.Module) -> Iterator[tuple[ast.Call, str]]:
+    """Calls of Parsl executor classes in another module, recognised by how it names them:
+    imported from a ``parsl`` module (``from parsl.executors import X``), or spelled through
+    ``parsl.`` (``parsl.executors.X(...)``). A ``concurrent.futures`` pool is neither."""
+    from_parsl = {  # the name bound -> the class it names
+        alias.asname or alias.name: alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "parsl"
+        for alias in node.names
+    }
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in from_parsl:
+            called = from_parsl[func.id]
+        elif isinstance(func, ast.Attribute) and ast.unparse(func.value).split(".")[0] == "parsl":
+            called = func.attr
+        else:
+            continue
+        if called.endswith("Executor"):
+            yield node, called
+
+
 #: The label an executor gets when none is given.
 _DEFAULT_LABELS = {
     "ThreadPoolExecutor": "threads",
@@ -245,12 +269,8 @@ class FileModel:
             if info is None or info is self.module or not self.project.mentions_parsl(info):
                 continue
             tree = self.project.tree_of(info)
-            for node in ast.walk(tree) if tree is not None else ():
-                if isinstance(node, ast.Call):
-                    func = node.func
-                    called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-                    if called.endswith("Executor") and called[:1].isupper():
-                        _add_executor(made, called, node)
+            for node, called in _parsl_executor_calls(tree) if tree is not None else ():
+                _add_executor(made, called, node)
         return made
 
     def only_thread_executors(self) -> bool:
