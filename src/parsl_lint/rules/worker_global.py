@@ -142,6 +142,17 @@ class WorkerGlobal(Rule):
         ),
     ]
     INVALID = [
+        # A concurrent.futures pool in an imported module is not Parsl's ThreadPoolExecutor.
+        Invalid(
+            "import json\n\nimport parsl\nfrom parsl import python_app\n\n"
+            "from .pool import run\n\n\n@python_app\ndef encode(x):\n    return json.dumps(x)\n\n\n"
+            "parsl.load()\nrun()\n",
+            lines=(11,),
+            files={
+                "pool.py": "import parsl\nfrom concurrent.futures import ThreadPoolExecutor\n\n\n"
+                "def run():\n    return ThreadPoolExecutor(max_workers=2)\n"
+            },
+        ),
         # Pinned to the HighThroughputExecutor of the same configuration: a remote worker.
         Invalid(
             "import logging\n\nimport parsl\nfrom parsl import bash_app\n\n"
