@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from parsl_lint.model.values import AppInfo
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
 
 _MAIN = '\n\nif __name__ == "__main__":\n    print(train(1).result())\n'
@@ -196,12 +197,12 @@ class WorkerGlobal(Rule):
 
     def check(self, ctx: RuleContext) -> None:
         model = ctx.model
-        if not model.is_script() or model.only_thread_executors():
+        if not model.is_script():
             return
         bindings = model.module_bindings()
-        found: list[tuple[ast.Name, str]] = []
+        found: list[tuple[AppInfo, ast.Name, str]] = []
         for function, info in model.app_functions():
-            if info.kind == "join" or model.runs_on_threads(info):  # in the submitting process
+            if info.kind == "join":  # runs on a thread of the submitting process
                 continue
             seen: set[str] = set()
             for name in model.global_reads(function):
@@ -211,9 +212,12 @@ class WorkerGlobal(Rule):
                 if isinstance(binding, ast.ImportFrom) and binding.module == "__future__":
                     continue
                 seen.add(name.id)
-                found.append((name, _message(info.name, name.id, binding)))
-        if found and not model.imported_by_project():  # the costly question, asked last
-            for name, message in found:
+                found.append((info, name, _message(info.name, name.id, binding)))
+        # The costlier questions (other modules' executors and imports) come last.
+        if not found or model.only_thread_executors() or model.imported_by_project():
+            return
+        for info, name, message in found:
+            if not model.runs_on_threads(info):  # pinned to this process's threads
                 ctx.report(self, name, message)
 
 
