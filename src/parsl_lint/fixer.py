@@ -126,14 +126,24 @@ def verify(text: str, filename: str) -> None:
 
 def round_trips(text: str) -> bool:
     """LibCST reproduces the text exactly (not so for, e.g., a file ending in a lone CR)."""
+    return _round_trip_problem(text) is None
+
+
+def _round_trip_problem(text: str) -> str | None:
+    """Why LibCST cannot be trusted to rewrite ``text`` (None when it reproduces it exactly)."""
     import libcst as cst
 
     try:
-        return cst.parse_module(text).code == text
+        module = cst.parse_module(text)
     except (Exception, BaseException) as exc:
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
-        return False
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        detail = " ".join(lines[:2]) if lines else type(exc).__name__
+        return f"LibCST cannot parse this file ({detail}), although Python can"
+    if module.code != text:
+        return "LibCST cannot reproduce this file byte for byte"
+    return None
 
 
 def fix_text(text: str, filename: str, lint: LintFn, unsafe: bool = False) -> FixResult:
@@ -143,8 +153,9 @@ def fix_text(text: str, filename: str, lint: LintFn, unsafe: bool = False) -> Fi
     if not any(applicable(d.fix, unsafe) for d in diagnostics):
         result.held_back = sum(1 for d in diagnostics if d.fix is not None)
         return result
-    if not round_trips(text):
-        result.error = "LibCST cannot reproduce this file byte for byte; it was not fixed"
+    problem = _round_trip_problem(text)
+    if problem is not None:
+        result.error = f"{problem}; it was not fixed"
         return result
     current = text
     for _ in range(MAX_ROUNDS):

@@ -316,6 +316,21 @@ class FileModel:
     def is_parsl_future(value: Value | None) -> bool:
         return isinstance(value, Future)
 
+    @cached_property
+    def _fstrings(self) -> list[ast.JoinedStr]:
+        return [n for n in ast.walk(self.tree) if isinstance(n, ast.JoinedStr)]
+
+    def in_fstring(self, node: ast.AST) -> ast.JoinedStr | None:
+        """The innermost f-string whose replacement fields hold ``node``, if any."""
+        found: ast.JoinedStr | None = None
+        start = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+        for fstring in self._fstrings:
+            begin = (fstring.lineno, fstring.col_offset)
+            end = (fstring.end_lineno or 0, fstring.end_col_offset or 0)
+            if begin < start < end and (found is None or begin > (found.lineno, found.col_offset)):
+                found = fstring
+        return found
+
     def receiver_future(self, fact: CallFact) -> Future | None:
         """The Parsl future a ``<receiver>.method(...)`` call is made on, when the receiver is
         one: a future, or a value that is a future on some paths and on the others has no such

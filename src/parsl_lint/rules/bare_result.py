@@ -629,6 +629,15 @@ class Trainer:
                 return None  # the file has its own ``unwrap_parsl_future``: leave it alone
             called, imports = helper, ((helper_module, helper),)
         name = _task_name(ctx, fact, recv, receiver)
+        outer = ctx.model.in_fstring(call)
+        if outer is not None:
+            # Inside ``f"... {fut.result()} ..."``: before Python 3.12 the name may use
+            # neither the f-string's quote nor a backslash.
+            quote = _quote_of(ctx.source(outer))
+            if quote == '"':
+                name = _requote(name)
+            if name is None or "\\" in name or quote is None:
+                return None
         args = [recv_text, name]
         if timeout is not None:
             args.append(f"timeout={ctx.source(timeout)}")
@@ -664,6 +673,22 @@ def _task_name(ctx: RuleContext, fact: CallFact, recv: ast.expr, value: Future) 
     if len(text) > _MAX_NAME:
         text = text[: _MAX_NAME - 3] + "..."
     return _literal(f"{app} ({text})" if app else text)
+
+
+def _quote_of(literal: str) -> str | None:
+    """The quote character a string literal's source opens with (after its prefix)."""
+    body = literal.lstrip("rRbBuUfF")
+    return body[0] if body[:1] in ("'", '"') else None
+
+
+def _requote(literal: str) -> str | None:
+    """A double-quoted literal built here, single-quoted instead (None when it holds a quote
+    of either kind, which would need escaping)."""
+    prefix, _, rest = literal.partition('"')
+    body = rest[:-1]
+    if "'" in body or '"' in body:
+        return None
+    return f"{prefix}'{body}'"
 
 
 def _escape(text: str) -> str:
