@@ -171,12 +171,16 @@ class Linter:
         for d in result.diagnostics:
             cell, row = notebook.cell_of(d.location.row)
             end_cell, end_row = notebook.cell_of(d.end_location.row)
-            end = d.end_location if end_cell == cell else d.location
+            end = (
+                Location(end_row, d.end_location.column)
+                if end_cell == cell
+                else Location(row, d.location.column)  # never past the cell it starts in
+            )
             placed.append(
                 dataclasses.replace(
                     d,
                     location=Location(row, d.location.column),
-                    end_location=Location(row + end.row - d.location.row, end.column),
+                    end_location=end,
                     cell=cell,
                     fix=None,
                     noqa_row=notebook.cell_of(d.noqa_row)[1] if d.noqa_row else None,

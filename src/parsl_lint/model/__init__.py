@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from parsl_lint.model.project import FunctionNode, ModuleInfo, Project
+from parsl_lint.model.project import FunctionNode, ModuleInfo, Project, own_nodes
 from parsl_lint.model.scopes import module_reads
 from parsl_lint.model.values import App, AppInfo, External, Future, MaybeFuture, Value
 from parsl_lint.model.walker import (
@@ -35,6 +35,7 @@ __all__ = [
     "Project",
     "analyze",
     "handler_is_broad",
+    "handler_raises",
     "handler_surfaces_traceback",
 ]
 
@@ -65,7 +66,7 @@ def handler_is_broad(handler: ast.ExceptHandler) -> bool:
 def handler_surfaces_traceback(handler: ast.ExceptHandler) -> bool:
     """The handler logs the traceback, or logs and re-raises the exception unchanged."""
     logged = False
-    for node in _walk_handler(handler.body):
+    for node in own_nodes(handler.body):
         if isinstance(node, ast.Call):
             func = node.func
             attr = func.attr if isinstance(func, ast.Attribute) else None
@@ -83,9 +84,9 @@ def handler_surfaces_traceback(handler: ast.ExceptHandler) -> bool:
     return False
 
 
-def _raises(handler: ast.ExceptHandler) -> bool:
+def handler_raises(handler: ast.ExceptHandler) -> bool:
     """The handler raises (again, or something else) on some path."""
-    return any(isinstance(node, ast.Raise) for node in _walk_handler(handler.body))
+    return any(isinstance(node, ast.Raise) for node in own_nodes(handler.body))
 
 
 def _parsl_executor_calls(tree: ast.Module) -> Iterator[tuple[ast.Call, str]]:
@@ -131,17 +132,6 @@ def _add_executor(made: dict[str | None, str], cls: str, call: ast.Call) -> None
             )
     previous = made.get(label)
     made[label] = cls if previous in (None, cls) else "mixed"
-
-
-def _walk_handler(body: list[ast.stmt]) -> Iterator[ast.AST]:
-    """Nodes of a handler in source order, not descending into nested function definitions."""
-    stack: list[ast.AST] = list(reversed(body))
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
 
 
 @dataclass
@@ -401,7 +391,7 @@ class FileModel:
             broad = [h for h in node.handlers if handler_is_broad(h)]
             if any(handler_surfaces_traceback(h) for h in broad):
                 return True
-            if broad and not any(_raises(h) for h in broad):
+            if broad and not any(handler_raises(h) for h in broad):
                 return False
         return False
 

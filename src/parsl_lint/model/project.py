@@ -953,6 +953,17 @@ def _collect_bindings(body: list[ast.stmt], out: dict[str, list[ast.AST]]) -> No
             _collect_bindings(stmt.finalbody, out)  # type: ignore[attr-defined]
 
 
+def own_nodes(body: list[ast.stmt]) -> Iterator[ast.AST]:
+    """The nodes of a body in source order, not descending into the functions, lambdas and
+    classes it defines (their own nodes run elsewhere, or later)."""
+    stack: list[ast.AST] = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
 def target_names(target: ast.AST) -> Iterator[str]:
     """The names an assignment target binds (``a``, ``a, (b, *c)``, ``[a, b]``)."""
     if isinstance(target, ast.Name):

@@ -28,6 +28,7 @@ from parsl_lint.model.project import (
     FuncDef,
     ModuleInfo,
     Project,
+    own_nodes,
     target_names,
 )
 from parsl_lint.model.values import (
@@ -1657,26 +1658,13 @@ def _passes_through(decorator: ast.AST) -> bool:
     wrapper = inner.get(returned[0].id)
     if wrapper is None:
         return False
-    returns = [n for n in _own_nodes(wrapper) if isinstance(n, ast.Return)]
+    returns = [n for n in own_nodes(wrapper.body) if isinstance(n, ast.Return)]
     return bool(returns) and all(
         isinstance(r.value, ast.Call)
         and isinstance(r.value.func, ast.Name)
         and r.value.func.id == wrapped
         for r in returns
     )
-
-
-def _own_nodes(function: ast.FunctionDef) -> Iterator[ast.AST]:
-    """The nodes of a function's body, not descending into nested functions or classes."""
-    stack: list[ast.AST] = list(function.body)
-    while stack:
-        node = stack.pop()
-        yield node
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(
-                child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-            ):
-                stack.append(child)
 
 
 def _legacy_kind(dec: ast.expr) -> str | None:

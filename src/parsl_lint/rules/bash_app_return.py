@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
 
-from parsl_lint.model.project import FunctionNode
+from parsl_lint.model.project import FunctionNode, own_nodes
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
 
 _IMPORT = "from parsl import bash_app\n\n\n"
@@ -116,7 +115,11 @@ class BashAppReturn(Rule):
                 if _not_a_string(function.body):
                     ctx.report(self, function.body, _returns_message(info.name, function.body))
                 continue
-            returns = list(_own_nodes(function.body))
+            returns = [
+                n
+                for n in own_nodes(function.body)
+                if isinstance(n, (ast.Return, ast.Yield, ast.YieldFrom))
+            ]
             if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in returns):
                 continue  # a generator: PSL301's business
             for node in returns:
@@ -150,18 +153,6 @@ def _returns_message(app: str, value: ast.expr | None) -> str:
 
 def _not_a_string(value: ast.expr) -> bool:
     return isinstance(value, ast.Constant) and not isinstance(value.value, str)
-
-
-def _own_nodes(body: list[ast.stmt]) -> Iterator[ast.AST]:
-    """``return``/``yield`` nodes of the function itself (not of nested functions)."""
-    stack: list[ast.AST] = list(body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)):
-            yield node
-        if isinstance(node, _FUNCTIONS):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
 
 
 def _always_exits(body: list[ast.stmt]) -> bool:

@@ -9,8 +9,10 @@ from parsl_lint.model import (
     CallFact,
     FileModel,
     handler_is_broad,
+    handler_raises,
     handler_surfaces_traceback,
 )
+from parsl_lint.model.project import own_nodes
 from parsl_lint.model.values import External, Module, Resource, Tup, Value
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
 from parsl_lint.rules.unserializable_return import shown
@@ -273,7 +275,7 @@ def _handlers(model: FileModel, trys: list[ast.Try]) -> Iterator[ast.ExceptHandl
         for handler in node.handlers:
             if handler_is_broad(handler) or _parsl_error(model.handler_type(handler)):
                 yield handler
-        if any(handler_is_broad(h) and not _raises(h) for h in node.handlers):
+        if any(handler_is_broad(h) and not handler_raises(h) for h in node.handlers):
             return  # a broad handler that does not re-raise: outer ones never see the error
 
 
@@ -293,25 +295,11 @@ def _is_logger(value: Value | None) -> bool:
     return isinstance(value, Resource) and value.kind == "logger"
 
 
-def _body(handler: ast.ExceptHandler) -> Iterator[ast.AST]:
-    """The handler's nodes, not descending into nested functions, classes or lambdas."""
-    stack: list[ast.AST] = list(handler.body)
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(node))
-
-
-def _raises(handler: ast.ExceptHandler) -> bool:
-    return any(isinstance(n, ast.Raise) for n in _body(handler))
-
-
 def _message_only(handler: ast.ExceptHandler) -> ast.Call | None:
     """The first logging/print call of a handler that reports only the caught error's message,
     provided the handler uses the error for nothing else and keeps no traceback."""
     name = handler.name
-    if name is None or _raises(handler) or handler_surfaces_traceback(handler):
+    if name is None or handler_raises(handler) or handler_surfaces_traceback(handler):
         return None
     uses = 0
     plain_uses = 0
@@ -319,7 +307,7 @@ def _message_only(handler: ast.ExceptHandler) -> ast.Call | None:
     for node in ast.walk(ast.Module(body=handler.body, type_ignores=[])):
         if isinstance(node, ast.Name) and node.id == name:
             uses += 1
-    for node in _body(handler):
+    for node in own_nodes(handler.body):
         if not isinstance(node, ast.Call) or not _reports(node):
             continue
         parts = [*node.args, *(kw.value for kw in node.keywords)]
