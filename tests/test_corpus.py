@@ -117,11 +117,11 @@ def test_whole_suite_through_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_dogfood_own_package_does_not_crash(monkeypatch: pytest.MonkeyPatch) -> None:
-    results = lint_tree(REPO / "src" / "parsl_lint")
+    results = lint_tree(REPO / "parsl_lint")
     assert len(results) > 10
     failed = {path: r.error for path, r in results.items() if r.outcome is Outcome.FAILED}
     assert failed == {}
     assert not [p for p, r in results.items() if codes(r, "PSL000")]
     monkeypatch.chdir(REPO)
-    cli = cli_runner().invoke(main, ["check", "--no-cache", "--exit-zero", "src/parsl_lint"])
+    cli = cli_runner().invoke(main, ["check", "--no-cache", "--exit-zero", "parsl_lint"])
     assert cli.exit_code == 0, cli.stderr
