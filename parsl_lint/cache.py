@@ -16,8 +16,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from parsl_lint.ftypes import FileResult, Outcome, diagnostic_from_json, diagnostic_to_json
 from parsl_lint.snapshot import CACHE_DIR_NAME, VERSION_DIR, replace_atomically
-from parsl_lint.types import FileResult, Outcome, diagnostic_from_json, diagnostic_to_json
 
 CACHE_DIR = CACHE_DIR_NAME
 #: The prefilter's scans of every project file (see ``Project.scan_cache``).

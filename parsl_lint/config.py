@@ -125,6 +125,16 @@ class Settings:
     config_path: Path | None = None
     project_root: Path = field(default_factory=Path.cwd)
 
+    @property
+    def helper_module(self) -> str:
+        """The module the PSL101 fix imports its helper from (``helper`` before the colon)."""
+        return self.helper.partition(":")[0]
+
+    @property
+    def helper_function(self) -> str:
+        """The function the PSL101 fix calls (``helper`` after the colon)."""
+        return self.helper.partition(":")[2]
+
     def enabled_codes(self, rules: Mapping[str, bool]) -> frozenset[str]:
         """The codes to report, given every known code mapped to "on by default".
 

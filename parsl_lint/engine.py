@@ -19,13 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from parsl_lint.config import Settings
-from parsl_lint.model import Project, analyze
-from parsl_lint.model.project import ModuleInfo
-from parsl_lint.notebook import NotebookError, is_notebook, read_notebook
-from parsl_lint.rule import LineIndex, Rule, RuleContext
-from parsl_lint.rule import Settings as RuleSettings
-from parsl_lint.rules import all_rules
-from parsl_lint.types import (
+from parsl_lint.ftypes import (
     NOQA_RE,
     Diagnostic,
     Edit,
@@ -35,6 +29,11 @@ from parsl_lint.types import (
     PathLike,
     SourceFile,
 )
+from parsl_lint.model import Project, analyze
+from parsl_lint.model.project import ModuleInfo
+from parsl_lint.notebook import NotebookError, is_notebook, read_notebook
+from parsl_lint.rule import LineIndex, Rule, RuleContext
+from parsl_lint.rules import all_rules
 
 SYNTAX_CODE = "PSL000"
 STDIN_MODULE = "__stdin__"
@@ -227,7 +226,7 @@ class Linter:
             return self._unreadable(shown, f"cannot parse: {exc}", Location(1, 1))
         model = analyze(self.project, info, tree)
         lines = LineIndex(text)
-        ctx = RuleContext(model, lines, shown, RuleSettings(self.settings.helper))
+        ctx = RuleContext(model, lines, shown, self.settings)
         for rule in self.rules:
             rule.check(ctx)
         ignored = self.settings.ignored_for(path) if path is not None else frozenset()

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from parsl_lint.ftypes import Applicability, Diagnostic, Edit, Fix, Location, SourceFile
 from parsl_lint.rule import LineIndex
-from parsl_lint.types import Applicability, Diagnostic, Edit, Fix, Location, SourceFile
 
 MAX_ROUNDS = 10
 

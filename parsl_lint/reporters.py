@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from parsl_lint import __version__
-from parsl_lint.types import Applicability, Diagnostic, Edit, Fix, Location
+from parsl_lint.ftypes import Applicability, Diagnostic, Edit, Fix, Location
 
 __all__ = [
     "FORMATS",

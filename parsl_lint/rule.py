@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from parsl_lint.config import Settings
+from parsl_lint.ftypes import Applicability, Diagnostic, Edit, Fix, Location
 from parsl_lint.model import FileModel
-from parsl_lint.types import Applicability, Diagnostic, Edit, Fix, Location
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -35,15 +36,6 @@ class Invalid:
     lines: tuple[int, ...] | None = None
     fixed: str | None = None
     files: dict[str, str] = field(default_factory=dict)
-
-
-class Settings:
-    """What a rule may read from the configuration (kept tiny on purpose)."""
-
-    def __init__(self, helper: str = "parsl_lint.runtime:unwrap_parsl_future") -> None:
-        module, _, function = helper.partition(":")
-        self.helper_module = module
-        self.helper_function = function
 
 
 class LineIndex:
@@ -90,6 +82,11 @@ class RuleContext:
 
     def source(self, node: ast.AST) -> str:
         return self.lines.segment(self.start(node), self.end(node))
+
+    def shown(self, node: ast.AST, limit: int = 40) -> str:
+        """The source of ``node`` on one line, for a message (shortened when long)."""
+        text = " ".join(self.source(node).split())
+        return text if len(text) <= limit else text[: limit - 3] + "..."
 
     def edit(self, node: ast.AST, content: str) -> Edit:
         return Edit(content, self.start(node), self.end(node))

@@ -18,11 +18,11 @@ from parsl_lint.cache import CACHE_DIR, Cache, digest
 from parsl_lint.config import ConfigError, Settings, load_settings, validate_selectors
 from parsl_lint.discovery import discover_with_project, iter_project_files
 from parsl_lint.engine import Linter, SourceError, decode_source
+from parsl_lint.ftypes import Diagnostic, FileResult, Outcome
 from parsl_lint.notebook import is_notebook
 from parsl_lint.rules import all_rules, defaults
 from parsl_lint.snapshot import Watch, now_ns
 from parsl_lint.snapshot import write as write_snapshot
-from parsl_lint.types import Diagnostic, FileResult, Outcome
 
 if TYPE_CHECKING:
     from parsl_lint.fixer import FixResult

@@ -15,9 +15,9 @@ from pathlib import Path
 from parsl_lint.config import Settings
 from parsl_lint.engine import Linter
 from parsl_lint.fixer import fix_text
+from parsl_lint.ftypes import Diagnostic, Outcome
 from parsl_lint.rule import Invalid, Rule, Valid
 from parsl_lint.rules import all_rules
-from parsl_lint.types import Diagnostic, Outcome
 
 MAIN = "example.py"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from parsl_lint.ftypes import Diagnostic
 from parsl_lint.session import PARALLEL_MIN_FILES, Session
-from parsl_lint.types import Diagnostic
 
 APPS = "from parsl import python_app\n\n\n@python_app\ndef train(x):\n    return x\n"
 USER = "from pkg.apps import train\n\nfut = train(1)\nfut.result()\n"

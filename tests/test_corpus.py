@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from parsl_lint.cli import main
+from parsl_lint.ftypes import FileResult, Outcome
 from parsl_lint.session import Session
-from parsl_lint.types import FileResult, Outcome
 
 REPO = Path(__file__).resolve().parents[1]
 

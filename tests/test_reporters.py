@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 import parsl_lint
+from parsl_lint.ftypes import Applicability, Diagnostic, Edit, Fix, Location
 from parsl_lint.reporters import FORMATS, report
-from parsl_lint.types import Applicability, Diagnostic, Edit, Fix, Location
 
 SARIF_SCHEMA = (
     Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"

@@ -11,9 +11,9 @@ import pytest
 from parsl_lint.config import Settings
 from parsl_lint.engine import Linter
 from parsl_lint.fixer import fix_text
+from parsl_lint.ftypes import Diagnostic
 from parsl_lint.model import Project, analyze, resources
 from parsl_lint.rules import defaults
-from parsl_lint.types import Diagnostic
 
 APP = "from parsl import python_app\n\n\n@python_app\ndef app(x=None):\n"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ast
 
+from parsl_lint.ftypes import Applicability, Fix
 from parsl_lint.model.values import AppFactory
 from parsl_lint.parsl_facts import CALL_TIME_KEYWORDS, factory_keywords, factory_name
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
-from parsl_lint.types import Applicability, Fix
 
 _BODY = "def run(x):\n    return x\n"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ast
 
+from parsl_lint.ftypes import Applicability, Fix
 from parsl_lint.model import CallFact
 from parsl_lint.model.values import Future
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
-from parsl_lint.types import Applicability, Fix
 
 _MAX_NAME = 60
 

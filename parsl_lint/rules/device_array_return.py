@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import ast
 
+from parsl_lint.ftypes import Applicability, Fix
 from parsl_lint.model import resources
 from parsl_lint.model.values import External, Module, Resource, Value
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
-from parsl_lint.rules.unserializable_return import shown
-from parsl_lint.types import Applicability, Fix
 
 _APP = "from parsl import python_app\n"
 _ATOMIC = (ast.Name, ast.Attribute, ast.Call, ast.Subscript)
@@ -246,7 +245,7 @@ def warm(model):
             ctx.report(
                 self,
                 node,
-                f"app `{info.name}` returns `{shown(ctx, node)}`{verb} "
+                f"app `{info.name}` returns `{ctx.shown(node)}`{verb} "
                 f"{resources.describe(found)}{held} loads only where {needs} and can hang "
                 f"Parsl's result thread; {instead}",
                 fix=fix,

@@ -9,7 +9,6 @@ from parsl_lint.model import resources
 from parsl_lint.model.values import Value
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
 from parsl_lint.rules.unserializable_arg import argument_values
-from parsl_lint.rules.unserializable_return import shown
 
 _APP = """from parsl import python_app
 
@@ -197,4 +196,4 @@ def _what(
         verb = "," if found is value else ", which holds"
     else:
         verb = " is" if found is value else " holds"
-    return f"`{shown(ctx, node)}`{verb} {resources.describe(found)}"
+    return f"`{ctx.shown(node)}`{verb} {resources.describe(found)}"

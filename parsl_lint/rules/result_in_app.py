@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
-from parsl_lint.rules.unserializable_return import shown
 
 _APPS = """from parsl import join_app, python_app
 
@@ -127,7 +126,7 @@ def gather(n):
             app = model.enclosing_app(fact)
             if app is None:
                 continue
-            receiver = shown(ctx, fact.node.func.value)  # type: ignore[attr-defined]
+            receiver = ctx.shown(fact.node.func.value)  # type: ignore[attr-defined]
             slot = "a worker slot"
             if app.kind == "join":
                 slot = "a thread of Parsl's internal executor"

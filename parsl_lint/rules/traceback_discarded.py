@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from parsl_lint.ftypes import Applicability, Edit, Fix
 from parsl_lint.model import (
     CallFact,
     FileModel,
@@ -15,8 +16,6 @@ from parsl_lint.model import (
 from parsl_lint.model.project import own_nodes
 from parsl_lint.model.values import External, Module, Resource, Tup, Value
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
-from parsl_lint.rules.unserializable_return import shown
-from parsl_lint.types import Applicability, Edit, Fix
 
 _REPORT_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "critical", "fatal", "log"}
@@ -238,7 +237,7 @@ except BaseException as exc:
                 call = _message_only(handler)
                 if call is None:
                     continue
-                recv = shown(ctx, fact.node.func.value)  # type: ignore[attr-defined]
+                recv = ctx.shown(fact.node.func.value)  # type: ignore[attr-defined]
                 ctx.report(
                     self,
                     call,

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from parsl_lint.model import CallFact, resources
 from parsl_lint.model.values import Value
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
-from parsl_lint.rules.unserializable_return import shown
 
 _APP = """from parsl import python_app
 
@@ -197,7 +196,7 @@ with socket.socket() as s:
                 ctx.report(
                     self,
                     node,
-                    f"`{shown(ctx, node)}` {verb} {resources.describe(found)}, which cannot be "
+                    f"`{ctx.shown(node)}` {verb} {resources.describe(found)}, which cannot be "
                     f"pickled, so on a remote executor this call of app `{info.name}` fails "
                     f"with SerializationError; {advice}",
                 )

@@ -20,12 +20,6 @@ RETURN_ADVICE: dict[str, str] = {
 _DEFAULT_ADVICE = "return plain data instead"
 
 
-def shown(ctx: RuleContext, node: ast.AST, limit: int = 40) -> str:
-    """The source of ``node`` on one line, for a message (shortened when long)."""
-    text = " ".join(ctx.source(node).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 class UnserializableReturn(Rule):
     """
     ## What it does
@@ -230,6 +224,6 @@ def _message(ctx: RuleContext, app: str, node: ast.AST, value: Value, found: Val
     advice = RETURN_ADVICE.get(kind, _DEFAULT_ADVICE)
     held = f", {what}, which" if found is value else f", which holds {what} that"
     return (
-        f"app `{app}` returns `{shown(ctx, node)}`{held} cannot be pickled back from a remote "
+        f"app `{app}` returns `{ctx.shown(node)}`{held} cannot be pickled back from a remote "
         f"worker; {advice}"
     )
