@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import inspect
 import re
+import textwrap
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -20,22 +21,66 @@ from parsl_lint.model import FileModel
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
+#: An expected finding, marked at the end of the line it is reported on (flake8-bugbear's eval
+#: files): ``fut.result()  # PSL101``; two findings on one line: ``# PSL101 PSL101``.
+EXPECT_MARKER = re.compile(r"#\s*(PSL\d{3}(?:[ ,]+PSL\d{3})*)\s*$")
+
+
+def example_text(code: str) -> str:
+    """An example as written in a rule class: dedented, leading blank lines dropped."""
+    return textwrap.dedent(code).lstrip("\n")
+
+
 @dataclass(frozen=True)
 class Valid:
-    """Example code the rule must stay silent on. ``files`` adds sibling modules."""
+    """Example code the rule must stay silent on. ``files`` adds sibling modules.
+
+    ``code`` and each of ``files`` are dedented, so they can be written as indented
+    triple-quoted strings; ``id`` names the case in the test report.
+    """
 
     code: str
+    id: str | None = None
     files: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", example_text(self.code))
+        object.__setattr__(self, "files", {k: example_text(v) for k, v in self.files.items()})
 
 
 @dataclass(frozen=True)
 class Invalid:
-    """Example code the rule must report (on ``lines`` if given); ``fixed`` is the fix's output."""
+    """Example code the rule must report.
+
+    The rows it is reported on are the lines that end in a ``# PSLnnn`` marker (``lines``
+    overrides them, for a finding on a line that cannot carry a comment). ``messages``, when
+    given, are the findings' messages in order; ``fixed`` is the fix's whole output. ``code``,
+    ``fixed`` and each of ``files`` are dedented; ``id`` names the case in the test report.
+    """
 
     code: str
+    id: str | None = None
     lines: tuple[int, ...] | None = None
+    messages: tuple[str, ...] | None = None
     fixed: str | None = None
     files: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", example_text(self.code))
+        object.__setattr__(self, "files", {k: example_text(v) for k, v in self.files.items()})
+        if self.fixed is not None:
+            object.__setattr__(self, "fixed", example_text(self.fixed))
+
+    def expected(self, code: str) -> tuple[int, ...] | None:
+        """The rows ``code`` is expected on: ``lines``, else the marked rows (``None``: none)."""
+        if self.lines is not None:
+            return self.lines
+        rows: list[int] = []
+        for row, line in enumerate(self.code.splitlines(), start=1):
+            m = EXPECT_MARKER.search(line)
+            if m:
+                rows.extend(row for c in re.split(r"[ ,]+", m.group(1)) if c == code)
+        return tuple(rows) or None
 
 
 class LineIndex:

@@ -31,7 +31,7 @@ class Case:
     @property
     def id(self) -> str:
         kind = "valid" if isinstance(self.example, Valid) else "invalid"
-        return f"{self.rule.code}-{kind}-{self.index}"
+        return f"{self.rule.code}-{kind}-{self.example.id or self.index}"
 
 
 def cases() -> Iterator[Case]:
@@ -73,8 +73,12 @@ def check_case(root: Path, case: Case) -> None:
         assert not diagnostics, f"{case.id}: expected no {case.rule.code}, got rows {rows}"
         return
     assert diagnostics, f"{case.id}: expected {case.rule.code}, got nothing"
-    if example.lines is not None:
-        assert rows == example.lines, f"{case.id}: reported rows {rows}, expected {example.lines}"
+    expected = example.expected(case.rule.code)
+    if expected is not None:
+        assert rows == expected, f"{case.id}: reported rows {rows}, expected {expected}"
+    if example.messages is not None:
+        got = tuple(d.message for d in diagnostics)
+        assert got == example.messages, f"{case.id}: messages {got}, expected {example.messages}"
     for d in diagnostics:
         assert d.message.strip() and d.name == case.rule.name
         if d.fix is not None:

@@ -543,7 +543,7 @@ class Job:
 def collect(jobs: list[Job]) -> list:
     return [job.future.result() for job in jobs]
 """,
-            lines=(14,),
+            lines=(13,),
         ),
         Invalid(
             _IMPORT

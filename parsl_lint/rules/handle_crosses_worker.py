@@ -147,7 +147,7 @@ def log_file(path):
     f = open(path, "a")
     return f
 """,
-            lines=(8,),
+            lines=(7,),
         ),
         Invalid(
             _APP

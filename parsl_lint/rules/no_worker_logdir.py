@@ -89,7 +89,7 @@ from parsl.config import Config
 
 config = Config(executors=[parsl.HighThroughputExecutor(label="htex", max_workers_per_node=4)])
 """,
-            lines=(5,),
+            lines=(4,),
         ),
         Invalid(
             """
@@ -100,7 +100,7 @@ executor = HTEX(
     cores_per_worker=2,
 )
 """,
-            lines=(4,),
+            lines=(3,),
         ),
     ]
 

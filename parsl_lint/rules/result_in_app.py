@@ -4,14 +4,6 @@ from __future__ import annotations
 
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
 
-_APPS = """from parsl import join_app, python_app
-
-
-@python_app
-def inner(x):
-    return x + 1
-"""
-
 
 class ResultInApp(Rule):
     """
@@ -55,66 +47,99 @@ class ResultInApp(Rule):
 
     VALID = [
         Valid(
-            _APPS
-            + """
-
-@join_app
-def outer(x):
-    return inner(x)
+            """
+            from parsl import join_app, python_app
 
 
-@python_app
-def double(y):
-    return y * 2
+            @python_app
+            def inner(x):
+                return x + 1
 
 
-double(inner(1)).result()
-"""
+            @join_app
+            def outer(x):
+                return inner(x)
+
+
+            @python_app
+            def double(y):
+                return y * 2
+
+
+            double(inner(1)).result()
+            """,
+            id="join-app-returns-the-future",
         ),
         Valid(
-            _APPS
-            + """
-import concurrent.futures as cf
+            """
+            import concurrent.futures as cf
+
+            from parsl import python_app
 
 
-@python_app
-def pool_inside(n):
-    with cf.ThreadPoolExecutor() as pool:
-        return pool.submit(abs, -n).result()
-"""
+            @python_app
+            def pool_inside(n):
+                with cf.ThreadPoolExecutor() as pool:
+                    return pool.submit(abs, -n).result()
+            """,
+            id="concurrent-futures-inside-an-app",
         ),
         Valid(
-            _APPS
-            + """
+            """
+            from parsl import python_app
 
-@python_app
-def takes(fut):
-    return fut.result()
-"""
+
+            @python_app
+            def takes(fut):
+                return fut.result()
+            """,
+            id="parameter-is-resolved-before-the-body-runs",
         ),
     ]
     INVALID = [
         Invalid(
-            _APPS
-            + """
+            """
+            from parsl import python_app
 
-@python_app
-def outer(x):
-    return inner(x).result() * 2
-""",
-            lines=(11,),
+
+            @python_app
+            def inner(x):
+                return x + 1
+
+
+            @python_app
+            def outer(x):
+                return inner(x).result() * 2  # PSL103
+            """,
+            id="python-app-waits-for-another-app",
+            messages=(
+                "`inner(x).result()` inside app `outer` blocks a worker slot until the other "
+                "task finishes and can deadlock the workflow; pass the future to the next app "
+                "as an argument, or make `outer` a `@join_app` that returns it",
+            ),
         ),
         Invalid(
-            _APPS
-            + """
+            """
+            from parsl import join_app, python_app
 
-@join_app
-def gather(n):
-    futs = [inner(i) for i in range(n)]
-    total = sum(f.result() for f in futs)
-    return inner(total)
-""",
-            lines=(12,),
+
+            @python_app
+            def inner(x):
+                return x + 1
+
+
+            @join_app
+            def gather(n):
+                futs = [inner(i) for i in range(n)]
+                total = sum(f.result() for f in futs)  # PSL103
+                return inner(total)
+            """,
+            id="join-app-waits-instead-of-returning",
+            messages=(
+                "`f.result()` inside app `gather` blocks a thread of Parsl's internal executor "
+                "until the other task finishes and can deadlock the workflow; return the "
+                "future instead and let Parsl wait for it",
+            ),
         ),
     ]
 

@@ -178,7 +178,7 @@ def send(sock, stdout=None):
 with socket.socket() as s:
     send(s, stdout="out.txt")
 """,
-            lines=(12,),
+            lines=(11,),
         ),
     ]
 

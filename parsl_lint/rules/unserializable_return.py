@@ -192,7 +192,7 @@ def query(dsn, root):
         return walk_files(root)
     return psycopg2.connect(dsn).cursor()
 """,
-            lines=(14, 15),
+            lines=(13, 14),
         ),
     ]
 
