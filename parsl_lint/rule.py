@@ -26,6 +26,15 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 EXPECT_MARKER = re.compile(r"#\s*(PSL\d{3}(?:[ ,]+PSL\d{3})*)\s*$")
 
 
+#: The published rule pages: ``docs/rules/<CODE>.md`` of the project's repository.
+RULE_DOCS_BASE = "https://github.com/parsl-lint/parsl-lint/blob/main/docs/rules/"
+
+
+def rule_url(code: str) -> str:
+    """The documentation page of rule ``code`` (JSON ``url``, SARIF ``helpUri``, LSP links)."""
+    return f"{RULE_DOCS_BASE}{code}.md"
+
+
 def example_text(code: str) -> str:
     """An example as written in a rule class: dedented, leading blank lines dropped."""
     return textwrap.dedent(code).lstrip("\n")
@@ -181,6 +190,11 @@ class Rule:
     def check(self, ctx: RuleContext) -> None:
         """Report every problem in the file through ``ctx.report``."""
         raise NotImplementedError
+
+    @classmethod
+    def url(cls) -> str:
+        """Where the rule's documentation page is published (``docs/rules/CODE.md``)."""
+        return rule_url(cls.code)
 
     @classmethod
     def documentation(cls) -> str:
