@@ -14,10 +14,6 @@ import parsl_lint
 from parsl_lint.ftypes import Applicability, Diagnostic, Edit, Fix, Location
 from parsl_lint.reporters import FORMATS, report
 
-SARIF_SCHEMA = (
-    Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
-)
-
 FIXED = Diagnostic(
     code="PSL101",
     name="bare-result",
@@ -171,17 +167,6 @@ def test_json_empty_is_empty_list() -> None:
 
 
 # --------------------------------------------------------------------------- sarif
-
-
-@pytest.fixture(scope="module")
-def sarif_validator() -> Any:
-    if not SARIF_SCHEMA.is_file():
-        pytest.skip(f"the shared SARIF schema is not beside the repository ({SARIF_SCHEMA})")
-    jsonschema = pytest.importorskip("jsonschema")
-    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
-    assert schema["$schema"].startswith("http://json-schema.org/draft-04/schema")
-    jsonschema.Draft4Validator.check_schema(schema)
-    return jsonschema.Draft4Validator(schema)
 
 
 @pytest.mark.parametrize(
