@@ -42,6 +42,7 @@ __all__ = [
     "Settings",
     "find_config",
     "find_project_root",
+    "is_valid_selector",
     "load_settings",
     "selector_matches",
     "validate_selectors",
@@ -393,6 +394,11 @@ def _selectors(values: object, where: str, known: frozenset[str]) -> tuple[str, 
                 hint = _did_you_mean(selector, sorted(known))
             raise ConfigError(f"{where}: unknown rule code or prefix {_show(selector)}{hint}")
     return selectors
+
+
+def is_valid_selector(selector: str, known: Collection[str]) -> bool:
+    """``ALL``, a known code, or a prefix of one that keeps its letters whole."""
+    return _is_valid_selector(selector, frozenset(known))
 
 
 def _is_valid_selector(selector: str, known: frozenset[str]) -> bool:

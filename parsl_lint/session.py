@@ -55,6 +55,7 @@ class CheckOutcome:
     diagnostics: list[Diagnostic]
     files_checked: int
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -255,7 +256,8 @@ class Session:
             checked = len(self.targets)
         diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
         errors = [f"{r.path}: {r.error}" for r in results if r.outcome is Outcome.FAILED]
-        if self.snapshot is not None and self.cache is not None and not errors:
+        warnings = [w for r in results for w in r.warnings]
+        if self.snapshot is not None and self.cache is not None and not errors and not warnings:
             key, watch, started = self.snapshot
             write_snapshot(
                 str(self.cache.root),
@@ -267,7 +269,7 @@ class Session:
                 summaries=self.rule_summaries(),
                 formats=("json", "sarif") if self.linter.import_edits else ("text", "github"),
             )
-        return CheckOutcome(diagnostics, checked, errors)
+        return CheckOutcome(diagnostics, checked, errors, warnings)
 
     # -- fix ------------------------------------------------------------------------------
 
