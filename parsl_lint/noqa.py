@@ -25,7 +25,7 @@ from parsl_lint.ftypes import FILE_NOQA_RE, NOQA_RE, Diagnostic
 
 __all__ = ["Directive", "Directives", "parse_directives"]
 
-#: The codes this tool owns: a ``# noqa`` may also hold other linters' codes (``E501``).
+#: The codes this tool owns (a noqa comment may also list other linters' codes, like E501).
 OWN_PREFIX = "PSL"
 _SPLIT = re.compile(r"[\s,]+")
 
