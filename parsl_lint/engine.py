@@ -177,7 +177,7 @@ class Linter:
         except NotebookError as exc:
             return self._unreadable(shown, str(exc), Location(1, 1))
         result = self.lint_text(notebook.source, shown, path)
-        lines = LineIndex(notebook.source)
+        lines = LineIndex(notebook.written)  # the snippet shows the cell as written
         placed = []
         for d in result.diagnostics:
             cell, row = notebook.cell_of(d.location.row)

@@ -36,12 +36,16 @@ class Notebook:
         #: For each code cell, the row of the ``.ipynb`` file that holds each of its lines.
         self.file_rows = file_rows or []
         lines: list[str] = []
+        written: list[str] = []
         #: The first row (1-based, in :attr:`source`) of each code cell.
         self.starts: list[int] = []
         for cell in cells:
             self.starts.append(len(lines) + 1)
             lines.extend(_python_lines(cell))
+            written.extend(cell.splitlines())
         self.source = "".join(line + "\n" for line in lines)
+        #: The cells as written (magics included), row for row with :attr:`source`.
+        self.written = "".join(line + "\n" for line in written)
 
     def cell_of(self, row: int) -> tuple[int, int]:
         """``(cell number, row in that cell)`` for a row of :attr:`source` (both 1-based)."""

@@ -8,12 +8,12 @@ Colour is ANSI, as ruff's, and only when :func:`use_color` says so (a terminal, 
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
+from parsl_lint.color import use_color
 from parsl_lint.ftypes import Applicability, Diagnostic
 
 __all__ = [
@@ -28,20 +28,6 @@ __all__ = [
 
 _NEWLINES = re.compile(r"[ \t]*(?:\r\n|\r|\n)\s*")
 TAB_WIDTH = 4
-
-
-def use_color(stream: TextIO) -> bool:
-    """Colour when ``stream`` is a terminal; ``NO_COLOR`` (non-empty) turns it off and
-    ``FORCE_COLOR`` (non-empty) on, even when piped, as ruff reads them (FORCE_COLOR wins)."""
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    isatty = getattr(stream, "isatty", None)
-    try:
-        return bool(isatty and isatty())
-    except ValueError:  # a closed stream
-        return False
 
 
 class Palette:

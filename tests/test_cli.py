@@ -136,11 +136,30 @@ def test_nonexistent_path_is_a_usage_error(project: Path, monkeypatch: pytest.Mo
 # -- output formats --------------------------------------------------------------------------
 
 
-def test_text_output_and_summary(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_full_output_is_the_default(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = invoke(["check", "."], project, monkeypatch)
+    assert result.stdout == (
+        "PSL101 [*] `fut.result()` on a Parsl future hides the worker's real error; "
+        "use `unwrap_parsl_future(fut, name)` instead\n"
+        "  --> flow.py:10:9\n"
+        "   |\n"
+        " 9 | fut = train(1)\n"
+        "10 | value = fut.result()\n"
+        "   |         ^^^^^^^^^^^^\n"
+        "   |\n"
+        "help: Replace with `unwrap_parsl_future(...)`\n"
+        "\n"
+        "Found 1 error.\n"
+        "[*] 1 fixable with `--fix`.\n"
+    )
+    assert result.stderr == ""
+
+
+def test_concise_output_and_summary(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = invoke(["check", "--output-format", "concise", "."], project, monkeypatch)
     lines = result.stdout.splitlines()
     assert lines[0].startswith("flow.py:10:9: PSL101 [*] `fut.result()`")
-    assert lines[-1] == "Found 1 error (1 fixable with `parsl-lint fix --write`)."
+    assert lines[-2:] == ["Found 1 error.", "[*] 1 fixable with `--fix`."]
     assert result.stderr == ""
 
 
@@ -148,9 +167,7 @@ def test_summary_counts_plural(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     make_project(tmp_path, {"flow.py": BARE + "again = train(2).result()  # noqa\n"})
     (tmp_path / "more.py").write_text(BARE + "third = train(3).result(5)\n")
     result = invoke(["check", "."], tmp_path, monkeypatch)
-    assert result.stdout.splitlines()[-1] == (
-        "Found 3 errors (3 fixable with `parsl-lint fix --write`)."
-    )
+    assert result.stdout.splitlines()[-2:] == ["Found 3 errors.", "[*] 3 fixable with `--fix`."]
 
 
 def test_clean_run_says_so(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -160,7 +177,7 @@ def test_clean_run_says_so(project: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_quiet_prints_diagnostics_only(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    result = invoke(["check", "--quiet", "."], project, monkeypatch)
+    result = invoke(["check", "--quiet", "--output-format", "concise", "."], project, monkeypatch)
     assert result.exit_code == 1
     [line] = result.stdout.splitlines()
     assert line.startswith("flow.py:10:9: PSL101 ")
@@ -232,14 +249,17 @@ def test_github_output(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_stdin_with_filename(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = invoke(
-        ["check", "-", "--stdin-filename", "named.py"], project, monkeypatch, input=BARE
+        ["check", "--output-format=concise", "-", "--stdin-filename", "named.py"],
+        project,
+        monkeypatch,
+        input=BARE,
     )
     assert result.exit_code == 1
     assert result.stdout.startswith("named.py:10:9: PSL101 ")
 
 
 def test_stdin_without_filename(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    result = invoke(["check", "-"], project, monkeypatch, input=BARE)
+    result = invoke(["check", "--output-format=concise", "-"], project, monkeypatch, input=BARE)
     assert result.exit_code == 1
     assert result.stdout.startswith("-:10:9: PSL101 ")
     clean = invoke(["check", "-"], project, monkeypatch, input=CLEAN)
@@ -362,14 +382,18 @@ def test_one_named_file_still_knows_apps_of_other_modules(
             "wf/other.py": "from .apps import train\n\nmodel = train(4).result()\n",
         },
     )
-    result = invoke(["check", "wf/flow.py"], tmp_path, monkeypatch)
+    result = invoke(["check", "--output-format=concise", "wf/flow.py"], tmp_path, monkeypatch)
     assert result.exit_code == 1, result.output
     assert result.stdout.startswith("wf/flow.py:3:9: PSL101 ")
     assert "other.py" not in result.stdout  # only the named file is reported
 
 
 def test_demo_single_file_as_pre_commit_passes_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    result = invoke(["check", "--no-cache", "testdata/demo/climate/run.py"], REPO, monkeypatch)
+    result = invoke(
+        ["check", "--no-cache", "--output-format=concise", "testdata/demo/climate/run.py"],
+        REPO,
+        monkeypatch,
+    )
     assert result.exit_code == 1, result.output
     row = demo_row(*DEMO_FINDINGS[-1])
     assert result.stdout.startswith(f"testdata/demo/climate/run.py:{row}:17: PSL101 ")
@@ -389,7 +413,7 @@ def command(request: pytest.FixtureRequest) -> list[str]:
 
 def test_subprocess_exit_codes(command: list[str], project: Path) -> None:
     assert run([*command, "check", "clean.py"], project).returncode == 0
-    found = run([*command, "check", "flow.py"], project)
+    found = run([*command, "check", "--output-format=concise", "flow.py"], project)
     assert found.returncode == 1
     assert found.stdout.decode().startswith("flow.py:10:9: PSL101 ")
     assert run([*command, "check", "--exit-zero", "flow.py"], project).returncode == 0
@@ -399,7 +423,11 @@ def test_subprocess_exit_codes(command: list[str], project: Path) -> None:
 
 
 def test_subprocess_stdin_and_version(command: list[str], project: Path) -> None:
-    proc = run([*command, "check", "-", "--stdin-filename", "x.py"], project, stdin=BARE.encode())
+    proc = run(
+        [*command, "check", "--output-format=concise", "-", "--stdin-filename", "x.py"],
+        project,
+        stdin=BARE.encode(),
+    )
     assert proc.returncode == 1
     assert proc.stdout.decode().startswith("x.py:10:9: PSL101 ")
     version = run([*command, "--version"], project)
