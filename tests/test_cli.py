@@ -32,19 +32,34 @@ APP = "from parsl import python_app\n\n\n@python_app\ndef train(x):\n    return 
 BARE = APP + "fut = train(1)\nvalue = fut.result()\n"  # PSL101 at 10:9
 CLEAN = APP + "print(train(1))\n"
 
-#: Every bare ``.result()`` on a Parsl future in the demo project (file, the reported line's
-#: text); nothing else may be reported there. The traps in ``pipeline.py`` (``unwrap_parsl_future``,
-#: a ``try`` that logs the traceback, ``concurrent.futures.ThreadPoolExecutor``) must stay silent.
+#: Every finding in the demo project (file, the reported line's text, code); nothing else may
+#: be reported there. The write-up's three bugs are there besides the bare ``.result()`` calls:
+#: an app called with ``executor=`` (PSL202), an app returning a JAX array (PSL303) and a
+#: handler that keeps only ``str(e)`` (PSL102). The traps in ``pipeline.py``
+#: (``unwrap_parsl_future``, a ``try`` that logs the traceback,
+#: ``concurrent.futures.ThreadPoolExecutor``) must stay silent.
 DEMO_FINDINGS = [
+    ("climate/apps.py", "return jnp.sum(years * temps) / jnp.sum(years * years)", "PSL303"),
     # c comes from self.coarsen(self.submit(m)): methods returning app futures
-    ("climate/pipeline.py", "return [c.result() for c in coarse]"),
-    ("climate/pipeline.py", "return self.submit(0).result()"),
-    ("climate/pipeline.py", "run = fut.result()"),
-    ("climate/pipeline.py", "runs.append(f.result())"),  # for i, f in enumerate(futs)
-    ("climate/pipeline.py", "out[member] = fut.result(timeout=600)"),  # pending.items()
-    ("climate/pipeline.py", "done.append(fut.result())"),  # as_completed over A.simulate(...)
-    ("climate/pipeline.py", "pngs.append(job.outputs[0].result().filepath)"),  # a DataFuture
-    ("climate/run.py", "smoke = simulate(0, years=1).result()"),  # re-exported by __init__.py
+    ("climate/pipeline.py", "return [c.result() for c in coarse]", "PSL101"),
+    ("climate/pipeline.py", "return self.submit(0).result()", "PSL101"),
+    ("climate/pipeline.py", "run = fut.result()", "PSL101"),
+    ("climate/pipeline.py", "runs.append(f.result())", "PSL101"),  # for i, f in enumerate(futs)
+    ("climate/pipeline.py", "out[member] = fut.result(timeout=600)", "PSL101"),  # .items()
+    (
+        "climate/pipeline.py",
+        'futures = {run["member"]: warming_trend(run, executor="gpu") for run in runs}',
+        "PSL202",
+    ),
+    ("climate/pipeline.py", "slopes[member] = float(fut.result())", "PSL101"),
+    (
+        "climate/pipeline.py",
+        'log.error("trend of member %d failed: %s", member, str(e))',
+        "PSL102",
+    ),
+    ("climate/pipeline.py", "done.append(fut.result())", "PSL101"),  # as_completed(A.simulate)
+    ("climate/pipeline.py", "pngs.append(job.outputs[0].result().filepath)", "PSL101"),
+    ("climate/run.py", "smoke = simulate(0, years=1).result()", "PSL101"),  # re-exported
 ]
 
 
@@ -361,7 +376,7 @@ def test_demo_project(monkeypatch: pytest.MonkeyPatch) -> None:
         )
         for d in json.loads(result.stdout)
     ]
-    assert found == [(path, demo_row(path, text), "PSL101") for path, text in DEMO_FINDINGS]
+    assert found == [(path, demo_row(path, text), code) for path, text, code in DEMO_FINDINGS]
 
 
 def test_demo_project_imports_without_running_parsl() -> None:
@@ -395,7 +410,7 @@ def test_demo_single_file_as_pre_commit_passes_it(monkeypatch: pytest.MonkeyPatc
         monkeypatch,
     )
     assert result.exit_code == 1, result.output
-    row = demo_row(*DEMO_FINDINGS[-1])
+    row = demo_row(*DEMO_FINDINGS[-1][:2])
     assert result.stdout.startswith(f"testdata/demo/climate/run.py:{row}:17: PSL101 ")
 
 
@@ -478,7 +493,8 @@ def test_pre_commit_hooks_manifest() -> None:
     assert [h["id"] for h in hooks] == ["parsl-lint", "parsl-lint-fix"]
     for hook in hooks:
         assert hook["language"] == "python"
-        assert hook["types"] == ["python"]
+        assert hook["types_or"] == ["python", "jupyter"]  # notebooks are linted too
+        assert "types" not in hook
         assert hook["require_serial"] is True
         assert hook["name"] and hook["entry"]
     assert hooks[0]["entry"] == "parsl-lint check"
