@@ -285,18 +285,23 @@ def rules_command(fmt: str) -> None:
 
 
 @main.command("rule")
-@click.argument("code")
-def rule_command(code: str) -> None:
-    """Explain one rule: what it does, why, an example and what to use instead."""
+@click.argument("rule", metavar="CODE|NAME", required=False)
+@click.option("--all", "show_all", is_flag=True, help="Print every rule's documentation.")
+def rule_command(rule: str | None, show_all: bool) -> None:
+    """Explain a rule, by code (PSL101) or name (bare-result): what it does, why, an example
+    and what to use instead. The same page is docs/rules/<CODE>.md in the repository."""
+    from parsl_lint.ruledocs import find_rule, rule_page
     from parsl_lint.rules import all_rules
 
-    rules = all_rules()
-    rule = rules.get(code.upper())
-    if rule is None:
-        _fail(f"unknown rule code {code!r}; `parsl-lint rules` lists them")
+    if show_all:
+        if rule is not None:
+            raise click.UsageError("give a rule or --all, not both")
+        click.echo("\n".join(rule_page(r) for r in all_rules().values()), nl=False)
         return
-    default = "on" if rule.default_enabled else f"off (enable with --extend-select {rule.code})"
-    fixable = "yes" if rule.fixable else "no"
-    click.echo(f"# {rule.name} ({rule.code})\n")
-    click.echo(f"Fixable: {fixable}. Default: {default}.\n")
-    click.echo(rule.documentation())
+    if rule is None:
+        raise click.UsageError("give a rule's code or name, or --all")
+    found = find_rule(rule)
+    if found is None:
+        _fail(f"unknown rule {rule!r}; `parsl-lint rules` lists them")
+        return
+    click.echo(rule_page(found), nl=False)

@@ -324,6 +324,22 @@ def test_rule_prints_its_documentation(code: str) -> None:
     assert result.stdout.startswith("# bare-result (PSL101)")
 
 
+def test_rule_by_name_is_the_same_page() -> None:
+    by_code = cli_runner().invoke(main, ["rule", "PSL101"])
+    by_name = cli_runner().invoke(main, ["rule", "bare-result"])
+    assert by_name.exit_code == 0 and by_name.stdout == by_code.stdout
+    assert by_code.stdout == (REPO / "docs" / "rules" / "PSL101.md").read_text()
+
+
+def test_rule_all_prints_every_page() -> None:
+    result = cli_runner().invoke(main, ["rule", "--all"])
+    assert result.exit_code == 0
+    titles = re.findall(r"^# [a-z-]+ \((PSL\d{3})\)$", result.stdout, flags=re.MULTILINE)
+    assert titles == sorted(p.stem for p in (REPO / "docs" / "rules").glob("PSL*.md"))
+    for usage in (["rule"], ["rule", "PSL101", "--all"]):
+        assert cli_runner().invoke(main, usage).exit_code == 2
+
+
 def test_unknown_rule_exits_2() -> None:
     result = cli_runner().invoke(main, ["rule", "PSL999"])
     assert result.exit_code == 2
