@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -274,6 +275,25 @@ def test_the_executable_replays_without_the_cli(
     monkeypatch.setattr(sys, "argv", ["parsl-lint", "check", "-qj1", "."])
     entry.main()
     assert called == [["check", "-qj1", "."]]
+
+
+def test_a_replay_is_coloured_as_the_full_run_would_be(
+    project: Path,
+    runs: Runs,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    _, plain = _prime(runs, project, ".")
+    outputs = {}
+    for force in ("", "1"):
+        monkeypatch.setenv("FORCE_COLOR", force)
+        assert entry.replay_check(["."]) == 1
+        outputs[force] = capsys.readouterr().out
+    assert outputs[""] == plain and "\x1b[" not in plain
+    assert "\x1b[1m\x1b[91mPSL101\x1b[0m" in outputs["1"]
+    assert re.sub(r"\x1b\[[0-9;]*m", "", outputs["1"]) == plain
 
 
 @pytest.mark.parametrize(
