@@ -216,6 +216,7 @@ def fix(diff_flag: bool, write: bool, unsafe_fixes: bool, **kwargs: Any) -> None
     from parsl_lint.reporters import report
 
     outcome = session.fix(write=write, unsafe=unsafe_fixes)
+    _print_warnings(outcome.warnings)
     out = sys.stdout
     if write and outcome.stdin_text is not None:
         out.write(outcome.stdin_text)

@@ -33,6 +33,8 @@ def run_fix(
     from parsl_lint.reporters import report
 
     outcome = session.fix(write=write, unsafe=unsafe)
+    for warning in outcome.warnings:
+        click.echo(f"parsl-lint: warning: {warning}", err=True)
     out = sys.stdout
     if not write:
         for diff in outcome.diffs:

@@ -13,6 +13,7 @@ import codecs
 import dataclasses
 import functools
 import io
+import re
 import sys
 import tokenize
 from collections.abc import Iterable, Sequence
@@ -32,7 +33,7 @@ from parsl_lint.ftypes import (
 from parsl_lint.model import Project, analyze
 from parsl_lint.model.project import ModuleInfo
 from parsl_lint.noqa import Directives, parse_directives
-from parsl_lint.notebook import NotebookError, is_notebook, read_notebook
+from parsl_lint.notebook import Notebook, NotebookError, is_notebook, read_notebook
 from parsl_lint.rule import LineIndex, Rule, RuleContext, rule_url
 from parsl_lint.rules import all_rules
 
@@ -201,7 +202,11 @@ class Linter:
                     snippet=Snippet(cut.first - first + 1, cut.lines),
                 )
             )
-        return dataclasses.replace(result, diagnostics=tuple(placed))
+        return dataclasses.replace(
+            result,
+            diagnostics=tuple(placed),
+            warnings=tuple(_in_cells(w, shown, notebook) for w in result.warnings),
+        )
 
     def is_candidate(self, path: PathLike) -> bool:
         """The prefilter: can this file contain Parsl code worth a parse?"""
@@ -285,6 +290,16 @@ class Linter:
         for rule in last:
             rule.check(ctx)
         return [d for d in ctx.diagnostics if not any(d.code.startswith(i) for i in ignored)]
+
+
+def _in_cells(warning: str, shown: str, notebook: Notebook) -> str:
+    """A warning about ``shown:ROW`` of a notebook's joined cells, about its cell's row."""
+
+    def place(match: re.Match[str]) -> str:
+        cell, row = notebook.cell_of(int(match.group(1)))
+        return f"{shown}:cell {cell}:{row}"
+
+    return re.sub(rf"{re.escape(shown)}:(\d+)", place, warning, count=1)
 
 
 def _syntax_diagnostic(path: str, message: str, loc: Location) -> Diagnostic:

@@ -87,6 +87,7 @@ class FixOutcome:
     files_changed: int = 0
     held_back: int = 0
     stdin_text: str | None = None
+    warnings: list[str] = field(default_factory=list)
     #: The codes of the fixes applied, per file (``check --fix --show-fixes``).
     fixed_codes: dict[str, Counter[str]] = field(default_factory=dict)
 
@@ -339,6 +340,7 @@ class Session:
             if first is None:
                 continue
             shown = first.path
+            outcome.warnings.extend(first.warnings)
             if first.outcome is Outcome.FAILED:
                 outcome.errors.append(f"{shown}: {first.error}")
                 continue

@@ -112,6 +112,16 @@ def test_full_output_shows_the_cells_lines(project: Path) -> None:
     ]
 
 
+def test_a_noqa_warning_names_the_cell(project: Path) -> None:
+    nb = _notebook(_code("import parsl\n"), _code(["x = 1\n", "y = 2  # noqa PSL101\n"]))
+    (project / "warn.ipynb").write_text(nb)
+    result = CliRunner().invoke(main, ["check", "--no-cache", "warn.ipynb"])
+    assert result.exit_code == 0
+    assert result.stderr.startswith(
+        "parsl-lint: warning: invalid `# noqa` directive on warn.ipynb:cell 2:2: "
+    )
+
+
 def test_json_carries_the_cell_and_no_fix(project: Path) -> None:
     status, out = _check("flow.ipynb", "--format", "json")
     [d] = json.loads(out)
