@@ -132,7 +132,7 @@ def run_options(func: F) -> F:
 
 def common_options(func: F) -> F:
     """Everything ``check`` and ``fix`` share: paths and the three groups above."""
-    func = run_options(output_options(selection_options(func)))
+    func = selection_options(output_options(run_options(func)))
     return click.argument("paths", nargs=-1, type=click.Path(path_type=Path))(func)
 
 
