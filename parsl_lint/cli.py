@@ -132,6 +132,8 @@ def check(
 
     if sum((fix, diff, add_noqa)) > 1:
         raise click.UsageError("--fix, --diff and --add-noqa cannot be used together")
+    if add_noqa and any(str(p) == "-" for p in opts.paths):
+        raise click.UsageError("--add-noqa edits files; it cannot read standard input")
     color = use_color(sys.stdout)
     if fix or diff:
         from parsl_lint.cli_check import run_fix

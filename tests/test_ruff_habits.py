@@ -109,6 +109,8 @@ def test_fix_diff_and_add_noqa_exclude_each_other(
 ) -> None:
     result = invoke(["check", "--fix", "--diff", "."], project, monkeypatch)
     assert result.exit_code == 2 and "cannot be used together" in result.stderr
+    stdin = invoke(["check", "--add-noqa", "-"], project, monkeypatch, input=BARE)
+    assert stdin.exit_code == 2 and "standard input" in stdin.stderr
 
 
 def test_statistics_counts_per_rule(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
