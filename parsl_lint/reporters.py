@@ -27,11 +27,9 @@ __all__ = [
     "SARIF_SCHEMA_URI",
     "report",
     "sarif_log",
-    "text_summary",
     "write_github",
     "write_json",
     "write_sarif",
-    "write_text",
 ]
 
 #: The values of ``--output-format`` (ruff's names).
@@ -48,8 +46,6 @@ FORMATS: tuple[str, ...] = (
 )
 #: Older names still accepted: ``text`` was the one-line format's name before ``full``.
 FORMAT_ALIASES: dict[str, str] = {"text": "full"}
-#: The formats whose fixes carry the helper's import as an edit (machine-applied fixes).
-IMPORT_EDIT_FORMATS: tuple[str, ...] = ("json", "json-lines", "sarif")
 
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -103,31 +99,6 @@ def report(
         report_ci.write_pylint(diagnostics, stream)
     else:
         raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(FORMATS)}")
-
-
-# --------------------------------------------------------------------------- text
-
-
-def write_text(
-    diagnostics: Sequence[Diagnostic],
-    stream: TextIO,
-    *,
-    quiet: bool = False,
-    fix_mode_note: bool = True,
-) -> None:
-    """The ``concise`` lines and the summary (what ``text`` printed before ``full``)."""
-    from parsl_lint.report_text import write_concise
-
-    write_concise(diagnostics, stream)
-    if not quiet:
-        stream.write(text_summary(diagnostics, fix_mode_note=fix_mode_note) + "\n")
-
-
-def text_summary(diagnostics: Sequence[Diagnostic], *, fix_mode_note: bool = True) -> str:
-    """``Found 3 errors.`` and ``[*] 2 fixable with `--fix`.``, or ``All checks passed!``"""
-    from parsl_lint.report_text import text_summary as summary
-
-    return summary(diagnostics, fix_mode_note=fix_mode_note)
 
 
 # --------------------------------------------------------------------------- json
