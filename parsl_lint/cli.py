@@ -271,6 +271,7 @@ def rules_command(fmt: str) -> None:
             "summary": rule.summary,
             "fixable": rule.fixable,
             "default": rule.default_enabled,
+            "url": rule.url(),
         }
         for code, rule in all_rules().items()
     ]

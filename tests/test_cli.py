@@ -306,6 +306,7 @@ def test_rules_json() -> None:
     result = cli_runner().invoke(main, ["rules", "--format", "json"])
     rows = {r["code"]: r for r in json.loads(result.stdout)}
     assert rows["PSL101"]["name"] == "bare-result" and rows["PSL101"]["fixable"] is True
+    assert rows["PSL101"]["url"].endswith("/docs/rules/PSL101.md")
 
 
 @pytest.mark.parametrize("code", ["PSL101", "psl101"])
