@@ -1,0 +1,352 @@
+"""``parsl-lint server`` end to end: a real LSP client (pygls's) talks to the server process
+over stdio, and what it receives is compared with what the CLI prints for the same files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from lsp_client import Editor, run, uri_of
+from pygls.exceptions import JsonRpcException
+
+from parsl_lint.lsp.positions import PositionMap, apply_text_edits, text_edits, utf16_units
+from parsl_lint.rule import rule_url
+from parsl_lint.rules import all_rules
+from parsl_lint.testing import cases
+
+DEMO = Path(__file__).parent.parent / "testdata" / "demo"
+HELPER = "from parsl_lint.runtime import unwrap_parsl_future"
+
+APPS = """\
+from parsl import python_app
+
+
+@python_app
+def double(x):
+    return 2 * x
+"""
+
+MAIN = """\
+from apps import double
+
+fut = double(1)
+print(fut.result())
+"""
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "parsl_lint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def check_json(cwd: Path, *paths: str) -> list[dict]:
+    out = cli("check", "--format", "json", "--no-cache", *paths, cwd=cwd)
+    assert out.returncode in (0, 1), out.stderr
+    return json.loads(out.stdout)
+
+
+def utf16_position(text: str, row: int, column: int) -> tuple[int, int]:
+    """A 1-based row and character column as LSP's 0-based line and UTF-16 character (the
+    conversion written out independently of the server's)."""
+    line = text.split("\n")[row - 1]
+    return row - 1, len(line[: column - 1].encode("utf-16-le")) // 2
+
+
+def lsp_range(d: types.Diagnostic) -> tuple[tuple[int, int], tuple[int, int]]:
+    r = d.range
+    return (r.start.line, r.start.character), (r.end.line, r.end.character)
+
+
+def json_range(row: dict, text: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    start, end = row["location"], row["end_location"]
+    return (
+        utf16_position(text, start["row"], start["column"]),
+        utf16_position(text, end["row"], end["column"]),
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.parsl-lint]\n')
+    (root / "apps.py").write_text(APPS)
+    (root / "main.py").write_text(MAIN)
+    return root
+
+
+# -- diagnostics ----------------------------------------------------------------------------
+
+
+def test_open_change_save_and_a_syntax_error(project: Path) -> None:
+    main = project / "main.py"
+
+    async def scenario(editor: Editor) -> None:
+        editor.open(main)
+        (found,) = await editor.diagnostics(main)
+        assert found.code == "PSL101" and found.source == "parsl-lint"
+        assert found.severity == types.DiagnosticSeverity.Warning
+        assert found.code_description is not None
+        assert found.code_description.href == rule_url("PSL101")
+        assert found.message.startswith("`fut.result()` on a Parsl future")
+        assert lsp_range(found) == ((3, 6), (3, 18))
+        # An unsaved edit: the buffer, not the file, is linted.
+        version = editor.change(main, MAIN.replace("fut.result()", "fut"))
+        assert await editor.diagnostics(main, version=version) == []
+        version = editor.change(main, MAIN + "def broken(:\n")
+        (syntax,) = await editor.diagnostics(main, version=version)
+        assert syntax.code == "PSL000" and syntax.severity == types.DiagnosticSeverity.Error
+        assert syntax.range.start.line == 4
+        # The server carries on after the syntax error.
+        version = editor.change(main, MAIN + "\n")
+        assert [d.code for d in await editor.diagnostics(main, version=version)] == ["PSL101"]
+        before = editor.count(main)
+        main.write_text(MAIN + "\n")
+        editor.save(main)
+        assert [d.code for d in await editor.diagnostics(main, after=before)] == ["PSL101"]
+
+    run(scenario, project)
+
+
+def test_changes_are_debounced(project: Path) -> None:
+    main = project / "main.py"
+
+    async def scenario(editor: Editor) -> None:
+        editor.open(main)
+        await editor.diagnostics(main)
+        for i in range(5):  # typing: one lint run for the last version only
+            last = editor.change(main, MAIN + "#" * i)
+        await editor.diagnostics(main, after=1)
+        assert [p.version for p in editor.published[uri_of(main)]] == [1, last]
+
+    run(scenario, project, options={"debounce": 300})
+
+
+def test_non_ascii_and_astral_characters_use_utf16_columns(project: Path) -> None:
+    main = project / "main.py"
+    text = MAIN.replace("print(fut.result())", 'print("é😀", fut.result(), "😀")')
+    main.write_text(text)
+    (row,) = check_json(project, "main.py")
+
+    async def scenario(editor: Editor) -> None:
+        editor.open(main)
+        (found,) = await editor.diagnostics(main)
+        # "print(" + '"é😀"' + ", " = 6 + 4 + 2 characters, 13 UTF-16 units (😀 is two).
+        assert row["location"]["column"] == 13
+        assert lsp_range(found) == ((3, 13), (3, 25))
+        assert lsp_range(found) == json_range(row, text)
+
+    run(scenario, project)
+
+
+def test_position_map_round_trips_astral_characters() -> None:
+    text = 'a = "😀é"  # x\r\nb = 1\rc\n'
+    positions = PositionMap(text)
+    for offset in range(len(text)):
+        position = positions.position_at(offset)
+        if text[offset - 1 : offset + 1] == "\r\n":
+            continue  # inside a line break: no position of its own
+        assert positions.offset(position) == offset
+    assert positions.position_at(text.index("é")) == types.Position(line=0, character=7)
+    assert positions.position_at(text.index("b")) == types.Position(line=1, character=0)
+    assert positions.position_at(text.index("c")) == types.Position(line=2, character=0)
+    assert utf16_units("😀é") == 3
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        ("a\nb\nc\n", "a\nB\nc\n"),
+        ("x = f(y)\n", "from m import g\nx = g(f(y), 'y')\n"),
+        ('s = "😀"; t.result()\n', 's = "😀"; u(t)\n'),
+        ("no newline at end", "no newline at the end"),
+        ("a\r\nb\r\n", "a\r\nc\r\nb\r\n"),
+        ("", "x\n"),
+    ],
+)
+def test_text_edits_rebuild_the_new_text(before: str, after: str) -> None:
+    assert apply_text_edits(before, text_edits(before, after)) == after
+
+
+def test_an_app_from_another_module_and_the_index_kept_current(project: Path) -> None:
+    main, apps = project / "main.py", project / "apps.py"
+
+    async def scenario(editor: Editor) -> None:
+        editor.open(main)
+        assert [d.code for d in await editor.diagnostics(main)] == ["PSL101"]
+        # Renaming the app in the unsaved buffer of apps.py: main.py no longer calls an app.
+        editor.open(apps)
+        await editor.diagnostics(apps)
+        seen = editor.count(main)
+        editor.change(apps, APPS.replace("def double", "def triple"))
+        assert await editor.diagnostics(main, after=seen) == []
+        # Closing apps.py unsaved: the index has the file on disk again.
+        seen = editor.count(main)
+        editor.close(apps)
+        assert [d.code for d in await editor.diagnostics(main, after=seen)] == ["PSL101"]
+        # apps.py changed on disk (another tool, a git checkout): seen through the watcher.
+        seen = editor.count(main)
+        apps.write_text(APPS.replace("@python_app\n", ""))
+        editor.files_changed((apps, types.FileChangeType.Changed))
+        assert await editor.diagnostics(main, after=seen) == []
+        # A new module, created after the server started, defines an app main.py imports.
+        (project / "more.py").write_text(APPS.replace("double", "halve"))
+        editor.files_changed((project / "more.py", types.FileChangeType.Created))
+        text = MAIN.replace("from apps import double", "from more import halve as double")
+        version = editor.change(main, text)
+        assert [d.code for d in await editor.diagnostics(main, version=version)] == ["PSL101"]
+        # ... and deleting it is seen too.
+        seen = editor.count(main)
+        (project / "more.py").unlink()
+        editor.files_changed((project / "more.py", types.FileChangeType.Deleted))
+        assert await editor.diagnostics(main, after=seen) == []
+
+    run(scenario, project)
+    assert editor_registered_watchers(project)
+
+
+def editor_registered_watchers(project: Path) -> bool:
+    async def scenario(editor: Editor) -> list[types.Registration]:
+        await editor.until(lambda: editor.registrations or None, "the watcher registration")
+        return editor.registrations
+
+    (registration,) = run(scenario, project)
+    assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+    globs = [w["globPattern"] for w in registration.register_options["watchers"]]
+    return "**/*.py" in globs and "**/pyproject.toml" in globs
+
+
+def corpus(root: Path) -> list[Path]:
+    """Every rule example as its own package, and the demo project: many rules, many forms."""
+    root.mkdir()
+    codes = sorted(all_rules())
+    (root / "pyproject.toml").write_text(
+        "[tool.parsl-lint]\nextend-select = [" + ", ".join(f'"{c}"' for c in codes) + "]\n"
+    )
+    for n, case in enumerate(cases()):
+        package = root / f"ex{n:03d}"
+        package.mkdir()
+        (package / "__init__.py").write_text("")
+        (package / "example.py").write_text(case.example.code, encoding="utf-8")
+        for name, text in case.example.files.items():
+            (package / name).parent.mkdir(parents=True, exist_ok=True)
+            (package / name).write_text(text, encoding="utf-8")
+    shutil.copytree(DEMO / "climate", root / "climate")
+    notebook = {
+        "cells": [
+            {"cell_type": "code", "source": "from parsl import python_app\n"},
+            {"cell_type": "markdown", "source": "# the run"},
+            {"cell_type": "code", "source": "@python_app\ndef f():\n    return 1\n"},
+            {"cell_type": "code", "source": "x = f()\nprint(x.result())\n"},
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    (root / "run.ipynb").write_text(json.dumps(notebook))
+    return sorted(p for p in root.rglob("*.py") if p.name != "__init__.py")
+
+
+def test_the_server_reports_what_check_reports(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    files = corpus(root)
+    rows = check_json(root, ".")
+    expected: dict[str, set] = {}
+    for row in rows:
+        if row["filename"].endswith(".py"):
+            text = (root / row["filename"]).read_text(encoding="utf-8")
+            key = (row["code"], row["message"], json_range(row, text))
+            expected.setdefault(row["filename"], set()).add(key)
+    assert len(expected) > 40 and len(rows) > 60  # the comparison covers many findings
+
+    async def scenario(editor: Editor) -> dict[str, set]:
+        got: dict[str, set] = {}
+        for path in files:
+            editor.open(path)
+        for path in files:
+            for d in await editor.diagnostics(path):
+                key = (d.code, d.message, lsp_range(d))
+                got.setdefault(path.relative_to(root).as_posix(), set()).add(key)
+        return got
+
+    assert run(scenario, root) == expected
+
+
+def test_notebook_cells_get_what_check_reports_for_the_notebook(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    corpus(root)
+    rows = [r for r in check_json(root, "run.ipynb")]
+    assert [r["code"] for r in rows] == ["PSL101"]
+    nb_uri = uri_of(root / "run.ipynb")
+    sources = ["from parsl import python_app\n", "@python_app\ndef f():\n    return 1\n"]
+    sources.append("x = f()\nprint(x.result())\n")
+    cell_uris = [f"{nb_uri}#cell{i}" for i in range(3)]
+
+    async def scenario(editor: Editor) -> None:
+        editor.client.notebook_document_did_open(
+            types.DidOpenNotebookDocumentParams(
+                notebook_document=types.NotebookDocument(
+                    uri=nb_uri,
+                    notebook_type="jupyter-notebook",
+                    version=1,
+                    cells=[
+                        types.NotebookCell(kind=types.NotebookCellKind.Code, document=u)
+                        for u in cell_uris
+                    ],
+                ),
+                cell_text_documents=[
+                    types.TextDocumentItem(uri=u, language_id="python", version=1, text=s)
+                    for u, s in zip(cell_uris, sources)
+                ],
+            )
+        )
+
+        def published(uri: str) -> list[types.Diagnostic] | None:
+            found = editor.published.get(uri)
+            return list(found[-1].diagnostics) if found else None
+
+        (found,) = await editor.until(lambda: published(cell_uris[2]), "the third cell")
+        assert published(cell_uris[0]) == [] and published(cell_uris[1]) == []
+        (row,) = rows
+        assert row["cell"] == 3 if "cell" in row else True
+        assert (found.code, found.message) == (row["code"], row["message"])
+        start, end = row["location"], row["end_location"]
+        assert lsp_range(found) == (
+            (start["row"] - 1, start["column"] - 1),
+            (end["row"] - 1, end["column"] - 1),
+        )
+        # Editing a cell re-lints the notebook: the finding goes away.
+        editor.client.notebook_document_did_change(
+            types.DidChangeNotebookDocumentParams(
+                notebook_document=types.VersionedNotebookDocumentIdentifier(uri=nb_uri, version=2),
+                change=types.NotebookDocumentChangeEvent(
+                    cells=types.NotebookDocumentCellChanges(
+                        text_content=[
+                            types.NotebookDocumentCellContentChanges(
+                                document=types.VersionedTextDocumentIdentifier(
+                                    uri=cell_uris[2], version=2
+                                ),
+                                changes=[
+                                    types.TextDocumentContentChangeWholeDocument(
+                                        text="x = f()\nprint(x)\n"
+                                    )
+                                ],
+                            )
+                        ]
+                    )
+                ),
+            )
+        )
+        await editor.until(lambda: published(cell_uris[2]) == [] or None, "the edited cell")
+
+    run(scenario, root)
