@@ -54,8 +54,9 @@ class Editor:
             await self._notify()
 
         @client.feature(types.CLIENT_REGISTER_CAPABILITY)
-        def on_register(params: types.RegistrationParams) -> None:
+        async def on_register(params: types.RegistrationParams) -> None:
             self.registrations.extend(params.registrations)
+            await self._notify()
 
         @client.feature(types.WORKSPACE_APPLY_EDIT)
         def on_apply(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from lsprotocol import types
 from lsp_client import Editor, run, uri_of
+from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
 from parsl_lint.lsp.positions import PositionMap, apply_text_edits, text_edits, utf16_units
@@ -212,18 +212,16 @@ def test_an_app_from_another_module_and_the_index_kept_current(project: Path) ->
         assert await editor.diagnostics(main, after=seen) == []
 
     run(scenario, project)
-    assert editor_registered_watchers(project)
 
 
-def editor_registered_watchers(project: Path) -> bool:
+def test_the_server_asks_to_watch_python_files_and_pyproject(project: Path) -> None:
     async def scenario(editor: Editor) -> list[types.Registration]:
-        await editor.until(lambda: editor.registrations or None, "the watcher registration")
-        return editor.registrations
+        return await editor.until(lambda: editor.registrations or None, "a registration")
 
     (registration,) = run(scenario, project)
     assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
-    globs = [w["globPattern"] for w in registration.register_options["watchers"]]
-    return "**/*.py" in globs and "**/pyproject.toml" in globs
+    globs = {w["globPattern"] for w in registration.register_options["watchers"]}
+    assert globs == {"**/*.py", "**/*.ipynb", "**/pyproject.toml"}
 
 
 def corpus(root: Path) -> list[Path]:
@@ -288,9 +286,17 @@ def test_notebook_cells_get_what_check_reports_for_the_notebook(tmp_path: Path) 
     rows = [r for r in check_json(root, "run.ipynb")]
     assert [r["code"] for r in rows] == ["PSL101"]
     nb_uri = uri_of(root / "run.ipynb")
-    sources = ["from parsl import python_app\n", "@python_app\ndef f():\n    return 1\n"]
+    # As an editor sends it: every cell, the markdown one too; "cell 3" is the third code cell.
+    sources = [
+        "from parsl import python_app\n",
+        "# the run",
+        "@python_app\ndef f():\n    return 1\n",
+    ]
     sources.append("x = f()\nprint(x.result())\n")
-    cell_uris = [f"{nb_uri}#cell{i}" for i in range(3)]
+    kinds = [types.NotebookCellKind.Code, types.NotebookCellKind.Markup]
+    kinds += [types.NotebookCellKind.Code] * 2
+    languages = ["python", "markdown", "python", "python"]
+    cell_uris = [f"{nb_uri}#cell{i}" for i in range(4)]
 
     async def scenario(editor: Editor) -> None:
         editor.client.notebook_document_did_open(
@@ -300,13 +306,12 @@ def test_notebook_cells_get_what_check_reports_for_the_notebook(tmp_path: Path) 
                     notebook_type="jupyter-notebook",
                     version=1,
                     cells=[
-                        types.NotebookCell(kind=types.NotebookCellKind.Code, document=u)
-                        for u in cell_uris
+                        types.NotebookCell(kind=k, document=u) for k, u in zip(kinds, cell_uris)
                     ],
                 ),
                 cell_text_documents=[
-                    types.TextDocumentItem(uri=u, language_id="python", version=1, text=s)
-                    for u, s in zip(cell_uris, sources)
+                    types.TextDocumentItem(uri=u, language_id=lang, version=1, text=s)
+                    for u, lang, s in zip(cell_uris, languages, sources)
                 ],
             )
         )
@@ -315,10 +320,11 @@ def test_notebook_cells_get_what_check_reports_for_the_notebook(tmp_path: Path) 
             found = editor.published.get(uri)
             return list(found[-1].diagnostics) if found else None
 
-        (found,) = await editor.until(lambda: published(cell_uris[2]), "the third cell")
-        assert published(cell_uris[0]) == [] and published(cell_uris[1]) == []
+        (found,) = await editor.until(lambda: published(cell_uris[3]), "the third code cell")
+        assert published(cell_uris[0]) == [] and published(cell_uris[2]) == []
+        assert published(cell_uris[1]) is None  # markdown: nothing to say
         (row,) = rows
-        assert row["cell"] == 3 if "cell" in row else True
+        assert row["cell"] == 3
         assert (found.code, found.message) == (row["code"], row["message"])
         start, end = row["location"], row["end_location"]
         assert lsp_range(found) == (
@@ -334,7 +340,7 @@ def test_notebook_cells_get_what_check_reports_for_the_notebook(tmp_path: Path) 
                         text_content=[
                             types.NotebookDocumentCellContentChanges(
                                 document=types.VersionedTextDocumentIdentifier(
-                                    uri=cell_uris[2], version=2
+                                    uri=cell_uris[3], version=2
                                 ),
                                 changes=[
                                     types.TextDocumentContentChangeWholeDocument(
@@ -347,6 +353,203 @@ def test_notebook_cells_get_what_check_reports_for_the_notebook(tmp_path: Path) 
                 ),
             )
         )
-        await editor.until(lambda: published(cell_uris[2]) == [] or None, "the edited cell")
+        await editor.until(lambda: published(cell_uris[3]) == [] or None, "the edited cell")
 
     run(scenario, root)
+
+
+# -- code actions, hover, commands -----------------------------------------------------------
+
+MANY = """\
+\"\"\"A workflow with two bare results and one the fixer leaves alone.\"\"\"
+import os
+
+from apps import double
+
+a = double(1)
+b = double(2)
+print(a.result(), os.sep)
+total = b.result() + 1  # noqa: PSL999
+"""
+
+
+def fix_write(project: Path, name: str, text: str) -> str:
+    """What ``parsl-lint fix --write`` makes of ``text`` in a copy of the project."""
+    copy = project.parent / "copy"
+    shutil.copytree(project, copy)
+    (copy / name).write_text(text, encoding="utf-8")
+    out = cli("fix", "--write", "--no-cache", name, cwd=copy)
+    assert out.returncode in (0, 1), out.stderr
+    fixed = (copy / name).read_text(encoding="utf-8")
+    shutil.rmtree(copy)
+    return fixed
+
+
+def edits_of(action: types.CodeAction | types.WorkspaceEdit) -> list[types.TextEdit]:
+    edit = action.edit if isinstance(action, types.CodeAction) else action
+    assert edit is not None and edit.document_changes
+    (change,) = edit.document_changes
+    assert isinstance(change, types.TextDocumentEdit)
+    return list(change.edits)
+
+
+async def actions_at(
+    editor: Editor, path: Path, d: types.Diagnostic, only: list[str] | None = None
+) -> list[types.CodeAction]:
+    params = types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri_of(path)),
+        range=d.range,
+        context=types.CodeActionContext(diagnostics=[d], only=only),
+    )
+    found = await editor.request(editor.client.text_document_code_action_async(params))
+    return [a for a in found or [] if isinstance(a, types.CodeAction)]
+
+
+def test_quick_fix_and_fix_all_give_what_fix_write_writes(project: Path) -> None:
+    main = project / "main.py"
+    main.write_text(MANY)
+    one_fixed = fix_write(project, "main.py", MAIN)
+    all_fixed = fix_write(project, "main.py", MANY)
+    assert HELPER in one_fixed and all_fixed.count("unwrap_parsl_future(") == 2
+
+    async def scenario(editor: Editor) -> None:
+        # One finding: its quick fix (the import included) is the whole of `fix --write`.
+        editor.open(main, MAIN)
+        (d,) = await editor.diagnostics(main)
+        actions = await actions_at(editor, main, d, only=[types.CodeActionKind.QuickFix])
+        titles = [a.title for a in actions]
+        assert titles == [
+            "Replace with `unwrap_parsl_future(...)` (PSL101)",
+            "Disable PSL101 for this line",
+        ]
+        assert actions[0].is_preferred and actions[0].diagnostics[0].code == "PSL101"
+        assert apply_text_edits(MAIN, edits_of(actions[0])) == one_fixed
+        # Several: "fix all" (what an editor runs on save) and the command give the same.
+        version = editor.change(main, MANY)
+        found = await editor.diagnostics(main, version=version)
+        assert [x.code for x in found] == ["PSL101", "PSL101"]
+        (fix_all,) = await actions_at(editor, main, found[0], only=["source.fixAll"])
+        assert fix_all.kind == "source.fixAll.parsl-lint"
+        assert apply_text_edits(MANY, edits_of(fix_all)) == all_fixed
+        command = types.ExecuteCommandParams(
+            command="parsl-lint.applyAutofix", arguments=[{"uri": uri_of(main), "version": version}]
+        )
+        await editor.request(editor.client.workspace_execute_command_async(command))
+        (applied,) = editor.applied
+        assert apply_text_edits(MANY, edits_of(applied)) == all_fixed
+
+    run(scenario, project)
+
+
+def test_disable_for_this_line_adds_or_extends_noqa(project: Path) -> None:
+    main = project / "main.py"
+
+    async def scenario(editor: Editor) -> None:
+        editor.open(main, MANY)
+        first, second = await editor.diagnostics(main)
+        for d, expected in (
+            (first, "print(a.result(), os.sep)  # noqa: PSL101\n"),
+            (second, "total = b.result() + 1  # noqa: PSL999, PSL101\n"),
+        ):
+            actions = await actions_at(editor, main, d)
+            (noqa,) = [a for a in actions if a.title == "Disable PSL101 for this line"]
+            text = apply_text_edits(MANY, edits_of(noqa))
+            assert expected in text.splitlines(keepends=True)
+            version = editor.change(main, text)
+            remaining = await editor.diagnostics(main, version=version)
+            assert len(remaining) == 1 and lsp_range(remaining[0]) != lsp_range(d)
+            editor.change(main, MANY)
+
+    run(scenario, project)
+
+
+def test_hover_shows_the_rule_documentation(project: Path) -> None:
+    main = project / "main.py"
+    printed = cli("rule", "PSL101", cwd=project).stdout
+
+    async def scenario(editor: Editor) -> None:
+        editor.open(main)
+        (d,) = await editor.diagnostics(main)
+        inside = types.Position(line=d.range.start.line, character=d.range.start.character + 3)
+        params = types.HoverParams(types.TextDocumentIdentifier(uri_of(main)), inside)
+        hover = await editor.request(editor.client.text_document_hover_async(params))
+        assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+        assert hover.contents.kind == types.MarkupKind.Markdown
+        assert hover.contents.value + "\n" == printed
+        assert hover.range == d.range
+        outside = types.HoverParams(
+            types.TextDocumentIdentifier(uri_of(main)), types.Position(line=0, character=0)
+        )
+        assert await editor.request(editor.client.text_document_hover_async(outside)) is None
+
+    run(scenario, project)
+
+
+def test_a_crash_inside_one_request_is_answered_logged_and_survived(project: Path) -> None:
+    main = project / "main.py"
+
+    async def scenario(editor: Editor) -> None:
+        editor.open(main)
+        (d,) = await editor.diagnostics(main)
+        # The command's argument should be {"uri": ...}: a bare string makes the handler fail.
+        bad = types.ExecuteCommandParams(
+            command="parsl-lint.applyAutofix", arguments=[uri_of(main)]
+        )
+        with pytest.raises(JsonRpcException) as raised:
+            await editor.request(editor.client.workspace_execute_command_async(bad))
+        assert "TypeError" in str(raised.value)
+        logged = await editor.until(
+            lambda: [m for m in editor.logs if "internal error" in m.message] or None, "a log"
+        )
+        assert logged[0].type == types.MessageType.Error
+        assert "Traceback" in logged[0].message or "server.py" in logged[0].message
+        # The server is still up: the next request and the next change are served.
+        actions = await actions_at(editor, main, d)
+        assert actions
+        version = editor.change(main, MAIN.replace(".result()", ""))
+        assert await editor.diagnostics(main, version=version) == []
+
+    run(scenario, project)  # and shutdown + exit end it with status 0
+
+
+# -- configuration --------------------------------------------------------------------------
+
+
+def test_configuration_reload_overrides_and_a_broken_config(project: Path) -> None:
+    main, pyproject = project / "main.py", project / "pyproject.toml"
+    table = '[project]\nname = "x"\n\n[tool.parsl-lint]\n'
+
+    async def scenario(editor: Editor) -> None:
+        editor.open(main)
+        assert await editor.diagnostics(main) == []  # initializationOptions ignore PSL101
+        # The editor's settings change: the override goes, PSL101 is back.
+        seen = editor.count(main)
+        editor.client.workspace_did_change_configuration(
+            types.DidChangeConfigurationParams(settings={"parsl-lint": {"ignore": []}})
+        )
+        assert [d.code for d in await editor.diagnostics(main, after=seen)] == ["PSL101"]
+        # pyproject.toml now ignores it: reloaded when the watcher reports the change.
+        seen = editor.count(main)
+        pyproject.write_text(table + 'ignore = ["PSL1"]\n')
+        editor.files_changed((pyproject, types.FileChangeType.Changed))
+        assert await editor.diagnostics(main, after=seen) == []
+        # A broken configuration is shown; the last valid settings stay in force.
+        seen = editor.count(main)
+        pyproject.write_text(table + 'ignore = ["PSL1"\n')
+        editor.files_changed((pyproject, types.FileChangeType.Changed))
+        shown = await editor.until(lambda: editor.shown or None, "a message")
+        assert "pyproject.toml" in shown[0].message and "invalid TOML" in shown[0].message
+        assert await editor.diagnostics(main, after=seen) == []
+        # An unknown code in the editor's settings is shown too, and ignored.
+        editor.client.workspace_did_change_configuration(
+            types.DidChangeConfigurationParams(settings={"parsl-lint": {"select": ["PSL9"]}})
+        )
+        bad = await editor.until(lambda: editor.shown[1:] or None, "a second message")
+        assert "PSL9" in bad[0].message
+        # Fixed on disk: back to the file's settings.
+        seen = editor.count(main)
+        pyproject.write_text(table)
+        editor.files_changed((pyproject, types.FileChangeType.Changed))
+        assert [d.code for d in await editor.diagnostics(main, after=seen)] == ["PSL101"]
+
+    run(scenario, project, options={"ignore": ["PSL101"]})

@@ -453,17 +453,11 @@ def create_server() -> ParslLintServer:
             range=positions.range(hits[0].location, hits[0].end_location),
         )
 
-    @server.feature(
-        types.WORKSPACE_EXECUTE_COMMAND,
-        types.ExecuteCommandOptions(commands=[APPLY_AUTOFIX]),
-    )
-    async def execute_command(ls: ParslLintServer, params: types.ExecuteCommandParams) -> None:
-        """``parsl-lint.applyAutofix`` with ``[{"uri": ..., "version": ...}]``: apply every
-        safe fix to the document, as ``fix --write`` would."""
-        if params.command != APPLY_AUTOFIX:
-            raise ValueError(f"unknown command {params.command!r}")
-        target = (params.arguments or [])[0]
-        uri = target["uri"]
+    @server.command(APPLY_AUTOFIX)
+    async def apply_autofix(ls: ParslLintServer, *arguments: Any) -> None:
+        """``parsl-lint.applyAutofix`` with ``{"uri": ..., "version": ...}``: apply every safe
+        fix to the document through ``workspace/applyEdit``, as ``fix --write`` would."""
+        uri = arguments[0]["uri"]
         found = ls.current_view(uri)
         if found is None:
             raise ValueError(f"{uri} is not open")
