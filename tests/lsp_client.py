@@ -70,9 +70,11 @@ class Editor:
     async def start(
         self, root: Path, options: dict[str, Any] | None = None, *, cwd: Path | None = None
     ) -> types.InitializeResult:
-        await self.client.start_io(
-            sys.executable, "-m", "parsl_lint", "server", cwd=str(cwd or root)
-        )
+        # The installed script, as an editor starts it: ``python -m`` would put the working
+        # directory first on sys.path, where a project's module can shadow the standard
+        # library's (the parsl package has a multiprocessing.py).
+        script = Path(sys.executable).with_name("parsl-lint")
+        await self.client.start_io(str(script), "server", cwd=str(cwd or root))
         capabilities = types.ClientCapabilities(
             workspace=types.WorkspaceClientCapabilities(
                 did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
