@@ -68,14 +68,22 @@ class Editor:
             self._changed.notify_all()
 
     async def start(
-        self, root: Path, options: dict[str, Any] | None = None, *, cwd: Path | None = None
+        self,
+        root: Path,
+        options: dict[str, Any] | None = None,
+        *,
+        cwd: Path | None = None,
+        encodings: list[str] | None = None,
     ) -> types.InitializeResult:
+        """Start the server; ``encodings`` are the position encodings the client offers
+        (LSP 3.17; without them, UTF-16)."""
         # The installed script, as an editor starts it: ``python -m`` would put the working
         # directory first on sys.path, where a project's module can shadow the standard
         # library's (the parsl package has a multiprocessing.py).
         script = Path(sys.executable).with_name("parsl-lint")
         await self.client.start_io(str(script), "server", cwd=str(cwd or root))
         capabilities = types.ClientCapabilities(
+            general=types.GeneralClientCapabilities(position_encodings=encodings),
             workspace=types.WorkspaceClientCapabilities(
                 did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
                     dynamic_registration=True

@@ -132,21 +132,32 @@ def test_changes_are_debounced(project: Path) -> None:
     run(scenario, project, options={"debounce": 300})
 
 
-def test_non_ascii_and_astral_characters_use_utf16_columns(project: Path) -> None:
+@pytest.mark.parametrize(
+    "encoding, start, end",
+    [
+        # "print(" + '"é😀"' + ", " = 12 characters: 13 UTF-16 units (😀 is two), 16 bytes.
+        (None, 13, 25),
+        ("utf-8", 16, 28),
+        ("utf-32", 12, 24),
+    ],
+)
+def test_non_ascii_and_astral_characters_in_the_negotiated_encoding(
+    project: Path, encoding: str | None, start: int, end: int
+) -> None:
     main = project / "main.py"
     text = MAIN.replace("print(fut.result())", 'print("é😀", fut.result(), "😀")')
-    main.write_text(text)
+    main.write_text(text, encoding="utf-8")
     (row,) = check_json(project, "main.py")
+    assert row["location"]["column"] == 13  # characters, from 1
 
     async def scenario(editor: Editor) -> None:
         editor.open(main)
         (found,) = await editor.diagnostics(main)
-        # "print(" + '"é😀"' + ", " = 6 + 4 + 2 characters, 13 UTF-16 units (😀 is two).
-        assert row["location"]["column"] == 13
-        assert lsp_range(found) == ((3, 13), (3, 25))
-        assert lsp_range(found) == json_range(row, text)
+        assert lsp_range(found) == ((3, start), (3, end))
+        if encoding is None:
+            assert lsp_range(found) == json_range(row, text)
 
-    run(scenario, project)
+    run(scenario, project, encodings=[encoding] if encoding else None)
 
 
 def test_position_map_round_trips_astral_characters() -> None:
