@@ -89,6 +89,7 @@ def main() -> None:
       parsl-lint fix --write src/        apply them
       parsl-lint rules                   list every rule
       parsl-lint rule PSL101             explain one rule
+      parsl-lint server                  language server for editors (LSP)
 
     Exit status: 0 no problems, 1 problems found (or, for `fix`, changes to make),
     2 usage, configuration or internal error.
