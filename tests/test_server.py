@@ -15,6 +15,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
 from parsl_lint.lsp.positions import PositionMap, apply_text_edits, text_edits, utf16_units
+from parsl_lint.lsp.projects import ConfigError, Overrides
 from parsl_lint.rule import rule_url
 from parsl_lint.rules import all_rules
 from parsl_lint.testing import cases
@@ -564,3 +565,25 @@ def test_configuration_reload_overrides_and_a_broken_config(project: Path) -> No
         assert [d.code for d in await editor.diagnostics(main, after=seen)] == ["PSL101"]
 
     run(scenario, project, options={"ignore": ["PSL101"]})
+
+
+@pytest.mark.parametrize(
+    "options, expected",
+    [
+        ({"select": ["PSL1"]}, Overrides(select=("PSL1",))),
+        ({"parsl-lint": {"extendSelect": "psl401"}}, Overrides(extend_select=("PSL401",))),
+        ({"parslLint": {"ignore": ["PSL101,PSL2"]}}, Overrides(ignore=("PSL101", "PSL2"))),
+        ({"extend_select": ["PSL304"], "debounce": 50}, Overrides(extend_select=("PSL304",))),
+    ],
+)
+def test_editor_overrides_are_read_like_the_command_line_options(
+    options: dict, expected: Overrides
+) -> None:
+    assert Overrides.mentioned(options) and Overrides.parse(options) == expected
+
+
+def test_settings_of_other_tools_leave_the_overrides_alone() -> None:
+    assert not Overrides.mentioned({"python": {"analysis": {}}})
+    assert not Overrides.mentioned(None)
+    with pytest.raises(ConfigError, match="PSL9"):
+        Overrides.parse({"select": ["PSL9"]})

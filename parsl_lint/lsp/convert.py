@@ -21,7 +21,6 @@ def to_lsp(d: Diagnostic, positions: PositionMap) -> types.Diagnostic:
         code=d.code,
         code_description=types.CodeDescription(href=d.url or rule_url(d.code)),
         source=SOURCE,
-        data={"fixable": d.fix is not None},
     )
 
 

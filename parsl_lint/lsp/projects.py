@@ -36,6 +36,8 @@ from parsl_lint.snapshot import split_codes
 
 #: The selection keys an editor may override, as spelled in ``pyproject.toml``.
 OVERRIDE_KEYS = ("select", "ignore", "extend-select")
+#: The names of the section an editor's settings may hold them in.
+_SECTIONS = ("parsl-lint", "parslLint", "parsl_lint")
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ class Overrides:
         """Read the overrides from the editor's options: ``{"select": [...], "ignore": [...],
         "extend-select": [...]}`` (``extendSelect`` and ``extend_select`` too), possibly inside
         a ``"parsl-lint"`` (or ``"parslLint"``) section. Raises ``ConfigError`` on a bad value."""
-        table = _section(options)
+        table = editor_section(options)
         known = defaults()
         values: dict[str, Any] = {}
         for key in OVERRIDE_KEYS:
@@ -69,14 +71,26 @@ class Overrides:
             values[key.replace("-", "_")] = validate_selectors(value, key, where, known)
         return cls(**values)
 
+    @staticmethod
+    def mentioned(options: object) -> bool:
+        """Whether the editor's options speak of the selection at all (a ``parsl-lint``
+        section, or one of the keys at the top level)."""
+        if not isinstance(options, Mapping):
+            return False
+        if any(isinstance(options.get(n), Mapping) for n in _SECTIONS):
+            return True
+        keys = {k for key in OVERRIDE_KEYS for k in (key, key.replace("-", "_"), _camel(key))}
+        return any(k in options for k in keys)
+
     def apply(self, settings: Settings) -> Settings:
         return settings.with_overrides(self.select, self.ignore, self.extend_select)
 
 
-def _section(options: object) -> Mapping[str, Any]:
+def editor_section(options: object) -> Mapping[str, Any]:
+    """The editor's options for parsl-lint: a ``parsl-lint`` section, else the top level."""
     if not isinstance(options, Mapping):
         return {}
-    for name in ("parsl-lint", "parslLint", "parsl_lint"):
+    for name in _SECTIONS:
         inner = options.get(name)
         if isinstance(inner, Mapping):
             return inner
@@ -316,4 +330,12 @@ def is_config_file(path: str) -> bool:
     return os.path.basename(path) == "pyproject.toml"
 
 
-__all__ = ["ConfigError", "Document", "Overrides", "ProjectState", "Projects", "is_config_file"]
+__all__ = [
+    "ConfigError",
+    "Document",
+    "Overrides",
+    "ProjectState",
+    "Projects",
+    "editor_section",
+    "is_config_file",
+]

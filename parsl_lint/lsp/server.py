@@ -40,6 +40,7 @@ from parsl_lint.lsp.projects import (
     Overrides,
     Projects,
     ProjectState,
+    editor_section,
     is_config_file,
 )
 from parsl_lint.notebook import is_notebook
@@ -240,10 +241,11 @@ class ParslLintServer(LanguageServer):
 
     def configure(self, options: object) -> None:
         """Editor options: rule selection overrides and the debounce delay."""
-        if isinstance(options, dict):
-            section = options.get("parsl-lint", options.get("parslLint", options))
-            if isinstance(section, dict) and isinstance(section.get("debounce"), (int, float)):
-                self.debounce = max(float(section["debounce"]), 0.0) / 1000
+        debounce = editor_section(options).get("debounce")
+        if isinstance(debounce, (int, float)) and not isinstance(debounce, bool):
+            self.debounce = max(float(debounce), 0.0) / 1000
+        if not Overrides.mentioned(options):
+            return  # another tool's settings, or none: the overrides stay as they are
         try:
             overrides = Overrides.parse(options)
         except ConfigError as exc:
@@ -320,7 +322,7 @@ def create_server() -> ParslLintServer:
             registration = types.Registration(
                 id="parsl-lint-watched-files",
                 method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                register_options=ls.protocol._converter.unstructure(options),
+                register_options=options,
             )
             try:
                 await ls.client_register_capability_async(
