@@ -211,6 +211,13 @@ def test_an_app_from_another_module_and_the_index_kept_current(project: Path) ->
         apps.write_text(APPS.replace("@python_app\n", ""))
         editor.files_changed((apps, types.FileChangeType.Changed))
         assert await editor.diagnostics(main, after=seen) == []
+        # Saved by writing a new file and renaming it over the old: "deleted" then "created".
+        seen = editor.count(main)
+        apps.write_text(APPS)
+        editor.files_changed(
+            (apps, types.FileChangeType.Deleted), (apps, types.FileChangeType.Created)
+        )
+        assert [d.code for d in await editor.diagnostics(main, after=seen)] == ["PSL101"]
         # A new module, created after the server started, defines an app main.py imports.
         (project / "more.py").write_text(APPS.replace("double", "halve"))
         editor.files_changed((project / "more.py", types.FileChangeType.Created))

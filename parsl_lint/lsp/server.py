@@ -270,15 +270,16 @@ class ParslLintServer(LanguageServer):
         if any(is_config_file(p) for p, _ in paths):
             self.reload()
             return
-        structural = [
-            p
-            for p, kind in paths
-            if kind != types.FileChangeType.Changed and p.endswith((".py", ".ipynb"))
-        ]
+        # A module appeared or went away when its existence and the index disagree; an editor
+        # that saves by writing a new file and renaming it reports "deleted" and "created"
+        # for a file that is still there: that is a change of its text.
+        python = [p for p, _ in paths if p.endswith((".py", ".ipynb"))]
+        known = {p for s in self.projects.states.values() for p in s.linter.project.by_path}
+        structural = [p for p in python if os.path.exists(p) != (p in known)]
         for state in self.projects.states_containing(structural):
             state.rebuild()
-        for path, kind in paths:
-            if kind == types.FileChangeType.Changed:
+        for path in python:
+            if path not in structural:
                 for state in self.projects.states_containing([path]):
                     state.reload_from_disk(path)
         self.refresh_dependents()
