@@ -31,6 +31,7 @@ def main() -> None:
       parsl-lint fix --write src/        apply them
       parsl-lint rules                   list every rule
       parsl-lint rule PSL101             explain one rule
+      parsl-lint server                  language server for editors (LSP)
 
     Exit status: 0 no problems, 1 problems found (or, for `fix`, changes to make),
     2 usage, configuration or internal error.
@@ -309,3 +310,15 @@ def rule_command(rule: str | None, show_all: bool) -> None:
         _fail(f"unknown rule {rule!r}; `parsl-lint rules` lists them")
         return
     click.echo(rule_page(found), nl=False)
+
+
+@main.command("server")
+def server_command() -> None:
+    """Run the language server for editors (LSP over standard input and output).
+
+    Diagnostics as you type, quick fixes and rule documentation on hover; the README's
+    "Editors" section shows how to configure VS Code, Neovim, Helix, Emacs and Zed.
+    """
+    from parsl_lint.lsp.server import serve
+
+    serve()

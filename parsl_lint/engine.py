@@ -177,6 +177,11 @@ class Linter:
             notebook = read_notebook(text)
         except NotebookError as exc:
             return self._unreadable(shown, str(exc), Location(1, 1))
+        return self.lint_cells(notebook, shown, path)
+
+    def lint_cells(self, notebook: Notebook, shown: str, path: PathLike | None) -> FileResult:
+        """A notebook's code cells (read from its file, or sent cell by cell by an editor),
+        linted as one module; each diagnostic is placed in its cell."""
         result = self.lint_text(notebook.source, shown, path)
         lines = LineIndex(notebook.written)  # the snippet shows the cell as written
         placed = []

@@ -126,7 +126,7 @@ def _json_diagnostic(d: Diagnostic) -> dict[str, Any]:
         "location": _json_location(d.location),
         "end_location": _json_location(d.end_location),
         "fix": _json_fix(d.fix) if d.fix is not None else None,
-        "url": d.url,
+        "url": _url(d),
         "noqa_row": d.noqa_row,
     }
     if d.cell is not None:
@@ -139,14 +139,14 @@ def _in_cell(d: Diagnostic) -> str:
     return f"cell {d.cell}, line {d.location.row}, column {d.location.column}: "
 
 
-def _rule_docs(code: str) -> tuple[str, str, str] | None:
-    """``(summary, documentation, url)`` of a registered rule (None for an unknown code)."""
+def _rule_docs(code: str) -> tuple[str, str] | None:
+    """``(summary, documentation)`` of a registered rule (None for an unknown code)."""
     from parsl_lint.rules import all_rules
 
     rule = all_rules().get(code)
     if rule is None:
         return None
-    return rule.summary, rule.documentation(), rule.url()
+    return rule.summary, rule.documentation()
 
 
 def _json_location(location: Location) -> dict[str, int]:
@@ -222,6 +222,15 @@ def sarif_log(
     }
 
 
+def _url(d: Diagnostic) -> str:
+    """The finding's documentation link: its own, else its rule's page (as the LSP server's)."""
+    if d.url:
+        return d.url
+    from parsl_lint.rule import rule_url  # the rule module imports the model: only when needed
+
+    return rule_url(d.code)
+
+
 def _sarif_rule(d: Diagnostic, summaries: Mapping[str, str]) -> dict[str, Any]:
     """A rule's metadata; GitHub code scanning shows ``help`` (markdown) as the rule's help."""
     docs = _rule_docs(d.code)
@@ -233,12 +242,10 @@ def _sarif_rule(d: Diagnostic, summaries: Mapping[str, str]) -> dict[str, Any]:
         "defaultConfiguration": {"level": "error"},
     }
     if docs is not None:
-        _, documentation, url = docs
+        _, documentation = docs
         rule["fullDescription"] = {"text": _first_paragraph(documentation) or summary}
         rule["help"] = {"text": documentation, "markdown": documentation}
-        rule["helpUri"] = d.url or url
-    elif d.url:
-        rule["helpUri"] = d.url
+    rule["helpUri"] = _url(d)
     return rule
 
 

@@ -21,18 +21,9 @@ GENERATE_COMMAND = "python docs/generate.py"
 
 
 def rule_page(rule: type[Rule]) -> str:
-    """One rule's page: its name and code, whether it is fixable and on by default, its
-    documentation (ruff's sections)."""
-    if rule.default_enabled:
-        default = "on"
-    else:
-        default = f"off (enable with `--extend-select {rule.code}`)"
-    fixable = "yes" if rule.fixable else "no"
-    return (
-        f"# {rule.name} ({rule.code})\n\n"
-        f"Fixable: {fixable}. Default: {default}.\n\n"
-        f"{rule.documentation()}\n"
-    )
+    """One rule's page: ``Rule.help_text`` (its name and code, whether it is fixable and on by
+    default, its documentation in ruff's sections), as a file ends."""
+    return rule.help_text() + "\n"
 
 
 def index_page(rules: Mapping[str, type[Rule]]) -> str:
