@@ -67,7 +67,7 @@ def test_the_full_format_excerpt_is_from_the_default_output(
 
 def test_the_diff_excerpt_is_from_the_fixers_diff(monkeypatch: pytest.MonkeyPatch) -> None:
     [excerpt] = blocks(section("Quick start"), "diff")
-    assert excerpt in run(["fix", "testdata/demo"], monkeypatch)
+    assert excerpt in run(["check", "--diff", "testdata/demo"], monkeypatch)
 
 
 def test_the_pre_commit_rev_is_a_commit_with_the_current_hooks() -> None:
