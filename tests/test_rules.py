@@ -12,6 +12,10 @@ from parsl_lint.testing import Case, cases, check_case
 
 CASES = list(cases())
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Options")
+#: A case id: readable kebab-case words (``executor-keyword-at-call-time``).
+EXAMPLE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: Rules whose examples are still written the old way (positions for ids, no messages).
+NOT_YET_CONVERTED = {"PSL101": "bare_result.py's examples are being converted separately"}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -34,6 +38,40 @@ def test_rule_documentation(code: str) -> None:
         from parsl_lint.config import Settings
 
         assert option.replace("-", "_") in Settings.__dataclass_fields__, option
+
+
+@pytest.mark.parametrize("code", sorted(all_rules()))
+def test_rule_examples_are_named(code: str) -> None:
+    """Every example has a readable id, unique within its rule (the report names the case)."""
+    if code in NOT_YET_CONVERTED:
+        pytest.skip(NOT_YET_CONVERTED[code])
+    rule = all_rules()[code]
+    unnamed = [
+        f"{kind} #{i}"
+        for kind, examples in (("VALID", rule.VALID), ("INVALID", rule.INVALID))
+        for i, example in enumerate(examples)
+        if example.id is None
+    ]
+    assert not unnamed, f"{code}: examples without an id: {unnamed}"
+    names = [example.id or "" for example in (*rule.VALID, *rule.INVALID)]
+    bad = [name for name in names if not EXAMPLE_ID.fullmatch(name)]
+    assert not bad, f"{code}: ids that are not kebab-case words: {bad}"
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    assert not repeated, f"{code}: ids used twice: {repeated}"
+
+
+@pytest.mark.parametrize("code", sorted(all_rules()))
+def test_invalid_examples_say_where_and_what(code: str) -> None:
+    """Rows by markers or ``lines=``, never both; the messages are asserted."""
+    for example in all_rules()[code].INVALID:
+        name = example.id or "?"
+        marked = example.marked(code)
+        assert example.lines is None or not marked, (
+            f"{code}-invalid-{name}: both lines={example.lines} and markers on rows {marked}"
+        )
+        if code not in NOT_YET_CONVERTED:
+            assert example.lines is not None or marked, f"{code}-invalid-{name}: no rows marked"
+            assert example.messages is not None, f"{code}-invalid-{name}: no messages="
 
 
 def test_every_rule_has_a_module() -> None:
