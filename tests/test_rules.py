@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -79,3 +80,19 @@ def test_every_rule_has_a_module() -> None:
 
     modules = {p.stem for p in Path(package.__file__).parent.glob("*.py")} - {"__init__"}
     assert len(modules) == len(all_rules())
+
+
+def test_rules_do_not_import_each_other() -> None:
+    """What two rules share lives in the model or the rule context, not inside one rule."""
+    from parsl_lint import rules as package
+
+    for path in sorted(Path(package.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            shared = [n for n in names if n.startswith("parsl_lint.rules")]
+            assert not shared, f"{path.name} imports {shared}"

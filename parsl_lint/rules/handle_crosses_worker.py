@@ -8,7 +8,6 @@ import ast
 from parsl_lint.model import resources
 from parsl_lint.model.values import Value
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
-from parsl_lint.rules.unserializable_arg import argument_values
 
 #: What goes wrong with the copy, and what to do instead, by resource kind.
 _WHY: dict[str, tuple[str, str]] = {
@@ -203,7 +202,7 @@ class HandleCrossesWorker(Rule):
         for fact, info in model.app_calls():
             if info.kind == "join":
                 continue  # runs in the submitting process: the object itself is passed
-            for node, value, depth in argument_values(fact):
+            for node, value, depth in model.app_arguments(fact):
                 found = resources.find(value, resources.COPIED, depth)
                 if found is not None:
                     what = _what(ctx, node, value, found)

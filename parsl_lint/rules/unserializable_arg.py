@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Iterator
-
-from parsl_lint.model import CallFact, resources
-from parsl_lint.model.values import Value
+from parsl_lint.model import resources
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
 
 #: What to pass instead, by resource kind.
@@ -17,21 +13,6 @@ ARG_ADVICE: dict[str, str] = {
     "db-cursor": "pass the rows (`cursor.fetchall()`) instead",
 }
 _DEFAULT_ADVICE = "create it inside the app instead"
-
-
-def argument_values(fact: CallFact, depth_inputs: int = 1) -> Iterator[tuple[ast.expr, Value, int]]:
-    """Each argument of an app call: its node, its value and how deep to look into it.
-
-    Positional and keyword arguments count at the top level only; ``inputs=[...]`` is looked
-    into one level, since Parsl itself iterates it. ``*args``/``**kwargs`` are skipped.
-    """
-    call = fact.node
-    for arg, value in zip(call.args, fact.args):
-        if not isinstance(arg, ast.Starred):
-            yield arg, value, 0
-    for kw in call.keywords:
-        if kw.arg is not None and kw.arg in fact.kwargs:
-            yield kw.value, fact.kwargs[kw.arg], depth_inputs if kw.arg == "inputs" else 0
 
 
 class UnserializableArg(Rule):
@@ -230,7 +211,7 @@ class UnserializableArg(Rule):
         for fact, info in ctx.model.app_calls():
             if info.kind == "join":
                 continue  # a join app runs in the submitting process: nothing is pickled
-            for node, value, depth in argument_values(fact):
+            for node, value, depth in ctx.model.app_arguments(fact):
                 found = resources.find(value, resources.UNSERIALIZABLE, depth)
                 if found is None:
                     continue
