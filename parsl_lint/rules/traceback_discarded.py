@@ -183,7 +183,7 @@ class TracebackDiscarded(Rule):
                 except Exception as e:
                     print(e)
             """,
-            id="error-kept-or-not-a-task-failure",
+            id="error-kept-or-not-a-task-failure-or-in-a-test",
         ),
     ]
     # The fixes of these two: testdata/fix/traceback_logger_error and
