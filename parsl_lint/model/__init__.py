@@ -13,10 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from parsl_lint.model.project import FunctionNode, ModuleInfo, Project, own_nodes
-from parsl_lint.model.scopes import module_reads
-from parsl_lint.model.values import App, AppInfo, External, Future, MaybeFuture, Value
-from parsl_lint.model.walker import (
+from parsl_lint.model.evaluator import Evaluator
+from parsl_lint.model.facts import (
     AppDef,
     CallFact,
     Facts,
@@ -24,19 +22,26 @@ from parsl_lint.model.walker import (
     GuardCtx,
     IndexCtx,
     TryCtx,
-    Walker,
     WithCtx,
 )
+from parsl_lint.model.index import ModuleInfo
+from parsl_lint.model.project import Project
+from parsl_lint.model.scopes import module_reads
+from parsl_lint.model.syntax import FunctionNode, own_nodes
+from parsl_lint.model.values import App, AppInfo, External, Future, MaybeFuture, Value
 
 __all__ = [
     "AppDef",
     "CallFact",
     "FileModel",
+    "FunctionNode",
+    "ModuleInfo",
     "Project",
     "analyze",
     "handler_is_broad",
     "handler_raises",
     "handler_surfaces_traceback",
+    "own_nodes",
 ]
 
 _BROAD = frozenset({"Exception", "BaseException"})
@@ -475,5 +480,5 @@ def analyze(project: Project, module: ModuleInfo, tree: ast.Module) -> FileModel
     """Build the model of one parsed file (``tree`` is the file's own parse, reused)."""
     project.set_tree(module, tree)
     facts = Facts()
-    Walker(project, module, facts).walk_module(tree)
+    Evaluator(project, module, facts).walk_module(tree)
     return FileModel(project, module, tree, facts)
