@@ -14,7 +14,7 @@ from typing import Any, Union
 
 #: A line's "noqa" directive: bare, or a colon and codes or prefixes (comma or space separated).
 #: ``sep`` and ``loose`` catch what ruff warns about: a colon with no codes after it, and codes
-#: without the colon (``# noqa PSL101``), which both suppress every rule on the line.
+#: without the colon (noqa, a space, PSL101), which both suppress every rule on the line.
 NOQA_RE = re.compile(
     r"""
     \#\s*(?P<marker>noqa)                   # the marker, as flake8 and ruff spell it
@@ -27,8 +27,8 @@ NOQA_RE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-#: A file's exemption, as a comment of its own: ``# parsl-lint: noqa`` (every rule),
-#: ``# parsl-lint: noqa: PSL101,PSL102`` (those), and flake8's ``# flake8: noqa``.
+#: A file's exemption, as a comment of its own: ``parsl-lint: noqa`` (every rule), the same
+#: with a colon and codes after it (those rules), and flake8's ``flake8: noqa``.
 FILE_NOQA_RE = re.compile(
     r"""
     \#\s*(?P<tool>parsl-lint|flake8)\s*:\s*noqa
@@ -129,7 +129,7 @@ class FileResult:
     outcome: Outcome
     diagnostics: tuple[Diagnostic, ...] = ()
     error: str | None = None
-    #: Problems worth a word that are not findings (a ``# noqa`` that ruff would warn about).
+    #: Problems worth a word that are not findings (a noqa comment ruff would warn about).
     warnings: tuple[str, ...] = ()
 
 

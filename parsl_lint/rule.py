@@ -205,7 +205,7 @@ class Rule:
     default_enabled: ClassVar[bool] = True
     fixable: ClassVar[bool] = False
     fix_applicability: ClassVar[Applicability] = Applicability.SAFE
-    #: Runs after the other rules' findings went through the ``# noqa`` comments (PSL001).
+    #: Runs after the other rules' findings went through the noqa comments (PSL001).
     runs_last: ClassVar[bool] = False
     #: Other codes enabled when this rule's examples run (PSL001 judges their suppression).
     examples_enable: ClassVar[tuple[str, ...]] = ()

@@ -201,7 +201,7 @@ class UnusedNoqa(Rule):
             if directive.codes is None:
                 if directive.file and not directive.used_blanket:
                     self._report_blanket_file(ctx, directive)
-                continue  # a bare line `# noqa` may be there for another linter
+                continue  # a bare noqa comment on a line may be there for another linter
             unknown, unused = [], []
             for listed in dict.fromkeys(directive.codes):
                 if not listed.startswith(OWN_PREFIX):
@@ -273,7 +273,7 @@ def _remove(ctx: RuleContext, directive: Directive) -> tuple[Edit, ...]:
             return (Edit("", Location(row, 1), Location(row + 1, 1)),)
         return (Edit("", Location(row, 1), Location(row, len(line) + 1)),)
     if rest.strip() and not rest.lstrip().startswith("#"):
-        # `# noqa: PSL101 why` -> `# why`: the comment's own words stay a comment
+        # "noqa: PSL101 why" becomes "why": the comment's own words stay a comment
         end = directive.end + len(rest) - len(rest.lstrip())
         return (Edit("# ", Location(row, directive.start + 1), Location(row, end + 1)),)
     start = len(line[: directive.start].rstrip(" \t"))
