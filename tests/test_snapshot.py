@@ -139,6 +139,28 @@ def test_configuration_changes_take_the_full_path(project: Path, runs: Runs) -> 
     assert runs.check(".")[0] == 0 and runs.full == 3
 
 
+@pytest.mark.parametrize("name", ["parsl-lint.toml", ".parsl-lint.toml"])
+def test_a_new_parsl_lint_toml_takes_the_full_path(name: str, project: Path, runs: Runs) -> None:
+    _prime(runs, project, ".")
+    (project / name).write_text('ignore = ["PSL101"]\n')
+    os.utime(project / name, ns=(OLD_NS + 10**9, OLD_NS + 10**9))
+    assert runs.check(".")[0] == 0
+    assert runs.full == 3
+
+
+def test_an_extended_configuration_is_watched(project: Path, runs: Runs) -> None:
+    base = project.parent / "shared.toml"
+    base.write_text('ignore = ["PSL102"]\n')
+    (project / "parsl-lint.toml").write_text('extend = "../shared.toml"\n')
+    _age(project)
+    os.utime(base, ns=(OLD_NS, OLD_NS))
+    assert _prime(runs, project, ".")[0] == 1
+    base.write_text('ignore = ["PSL101"]\n')
+    os.utime(base, ns=(OLD_NS + 10**9, OLD_NS + 10**9))
+    assert runs.check(".")[0] == 0
+    assert runs.full == 3
+
+
 def test_gitignore_changes_take_the_full_path(project: Path, runs: Runs) -> None:
     (project / ".gitignore").write_text("pkg/user.py\n")
     assert _prime(runs, project, ".")[0] == 0
