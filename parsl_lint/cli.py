@@ -1,4 +1,6 @@
-"""The command line: ``parsl-lint check|fix|rules|rule``, exit codes 0/1/2 as ruff's."""
+"""The command line: ``parsl-lint check|fix|rules|rule|server``, exit codes 0/1/2 as ruff's.
+The options of ``check`` and ``fix`` are in :mod:`parsl_lint.cli_options`, ``check``'s ruff
+modes (``--fix``, ``--diff``, ``--statistics``, ``--add-noqa``) in :mod:`parsl_lint.cli_check`."""
 
 from __future__ import annotations
 
@@ -27,13 +29,13 @@ def main() -> None:
     \b
     Examples:
       parsl-lint check src/              report problems
-      parsl-lint fix src/                show the fixes as a diff
-      parsl-lint fix --write src/        apply them
+      parsl-lint check --diff src/       show the fixes as a diff
+      parsl-lint check --fix src/        apply them, report what remains
       parsl-lint rules                   list every rule
       parsl-lint rule PSL101             explain one rule
       parsl-lint server                  language server for editors (LSP)
 
-    Exit status: 0 no problems, 1 problems found (or, for `fix`, changes to make),
+    Exit status: 0 no problems, 1 problems found (or, for `--diff`, changes to make),
     2 usage, configuration or internal error.
     """
 
