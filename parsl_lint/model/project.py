@@ -14,7 +14,12 @@ neither mentions ``parsl`` nor imports a module that does is never parsed at all
 * :class:`~parsl_lint.model.symbols.ModuleSymbols` (``symbols.py``): what each module-level
   name is bound to;
 * :class:`~parsl_lint.model.summaries.Summaries` (``summaries.py``): what project functions
-  return, what classes' instances hold.
+  return, what classes' instances hold;
+* :class:`~parsl_lint.model.callers.CallerFacts` (``callers.py``): what the project's calls
+  pass to each function's parameters, across modules.
+
+The prefilter's candidates are the modules that may be Parsl code by their text; the project
+adds those whose functions other modules pass futures to (:meth:`Project.is_candidate`).
 
 It is the :class:`~parsl_lint.model.interface.ProjectView` the evaluator asks.
 """
@@ -26,6 +31,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from parsl_lint.model.callers import CallerFacts
 from parsl_lint.model.decorators import TRANSPARENT_DECORATORS
 from parsl_lint.model.evaluator import app_from_callable
 from parsl_lint.model.index import ModuleIndex, ModuleInfo, Prefilter
@@ -60,6 +66,8 @@ class Project:
         self.prefilter = Prefilter(self.index)
         self.symbols = ModuleSymbols(self.index, self.prefilter, self)
         self.summaries = Summaries(self.index, self.prefilter, self.symbols, self)
+        self.callers = CallerFacts(self.index, self.prefilter, self)
+        self.summaries.callers = self.callers
 
     # -- building ---------------------------------------------------------------------------
 
@@ -88,6 +96,7 @@ class Project:
         info.text = text
         self.symbols.clear()
         self.summaries.clear()
+        self.callers.clear()
         self.prefilter.invalidate()
 
     def release(self, info: ModuleInfo) -> None:
@@ -155,7 +164,12 @@ class Project:
         return self.prefilter.candidates()
 
     def is_candidate(self, info: ModuleInfo) -> bool:
-        return self.prefilter.is_candidate(info)
+        """The prefilter lets the module through: it may be Parsl code by its text, or it
+        never mentions Parsl but Parsl code passes futures to its functions (asked only of
+        a module that Parsl code imports, directly or not)."""
+        if self.prefilter.is_candidate(info):
+            return True
+        return info.name in self.prefilter.carriers() and self.callers.receives_futures(info)
 
     def mentions_parsl(self, info: ModuleInfo) -> bool:
         return self.prefilter.mentions_parsl(info)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 
+from parsl_lint.model.callers import CallerFacts
 from parsl_lint.model.evaluator import Evaluator
 from parsl_lint.model.facts import AttributeWrites
 from parsl_lint.model.index import ModuleIndex, ModuleInfo, Prefilter
@@ -54,6 +55,14 @@ class Summaries:
         self._returns: dict[str, Value] = {}
         self._attrs: dict[str, dict[str, Value]] = {}
         self._busy: set[object] = set()
+        #: The whole-program parameter facts, when the project has them: a summary worked out
+        #: while they are incomplete is remembered only until they are complete.
+        self.callers: CallerFacts | None = None
+
+    def _remember(self, memo: dict, key: str, value: object, module: str) -> None:
+        memo[key] = value
+        if self.callers is not None and self.callers.in_progress(module):
+            self.callers.provisional.append((memo, key))
 
     def clear(self) -> None:
         """Forget everything (a module's text changed)."""
@@ -118,7 +127,7 @@ class Summaries:
             value = summarise_function(self.view, fdef)
         finally:
             self._busy.discard(key)
-        self._returns[key] = value
+        self._remember(self._returns, key, value, fdef.module)
         return value
 
     def fixture_value(self, info: ModuleInfo, name: str, requester: str) -> Value:
@@ -226,7 +235,7 @@ class Summaries:
             attrs = summarise_attributes(self.view, cdef)
         finally:
             self._busy.discard(guard)
-        self._attrs[cdef.key] = attrs
+        self._remember(self._attrs, cdef.key, attrs, cdef.module)
         return attrs
 
 
@@ -240,6 +249,7 @@ def summarise_function(project: ProjectView, fdef: FuncRecord) -> Value:
     if info is None:
         return UNKNOWN
     evaluator = Evaluator(project, info)
+    evaluator.use_callers = False
     parent = fdef.closure or evaluator.module_scope()
     if not isinstance(node, ast.Lambda) and node.returns is not None:
         promised = evaluator.annotation(node.returns, parent)

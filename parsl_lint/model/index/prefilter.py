@@ -59,6 +59,9 @@ class Prefilter:
         self._candidates: set[str] | None = None
         self._candidates_version = -1  # the index's version they were computed for
         self._imported: set[str] = set()  # every module name some project module imports
+        #: module name -> the modules that import it (from the same scans).
+        self._importers: dict[str, list[str]] = {}
+        self._carriers: set[str] | None = None
         #: path -> [mtime_ns, size, mentions parsl, raw imports, digest, ctime_ns]: last
         #: run's scans (see :attr:`scan_cache`), and this run's, recorded only with
         #: :attr:`record_scans` (what the cache saves for the next run).
@@ -86,6 +89,7 @@ class Prefilter:
     def invalidate(self) -> None:
         """A module's text changed: the candidates are computed again when next asked."""
         self._candidates = None
+        self._carriers = None
 
     # -- scanning one module ----------------------------------------------------------------
 
@@ -201,8 +205,51 @@ class Prefilter:
             self._candidates = found
             self._candidates_version = self.index.version
             self._imported = set(importers)
+            self._importers = importers
+            self._carriers = None
             self._shared = {}  # every module is scanned: what is shared stays shared
         return self._candidates
+
+    def carriers(self) -> set[str]:
+        """Modules that may hold Parsl futures: the candidates, and every module they import
+        (directly or not), whose functions they may pass futures to. Only these can receive
+        futures from Parsl code; the model decides which do (``callers.py``)."""
+        candidates = self.candidates()
+        if self._carriers is None:
+            found = set(candidates)
+            stack = list(found)
+            modules = self.index.modules
+            while stack:
+                info = modules.get(stack.pop())
+                for imported in self.imported_modules(info) if info is not None else ():
+                    parts = imported.split(".")
+                    for i in range(1, len(parts) + 1):
+                        name = ".".join(parts[:i])
+                        if name in modules and name not in found:
+                            found.add(name)
+                            stack.append(name)
+            self._carriers = found
+        return self._carriers
+
+    def callers_of(self, info: ModuleInfo) -> list[ModuleInfo]:
+        """The other modules that may call ``info``'s functions: those that import it, or a
+        package above it (``from pkg import util``); a package ``__init__`` among them may
+        hand the functions on, so its own importers count too."""
+        self.candidates()
+        modules = self.index.modules
+        found: dict[str, ModuleInfo] = {}
+        stack = [info]
+        while stack:
+            parts = stack.pop().name.split(".")
+            for i in range(len(parts), 0, -1):
+                for name in self._importers.get(".".join(parts[:i]), ()):
+                    caller = modules.get(name)
+                    if caller is None or caller is info or name in found:
+                        continue
+                    found[name] = caller
+                    if caller.is_package:
+                        stack.append(caller)
+        return sorted(found.values(), key=lambda m: m.name)
 
     def imported_names(self) -> set[str]:
         """Every module name some project module imports (scans the whole project)."""
