@@ -132,3 +132,31 @@ def test_parsl_facts_the_model_relies_on(tmp_path: Path) -> None:
     finally:
         dfk.cleanup()
         parsl.clear()
+
+
+def test_a_cached_helper_is_linted_again_when_a_caller_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The helper's findings come from its callers: editing only a caller must not replay the
+    helper's cached result (its cache key covers the modules that call it)."""
+    root = tmp_path / "helper_module"
+    shutil.copytree(CROSSFLOW / "helper_module", root)
+    (root / "pyproject.toml").write_text("[tool.parsl-lint]\n")
+    util = root / "util.py"
+    # A module that says "parsl" is linted whatever it is passed: its cached result is used.
+    util.write_text(util.read_text().replace("Nothing here knows about Parsl", "For parsl"))
+
+    def util_rows() -> set[int]:
+        monkeypatch.chdir(root)
+        result = CliRunner().invoke(
+            main, ["check", "--select", "PSL101", "--format", "json", "util.py", "workflow.py"]
+        )
+        return {
+            d["location"]["row"] for d in json.loads(result.stdout) if d["filename"] == "util.py"
+        }
+
+    assert util_rows() == {row for name, row in marked_rows(root) if name == "util.py"}
+    workflow = root / "workflow.py"
+    # ``simulate`` is no longer an app: nothing util.py is passed is a Parsl future.
+    workflow.write_text(workflow.read_text().replace("@python_app\n", ""))
+    assert util_rows() == set()

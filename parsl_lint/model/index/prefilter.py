@@ -272,12 +272,15 @@ class Prefilter:
     # -- what a module's results depend on --------------------------------------------------
 
     def dependency_digest(self, info: ModuleInfo) -> str:
-        """A digest of every project module ``info`` imports, directly or not, and of the
-        ``conftest.py`` files whose fixtures it may use (for the cache)."""
+        """A digest of every project module ``info`` imports, directly or not, of the
+        ``conftest.py`` files whose fixtures it may use, and of every module that may call
+        its functions (directly or not: what they pass is what its parameters hold) with
+        everything those import (for the cache)."""
         modules = self.index.modules
         conftests = self.index.conftests_above(info)
-        seen: set[str] = {c.name for c in conftests}
-        stack = [info, *conftests]
+        callers = self._callers_closure(info)
+        seen: set[str] = {c.name for c in conftests} | {c.name for c in callers}
+        stack = [info, *conftests, *callers]
         while stack:
             current = stack.pop()
             for imported in self.imported_modules(current):
@@ -296,6 +299,17 @@ class Prefilter:
         for name in sorted(seen):
             h.update(f"{name}\0{self._content_digest(modules[name])}\0".encode())
         return h.hexdigest()
+
+    def _callers_closure(self, info: ModuleInfo) -> list[ModuleInfo]:
+        """The modules that may call ``info``'s functions, and those that may call theirs."""
+        found: dict[str, ModuleInfo] = {}
+        stack = [info]
+        while stack:
+            for caller in self.callers_of(stack.pop()):
+                if caller.name not in found and caller is not info:
+                    found[caller.name] = caller
+                    stack.append(caller)
+        return list(found.values())
 
     def _content_digest(self, info: ModuleInfo) -> str:
         self._scan(info)
