@@ -160,3 +160,20 @@ def test_a_cached_helper_is_linted_again_when_a_caller_changes(
     # ``simulate`` is no longer an app: nothing util.py is passed is a Parsl future.
     workflow.write_text(workflow.read_text().replace("@python_app\n", ""))
     assert util_rows() == set()
+
+
+def test_a_fix_inside_a_helper_names_the_helper_and_its_parameter(tmp_path: Path) -> None:
+    """Its callers may pass any app's futures: the name says where the future came in."""
+    from parsl_lint.session import Session
+
+    root = tmp_path / "methods"
+    shutil.copytree(CROSSFLOW / "methods", root)
+    (root / "pyproject.toml").write_text("[tool.parsl-lint]\n")
+    session = Session.create([root / "campaign.py", root / "driver.py"], select=["PSL101"])
+    session.cache = None
+    session.fix(write=True, unsafe=False)
+    fixed = (root / "campaign.py").read_text()
+    assert 'unwrap_parsl_future(f, "Campaign.evaluate: futs (f)") for f in futs' in fixed
+    assert 'unwrap_parsl_future(fut, f"Campaign.submit: fut[{name}]")' in fixed
+    assert 'log.info("%s: %s", label, unwrap_parsl_future(fut, "log_result: fut"))' in fixed
+    assert "energy" not in fixed  # the app of the one caller in this project

@@ -11,7 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from parsl_lint.model.values import BOTTOM, UNKNOWN, Instance, Value, contains_future, join
+from parsl_lint.model.values import (
+    BOTTOM,
+    UNKNOWN,
+    Future,
+    Gen,
+    Instance,
+    Mapping,
+    MaybeFuture,
+    Seq,
+    Tup,
+    Value,
+    contains_future,
+    join,
+)
 
 #: The parameter name under which a note records that the function escaped (no identifier can
 #: be spelled so): it was handed to code the model does not follow, which may call it with
@@ -45,6 +58,26 @@ def usable(entry: dict[str, Value] | None) -> dict[str, Value]:
     if not entry or ESCAPED in entry:
         return {}
     return entry
+
+
+def as_received(value: Value, label: str) -> Value:
+    """``value`` as a parameter holds it: its futures named ``label`` (``"wait_all: futs"``),
+    not after the app of whichever caller was joined first. A helper's callers may pass the
+    futures of different apps, so the name a fix gives must say where the future is, not
+    guess which app made it."""
+    if isinstance(value, Future):
+        return Future(label, value.data)
+    if isinstance(value, MaybeFuture):
+        return MaybeFuture(Future(label, value.future.data), value.classes)
+    if isinstance(value, Gen):
+        return Gen(as_received(value.elem, label), value.origin)
+    if isinstance(value, Seq):
+        return Seq(as_received(value.elem, label))
+    if isinstance(value, Tup):
+        return Tup(tuple(as_received(item, label) for item in value.items))
+    if isinstance(value, Mapping):
+        return Mapping(as_received(value.key, label), as_received(value.value, label))
+    return value
 
 
 def bindable(value: Value) -> bool:

@@ -28,7 +28,15 @@ from contextlib import contextmanager
 
 from parsl_lint.model import parsl_api, resources
 from parsl_lint.model.annotations import annotation_value, qualname_of
-from parsl_lint.model.arguments import Passed, bindable, escape, merge, record, usable
+from parsl_lint.model.arguments import (
+    Passed,
+    as_received,
+    bindable,
+    escape,
+    merge,
+    record,
+    usable,
+)
 from parsl_lint.model.branches import index_names, succeeded_when, terminates
 from parsl_lint.model.builtins import BuiltinCall, call_builtin
 from parsl_lint.model.containers import (
@@ -273,7 +281,7 @@ class Evaluator:
                     if isinstance(default, App):
                         value = default
                 if value is UNKNOWN and bindable(passed.get(a.arg, UNKNOWN)):
-                    value = passed[a.arg]
+                    value = as_received(passed[a.arg], f"{_helper_name(fdef)}: {a.arg}")
                 if value is UNKNOWN and injected is not None and a.arg not in injected:
                     value = self.project.fixture_value(self.module, a.arg, fdef.key)
                 scope.env[a.arg] = value
@@ -1279,6 +1287,12 @@ class Evaluator:
 #: Builtins that call the function they are given where the model notes it (each element of
 #: ``map``/``filter``/``sorted``, or the partial's own calls).
 _FOLLOWS_CALLABLES = frozenset({"map", "filter", "sorted", "partial"})
+
+
+def _helper_name(fdef: FuncRecord) -> str:
+    """How a fix names a function whose parameter holds a future: ``wait_all``,
+    ``Campaign.evaluate`` (a nested function by its own name)."""
+    return fdef.key.partition(":")[2].rpartition("<locals>.")[2]
 
 
 def _callables(value: Value) -> list[Value]:

@@ -52,6 +52,15 @@ class BareResult(Rule):
     logging one block with the root cause, every failed upstream task, the remote traceback
     and, for a bash app, the tail of its stdout/stderr.
 
+    The future may reach the call through other functions and modules: a helper whose
+    callers, anywhere in the project, pass it futures (`def wait_all(futs)`, also as a method,
+    a generator, a `functools.partial` or a done-callback), an attribute a method stored it in
+    (`self.tasks.append(fut)`), an object a factory or a pytest fixture made. A helper is
+    reported only when every call of it the project makes passes a Parsl future there (or a
+    value with no `.result()` at all): one caller passing a `concurrent.futures` future, or
+    the helper being handed to code the linter does not follow (an executor's `submit`, a
+    thread), keeps it quiet.
+
     Not reported: inside `unwrap_parsl_future` itself, inside a `try` whose broad handler
     already logs the traceback (`log.exception`, `exc_info=`, `traceback.print_exc()`, or
     logging followed by a bare `raise`), inside `pytest.raises(...)`/`assertRaises` (the failure
@@ -61,7 +70,11 @@ class BareResult(Rule):
 
     ## Fix safety
     Safe: the call keeps its value, its exception and its timeout (`fut.result(t)` becomes
-    `unwrap_parsl_future(fut, "name", timeout=t)`). The fix adds an import of the helper, so the
+    `unwrap_parsl_future(fut, "name", timeout=t)`). The name is the app's when the future is
+    made in the same function (`"train"`); inside a helper it says where the future came in,
+    the helper and its parameter (`"wait_all: futs (f)"`), never the app of one caller, since
+    other callers may pass another app's futures (the helper's run-time log names the failed
+    task's app itself). The fix adds an import of the helper, so the
     helper's module must be importable where the workflow runs (`pip install parsl-lint`, or
     point `helper` at a copy inside your project). No fix is offered when the call has other
     arguments or comments inside it, or when the file already binds the helper's name to
@@ -658,7 +671,7 @@ def _task_name(ctx: RuleContext, fact: CallFact, recv: ast.expr, value: Future) 
         base = app or recv.id
         if index is not None:
             return _fstring([base, "[", (index,), "]"])
-        if app is None or app == recv.id:
+        if app is None or app == recv.id or app.endswith(f": {recv.id}"):
             return _literal(base)
         return _literal(f"{app} ({recv.id})")
     if isinstance(recv, ast.Subscript):
