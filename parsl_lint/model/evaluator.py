@@ -761,6 +761,12 @@ class Evaluator:
             if self._transparent(dec, scope):
                 continue
             with self.quiet():
+                maker = self.eval(dec.func if isinstance(dec, ast.Call) else dec, scope)
+            kind = self.project.makes_app(maker.key) if isinstance(maker, Func) else None
+            if kind is not None and len(node.decorator_list) == 1:
+                # ``@mpi_app`` / ``@mpi_app(ranks=4)``: a decorator that mirrors python_app
+                return BoundApp(AppInfo(node.name, kind, self.module.name, node.lineno))
+            with self.quiet():
                 decorator = self.eval(dec, scope)
             if isinstance(decorator, Func):
                 value = self.project.returns_of(decorator.key)  # what applying it gives
@@ -1107,6 +1113,10 @@ class Evaluator:
             init = self.project.find_method(callee.key, "__init__")
             if init is not None:  # ``Runner(futs)``: ``__init__`` is passed the arguments
                 self._hint(init.key, node, args, kwargs, bound=True)
+            kind = self.project.app_class_kind(callee.key)
+            if kind is not None and self.project.find_method(callee.key, "__call__") is None:
+                # ``MPIApp(func)``, ``class MPIApp(PythonApp)``: an app, whose call is Parsl's
+                return self.project.app_from_callable(args[0], kind) if args else UNKNOWN
             return Instance(callee.key)
         if isinstance(callee, Partial):
             self.note_call(callee, args, kwargs, node)

@@ -98,6 +98,14 @@ class ProjectView(Protocol):
         """The method ``name`` of a project class, by its MRO (after the class ``after``)."""
         ...
 
+    def app_class_kind(self, cls_key: str) -> str | None:
+        """The app kind of a project subclass of Parsl's ``PythonApp``/``BashApp``."""
+        ...
+
+    def makes_app(self, key: str) -> str | None:
+        """The app kind a project decorator mirroring ``python_app`` makes."""
+        ...
+
     def instance_attribute(self, cls_key: str, name: str) -> Value:
         """What ``self.name`` holds on instances of a project class."""
         ...

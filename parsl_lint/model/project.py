@@ -234,6 +234,12 @@ class Project:
     def find_method(self, cls_key: str, name: str, after: str | None = None) -> FuncRecord | None:
         return self.summaries.find_method(cls_key, name, after)
 
+    def app_class_kind(self, cls_key: str) -> str | None:
+        return self.summaries.app_class_kind(cls_key)
+
+    def makes_app(self, key: str) -> str | None:
+        return self.summaries.makes_app(key)
+
     def instance_attribute(self, cls_key: str, name: str) -> Value:
         return self.summaries.instance_attribute(cls_key, name)
 
