@@ -31,7 +31,6 @@ of every function summarised).
 
 from __future__ import annotations
 
-import ast
 from typing import Callable
 
 from parsl_lint.model.arguments import Passed, bindable, merge, usable
@@ -41,14 +40,14 @@ from parsl_lint.model.interface import ProjectView
 from parsl_lint.model.records import FuncRecord
 from parsl_lint.model.values import Value, contains_future
 
-#: What only the holder of a future does with it (its methods and attributes).
-_CONSUMERS = frozenset({"result", "exception", "done", "add_done_callback", "outputs"})
-#: Functions that wait on the futures they are given.
-_WAITERS = frozenset({"as_completed", "wait"})
-
 
 def _any_bindable(passed: Passed) -> bool:
     return any(bindable(v) for entry in passed.values() for v in usable(entry).values())
+
+
+#: How many modules up a chain of helpers the facts are followed (``run.py`` passes futures to
+#: ``a.helper``, which passes them on to ``b.drain``: two).
+MAX_DEPTH = 3
 
 
 class CallerFacts:
@@ -61,7 +60,6 @@ class CallerFacts:
         self._calls: dict[str, Passed | None] = {}
         self._external: dict[str, Passed | None] = {}
         self._busy: set[tuple[str, str]] = set()
-        self._wanted: dict[str, bool] = {}
         #: Summaries worked out while some facts were incomplete, as ``(memo, key)``: they
         #: are forgotten once the outermost computation of facts is done.
         self.provisional: list[tuple[dict, str]] = []
@@ -70,7 +68,6 @@ class CallerFacts:
         """Forget everything (a module's text changed)."""
         self._calls.clear()
         self._external.clear()
-        self._wanted.clear()
 
     def in_progress(self, module: str) -> bool:
         """Facts about ``module``'s functions are being worked out: what is derived from them
@@ -82,6 +79,9 @@ class CallerFacts:
     def parameters(self, fdef: FuncRecord) -> dict[str, Value]:
         """What the whole project passes to ``fdef``'s parameters, its own module included
         (empty when no other module passes it anything worth binding)."""
+        info = self.index.modules.get(fdef.module)
+        if info is None or not self._asks(info):
+            return {}
         external = self.external(fdef.module)
         if external is None or not _any_bindable(external):
             return {}  # the module's own calls alone: the file walk's (or nothing to bind)
@@ -98,8 +98,10 @@ class CallerFacts:
         a module that may call them could not be walked: a cycle)."""
         if module in self._external:
             return self._external[module]
+        if sum(kind == "external" for kind, _ in self._busy) >= MAX_DEPTH:
+            return None  # too far up a chain of helpers: not followed
         found = self._guarded(("external", module), lambda: self._external_of(module))
-        if found is not None:  # cut by a cycle: asked again once the cycle is done
+        if found is not None:  # cut (a cycle, the depth): asked again once that is done
             self._external[module] = found
         return found
 
@@ -152,25 +154,27 @@ class CallerFacts:
 
     # -- what asks --------------------------------------------------------------------------
 
+    def _asks(self, info: ModuleInfo) -> bool:
+        """Whether a summary of one of the module's functions (what its instances' attributes
+        hold, once its methods are passed what callers pass) asks for the facts: the module
+        does something with futures itself, or it is not Parsl code by its text (a library
+        part of the project whose objects carry Parsl code's futures). A module that is
+        Parsl code by its text and never consumes a future gets its facts only through the
+        files that lint it (what it receives is consumed there, then)."""
+        return self.prefilter.consumes_futures(info) or not self.prefilter.is_candidate(info)
+
     def wanted_by(self, module: str) -> bool:
         """Whether linting ``module`` asks for its functions' facts: it does something only
-        the holder of a future does (``.result()``, ``.exception()``, ``.done()``, a
-        done-callback, ``.outputs``, ``as_completed``/``wait``)."""
-        known = self._wanted.get(module)
-        if known is None:
-            info = self.index.modules.get(module)
-            tree = self.index.tree_of(info) if info is not None else None
-            known = tree is not None and any(
-                (isinstance(node, ast.Attribute) and node.attr in _CONSUMERS)
-                or (isinstance(node, ast.Name) and node.id in _WAITERS)
-                for node in ast.walk(tree)
-            )
-            self._wanted[module] = known
-        return known
+        the holder of a future does (the prefilter's ``consumes_futures``, from its text)."""
+        info = self.index.modules.get(module)
+        return info is not None and self.prefilter.consumes_futures(info)
 
     def receives_futures(self, info: ModuleInfo) -> bool:
         """Another module passes a future (or a container of futures) to one of ``info``'s
-        functions: the prefilter lets the module through though it never mentions Parsl."""
+        functions, and it does something with futures: the prefilter lets it through though
+        it never mentions Parsl."""
+        if not self.wanted_by(info.name):
+            return False
         external = self.external(info.name)
         return bool(external) and any(
             contains_future(value)

@@ -159,6 +159,7 @@ class Evaluator:
         self.passed: Passed = {}
         #: Collect mode: walk the whole module only for what its calls pass (no facts).
         self.collecting = False
+
         #: Bind parameters from what the project's callers pass. Off for a return-value
         #: summary: it is context-insensitive, and asking would walk every caller of every
         #: function summarised.
@@ -300,9 +301,12 @@ class Evaluator:
         # File mode asks only when the module does something with futures (what the rules
         # need); collect mode always does: facts flow on through helpers that pass them on.
         wanted = self.facts is None or callers.wanted_by(fdef.module)
-        # Cut by a cycle (a module this one's facts need is being walked): the module's own
-        # calls only, as when the model knew no others.
-        external = (callers.external(fdef.module) if wanted else None) or {}
+        external = callers.external(fdef.module) if wanted else None
+        if external is None:
+            if self.collecting:
+                return {}  # not known (a cycle, or too far up a chain): nothing passed on
+            # File mode: the module's own calls only, as when the model knew no others.
+            external = {}
         joined: Passed = {}
         merge(joined, external, [fdef.key])
         merge(joined, self.passed, [fdef.key])

@@ -94,6 +94,7 @@ class Project:
             return
         info.forget_text()
         info.text = text
+        self.index.edits += 1
         self.symbols.clear()
         self.summaries.clear()
         self.callers.clear()

@@ -98,6 +98,9 @@ class ModuleIndex:
         self.modules: dict[str, ModuleInfo] = {}
         self.by_path: dict[str, ModuleInfo] = {}  # by absolute path
         self.version = 0
+        #: Counts the texts replaced (a module given new text): what is derived from the
+        #: modules' contents is stale when it changed.
+        self.edits = 0
         self._child_modules: dict[str, list[str]] | None = None
         #: Modules of plain folders (no ``__init__.py``) by file stem: what a bare import
         #: names once the folder is put on ``sys.path``.
@@ -120,6 +123,7 @@ class ModuleIndex:
             if text is not None:
                 info.forget_text()
                 info.text = text
+                self.edits += 1
             return info
         directory, filename = os.path.split(absolute)
         base = self._dir_bases.get(directory)
