@@ -112,6 +112,8 @@ class _Parser:
         for raw in stream:
             last = raw
             self.report.lines += 1
+            if not raw.endswith(b"\n"):
+                break  # the last line, cut off (or still being written): not read
             if self.capture is not None:
                 if not header_start(raw):
                     if len(self.capture) < MAX_TRACEBACK_LINES:
@@ -126,7 +128,10 @@ class _Parser:
                 if b" ERROR: " in raw or b" CRITICAL: " in raw or b" WARNING: " in raw:
                     self._other_line(raw)
                 elif raw[:1].isdigit() and header_start(raw):
-                    self.report.recognised += 1
+                    if _HEADER.match(raw):
+                        self.report.recognised += 1
+                    else:
+                        self._unrecognised(raw)
                 elif self.report.recognised == 0 and raw.strip():
                     self._unrecognised(raw)
                 continue
