@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import BinaryIO
 
-from parsl_lint.postmortem.model import Executor, Failure, Run, Task
+from parsl_lint.postmortem.model import FINAL_STATES, Executor, Failure, Run, Task
 
 #: The Parsl release whose log lines this parser was written for and tested against.
 WRITTEN_FOR = "2026.10.26"
@@ -39,8 +39,6 @@ _HEADER = re.compile(
 _HEADER_START = re.compile(rb"\d+\.\d+ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d ")
 _DFLOW = b" parsl.dataflow.dflow:"
 
-_STATE_CHANGE = re.compile(r"changing state from (\w+) to (\w+)$")
-_STATE_INIT = re.compile(r"initializing state to (\w+)$")
 _SUBMITTED = re.compile(
     r"submitted for App (\S+), (?:not waiting on any dependency|waiting on (.*))$"
 )
@@ -107,46 +105,65 @@ class _Parser:
     # -- reading -------------------------------------------------------------------------
 
     def feed(self, stream: BinaryIO) -> None:
-        last = b""
+        # The hot loop: most lines are DEBUG chatter; they are rejected by substring tests
+        # before any regular expression or decoding.
+        report = self.report
         header_start = _HEADER_START.match
+        dflow, dflow_len = _DFLOW, len(_DFLOW)
+        lines = recognised = 0
+        last = b""
         for raw in stream:
             last = raw
-            self.report.lines += 1
-            if not raw.endswith(b"\n"):
+            lines += 1
+            if raw[-1:] != b"\n":
                 break  # the last line, cut off (or still being written): not read
             if self.capture is not None:
                 if not header_start(raw):
-                    if len(self.capture) < MAX_TRACEBACK_LINES:
-                        self.capture.append(_text(raw))
-                    elif len(self.capture) == MAX_TRACEBACK_LINES:
-                        self.capture.append("...")
-                    else:  # keep the end: the exception line is the last one
-                        self.capture[-1] = _text(raw)
+                    self._continue_capture(raw)
                     continue
                 self._end_capture()
-            if _DFLOW not in raw:
+            at = raw.find(dflow)
+            if at < 0:
                 if b" ERROR: " in raw or b" CRITICAL: " in raw or b" WARNING: " in raw:
-                    self._other_line(raw)
+                    if self._other_line(raw):
+                        recognised += 1
                 elif raw[:1].isdigit() and header_start(raw):
                     if _HEADER.match(raw):
-                        self.report.recognised += 1
+                        recognised += 1
                     else:
                         self._unrecognised(raw)
-                elif self.report.recognised == 0 and raw.strip():
+                elif recognised == 0 and raw.strip():
                     self._unrecognised(raw)
                 continue
-            match = _HEADER.match(raw)
-            if match is None:
-                if header_start(raw):
-                    self._unrecognised(raw)
+            if not header_start(raw):
                 continue  # a later line of a message that is not kept
-            self.report.recognised += 1
-            self._dflow(match)
+            rest = raw[at + dflow_len :]
+            colon = rest.find(b": ")
+            if colon < 0:
+                self._unrecognised(raw)
+                continue
+            recognised += 1
+            message = rest[colon + 2 :]
+            level = rest[rest.rfind(b" ", 0, colon) + 1 : colon]
+            if level == b"DEBUG" and not message.startswith(b"Task "):
+                continue
+            self._dflow(raw[: raw.find(b" ")], level, message)
+        report.lines, report.recognised = lines, report.recognised + recognised
         if self.capture is not None:
-            self.report.ends_in_traceback = True
+            report.ends_in_traceback = True
             self._end_capture()
         if last and not last.endswith(b"\n"):
-            self.report.cut_mid_line = True
+            report.cut_mid_line = True
+
+    def _continue_capture(self, raw: bytes) -> None:
+        capture = self.capture
+        assert capture is not None
+        if len(capture) < MAX_TRACEBACK_LINES:
+            capture.append(_text(raw))
+        elif len(capture) == MAX_TRACEBACK_LINES:
+            capture.append("...")
+        else:  # keep the end: the exception line is the last one
+            capture[-1] = _text(raw)
 
     def result(self) -> tuple[Run | None, LogReport]:
         run = self.chosen if self.wanted is not None else self.run
@@ -159,25 +176,23 @@ class _Parser:
         if len(self.report.unrecognised_examples) < QUOTED_LINES:
             self.report.unrecognised_examples.append(_text(raw)[:300])
 
-    def _other_line(self, raw: bytes) -> None:
+    def _other_line(self, raw: bytes) -> bool:
         """An error or warning of another part of Parsl: kept as a run-level event."""
         match = _HEADER.match(raw)
         if match is None:
             if _HEADER_START.match(raw):
                 self._unrecognised(raw)
-            return
-        self.report.recognised += 1
+            return False
         run = self._current_run()
         if len(run.events) < MAX_EVENTS:
             logger, level, message = match.group(4), match.group(7), match.group(8)
             run.events.append(f"{level.decode()} {logger.decode()}: {_text(message)[:500]}")
         else:
             run.events_dropped += 1
+        return True
 
-    def _dflow(self, match: re.Match[bytes]) -> None:
-        created = float(match.group(1))
-        level = match.group(7)
-        message = _text(match.group(8))
+    def _dflow(self, created: bytes, level: bytes, raw_message: bytes) -> None:
+        message = raw_message.decode("utf-8", "replace").rstrip("\r\n")
         if message.startswith("Task "):
             self._task_line(created, message)
         elif message.startswith("Parsl task "):
@@ -185,7 +200,7 @@ class _Parser:
         elif message.startswith("Standard "):
             self._stream(message)
         elif message.startswith("Starting DataFlowKernel"):
-            self._dfk_start(created)
+            self._dfk_start(float(created))
         elif message.startswith("Parsl version: "):
             self._current_run().parsl_version = message[len("Parsl version: ") :].strip()
         elif message.startswith("Run id is: "):
@@ -201,27 +216,28 @@ class _Parser:
             if len(run.events) < MAX_EVENTS:
                 run.events.append(f"{level.decode()} parsl.dataflow.dflow: {message[:500]}")
 
-    def _task_line(self, created: float, message: str) -> None:
+    def _task_line(self, created: bytes, message: str) -> None:
         head, _, rest = message[5:].partition(" ")
         if not head.isdigit():
             self._unrecognised(message.encode())
             return
-        task = self._task(int(head))
-        if rest.startswith("changing state"):
-            match = _STATE_CHANGE.match(rest)
-            if match:
-                self._state(task, match.group(2), created)
+        tid = int(head)
+        task = self.run.tasks.get(tid) if self.run is not None else None
+        if task is None:
+            task = self._task(tid)
+        if rest.startswith("changing state from "):
+            words = rest.split(" ")
+            if len(words) == 6 and words[4] == "to":
+                self._state(task, words[5], created)
                 return
-        elif rest.startswith("initializing state"):
-            match = _STATE_INIT.match(rest)
-            if match:
-                self._state(task, match.group(1), created)
-                return
+        elif rest.startswith("initializing state to "):
+            self._state(task, rest[len("initializing state to ") :], created)
+            return
         elif rest.startswith("submitted for App"):
             match = _SUBMITTED.match(rest)
             if match:
                 task.app = match.group(1)
-                task.submitted = created
+                task.submitted = float(created)
                 if match.group(2):
                     deps = [int(m.group(1)) for m in _DEP_IN_LIST.finditer(match.group(2))]
                     task.depends = _merge(task.depends, deps)
@@ -253,7 +269,7 @@ class _Parser:
             return
         self._unrecognised(message.encode())
 
-    def _launched(self, created: float, message: str) -> None:
+    def _launched(self, created: bytes, message: str) -> None:
         match = _LAUNCHED.match(message)
         if match is None:
             self._unrecognised(message.encode())
@@ -262,7 +278,7 @@ class _Parser:
         task.tries = max(task.tries, int(match.group(2)) + 1)
         task.executor = match.group(3)
         if task.launched is None:
-            task.launched = created
+            task.launched = float(created)
         if match.group(4) is not None:
             task.executor_ids.append(int(match.group(4)))
 
@@ -279,10 +295,10 @@ class _Parser:
             else:
                 task.stderr = target
 
-    def _state(self, task: Task, state: str, created: float) -> None:
+    def _state(self, task: Task, state: str, created: bytes) -> None:
         task.state = state
-        if state in ("exec_done", "memo_done", "failed", "dep_fail"):
-            task.ended = created
+        if state in FINAL_STATES:
+            task.ended = float(created)
 
     # -- DFK starts ----------------------------------------------------------------------
 

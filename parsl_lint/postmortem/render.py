@@ -121,10 +121,15 @@ def write_json(analysis: Analysis, out: TextIO, tail: int, task_id: int | None =
         "summary": _summary(analysis),
         "events": analysis.run.events,
         "root_causes": [_cause_json(analysis, c, details) for c in causes],
-        "tasks": [_task_json(analysis, analysis.tasks[t], details) for t in tids],
     }
-    json.dump(doc, out, indent=2)
-    out.write("\n")
+    # One line per task: a run can hold 100,000 of them, and json's indenting encoder is
+    # written in Python while its compact one is C.
+    head = json.dumps(doc, indent=2)
+    out.write(head[: head.rindex("}")].rstrip() + ',\n  "tasks": [')
+    for i, tid in enumerate(tids):
+        out.write(",\n    " if i else "\n    ")
+        out.write(json.dumps(_task_json(analysis, analysis.tasks[tid], details)))
+    out.write("\n  ]\n}\n" if tids else "]\n}\n")
 
 
 def _summary(analysis: Analysis) -> dict[str, Any]:
