@@ -27,6 +27,7 @@ import time
 import zlib
 
 from parsl_lint import __version__
+from parsl_lint.filestamps import RACY_NS  # a snapshot records nothing changed this recently
 
 # Annotations only: ``typing`` alone costs more to import than the rest of a replay.
 TYPE_CHECKING = False
@@ -41,8 +42,6 @@ if TYPE_CHECKING:
 #: The cache's subdirectory for this tool and Python version (entries never cross versions).
 VERSION_DIR = f"{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}"
 CACHE_DIR_NAME = ".parsl_lint_cache"
-#: A snapshot is not written when anything it records changed less than this before the run.
-RACY_NS = 2_000_000_000
 #: Snapshots kept per cache (one per distinct set of arguments); the oldest go first.
 MAX_SNAPSHOTS = 32
 #: Files and directories whose appearance, disappearance or edit above a project can change the
