@@ -90,6 +90,11 @@ def echo(x):
 
 
 @python_app
+def uses_a_script_global():
+    return undefined_helper()  # noqa: F821 - a name the worker does not have
+
+
+@python_app
 def slow(seconds):
     import time
 
@@ -145,7 +150,7 @@ from parsl.config import Config
 from parsl.executors import HighThroughputExecutor
 from parsl.providers import LocalProvider
 
-from pm_apps import die, echo, ok
+from pm_apps import die, echo, ok, uses_a_script_global
 
 
 def numbers():
@@ -178,7 +183,8 @@ def main():
         lost = die()                # task 1: WorkerLost
         unsent = echo(numbers())    # task 2: SerializationError
         blocked = ok(lost)          # task 3: dep_fail
-        for f in (good, lost, unsent, blocked):
+        missing = uses_a_script_global()  # task 4: NameError on the worker
+        for f in (good, lost, unsent, blocked, missing):
             f.exception(timeout=90)
 
 

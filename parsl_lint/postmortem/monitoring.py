@@ -9,9 +9,10 @@ needs no SQLAlchemy.
 :func:`merge` folds those records into the tasks read from ``parsl.log``. The log is written
 synchronously by the DFK while monitoring messages travel asynchronously and the last ones
 can be lost, so where the two disagree on a task's app, state, tries or dependencies the
-log's value is used (the database fills in what the log lacks) and the disagreement is kept
-on the task so the report can say which source it used. Hosts, blocks and memory use come
-only from the database.
+log's value is used (the database fills in what the log lacks), except when the log stops
+before the task ended and the database has its end (a log cut off or still being written);
+each disagreement is kept on the task with the source used, so the report can say so.
+Hosts, blocks and memory use come only from the database.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import os
 import sqlite3
 from contextlib import closing
 
-from parsl_lint.postmortem.model import Failure, Memory, Run, Task
+from parsl_lint.postmortem.model import FINAL_STATES, Failure, Memory, Run, Task
 
 LOG, DB = 1, 2
 
@@ -168,7 +169,11 @@ def merge(run: Run, db: DbRun) -> int:
             if log_value is None or log_value == "":
                 _fill(task, field, row)
             elif db_value not in (None, "") and log_value != db_value:
-                notes.append((field, str(log_value), str(db_value), "parsl.log"))
+                if field in ("state", "tries") and _log_is_behind(task, row):
+                    notes.append((field, str(log_value), str(db_value), "monitoring.db"))
+                    _fill(task, field, row)
+                else:
+                    notes.append((field, str(log_value), str(db_value), "parsl.log"))
         if notes:
             task.disagreements = notes
             disagreeing += 1
@@ -181,6 +186,12 @@ def merge(run: Run, db: DbRun) -> int:
         if task.failure is None and row.failure is not None:
             task.failure = row.failure
     return disagreeing
+
+
+def _log_is_behind(task: Task, row: Task) -> bool:
+    """The log stops before the task ended (cut off, or still being written) and the database
+    has its end: then the database's state and tries are the later news."""
+    return task.state not in FINAL_STATES and row.state in FINAL_STATES
 
 
 def _fill(task: Task, field: str, row: Task) -> None:

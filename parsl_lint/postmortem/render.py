@@ -337,7 +337,8 @@ def _notes(analysis: Analysis) -> list[str]:
         notes.append(
             f"parsl.log and monitoring.db disagree on {analysis.disagreements} "
             f"task{_s(analysis.disagreements)}; parsl.log is used (the DFK writes it as things "
-            "happen; monitoring messages can be lost at the end of a run): " + "; ".join(examples)
+            "happen; monitoring messages can be lost at the end of a run) unless it ends before "
+            "the task did: " + "; ".join(examples)
         )
     return [] if not notes else ["", "Notes:", *(f"  - {note}" for note in notes)]
 
