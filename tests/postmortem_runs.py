@@ -19,7 +19,7 @@ from pathlib import Path
 RUN_TIMEOUT = 150
 
 APPS = """
-from parsl import bash_app, python_app
+from parsl import bash_app, join_app, python_app
 
 
 @python_app
@@ -94,6 +94,11 @@ def uses_a_script_global():
     return undefined_helper()  # noqa: F821 - a name the worker does not have
 
 
+@join_app
+def gather(parts):
+    return [always_fails(p) if p % 2 else ok(p) for p in range(parts)]
+
+
 @python_app
 def slow(seconds):
     import time
@@ -108,7 +113,7 @@ from parsl.config import Config
 from parsl.executors import ThreadPoolExecutor
 
 from pm_apps import (
-    always_fails, clean, fails_twice, fit, load, merge, ok, parse, simulate,
+    always_fails, clean, fails_twice, fit, gather, load, merge, ok, parse, simulate,
 )
 
 
@@ -138,7 +143,9 @@ with parsl.load(config):
     flaky = always_fails(1)                                          # task 0
     recovers = fails_twice("counter.txt")                            # task 1
     blocked = ok(flaky)                                              # task 2
-    wait([flaky, recovers, blocked])
+    joined = gather(4)          # a join app whose inner tasks 1 and 3 fail
+    after_join = ok(joined)
+    wait([flaky, recovers, blocked, after_join])
 """
 
 HTEX = """

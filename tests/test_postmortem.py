@@ -28,7 +28,7 @@ ROOT_CAUSE_FIELDS = {
 TASK_FIELDS = {
     "id", "app", "executor", "depends", "state", "finished", "tries", "try_exceptions",
     "executor_task_ids", "duration_s", "exception", "root_cause", "root_tasks", "bash", "host",
-    "block", "memory", "worker_logs", "sources", "disagreements",
+    "block", "memory", "worker_logs", "sources", "disagreements", "joins",
 }  # fmt: skip
 
 
@@ -115,8 +115,25 @@ def test_retries_are_counted_and_the_newest_run_is_read(runs):
     assert tasks[0]["state"] == "failed"
     assert tasks[1]["state"] == "exec_done" and tasks[1]["tries"] == 3
     assert tasks[1]["try_exceptions"] == ["ValueError", "ValueError"]
-    (cause,) = doc["root_causes"]
-    assert cause["retries_used"] == 2 and cause["blocked"] == [2]
+    cause = doc["root_causes"][0]
+    assert cause["app"] == "always_fails" and cause["tasks"][0] == 0
+    assert cause["retries_used"] == 2 * len(cause["tasks"])
+    assert cause["blocked"][0] == 2
+
+
+def test_a_join_app_is_explained_by_the_tasks_it_joined(runs):
+    doc = as_json(str(runs["threads"] / "runinfo"))
+    tasks = {t["id"]: t for t in doc["tasks"]}
+    (outer,) = [t for t in tasks.values() if t["app"] == "gather"]
+    inner_failed = sorted(j for j in outer["joins"] if tasks[j]["state"] == "failed")
+    assert len(outer["joins"]) == 4 and len(inner_failed) == 2
+    assert all(tasks[j]["app"] == "always_fails" for j in inner_failed)
+    assert outer["state"] == "failed" and outer["root_tasks"] == inner_failed
+    (after,) = [t for t in tasks.values() if t["depends"] == [outer["id"]]]
+    assert after["state"] == "dep_fail" and after["root_tasks"] == inner_failed
+    cause = doc["root_causes"][0]
+    assert cause["tasks"] == [0, *inner_failed]  # the same error, from the same line
+    assert outer["id"] in cause["blocked"] and after["id"] in cause["blocked"]
 
 
 # --- bash apps -----------------------------------------------------------------------------

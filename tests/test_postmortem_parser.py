@@ -61,7 +61,7 @@ def test_several_dfk_starts_in_one_log(runs, tmp_path):
     first_id = parse_log(io.BytesIO(first))[0].run_id
     second_id = parse_log(io.BytesIO(second))[0].run_id
     assert analysis.log.dfk_starts == [first_id, second_id]
-    assert analysis.run.run_id == second_id and len(analysis.tasks) == 3  # the last start
+    assert analysis.run.run_id == second_id and len(analysis.tasks) == 9  # the last start
     assert f"parsl.log holds 2 DFK starts (run ids {first_id}, {second_id})" in text_report(run_dir)
     chosen = analyse(str(run_dir), run_id=first_id)
     assert chosen.run.run_id == first_id and len(chosen.tasks) == 13

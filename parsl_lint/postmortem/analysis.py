@@ -23,6 +23,7 @@ from parsl_lint.runtime import hint_kind
 OOM_SHARE = 0.8
 #: Distinct messages a root cause lists before it says how many more there are.
 MESSAGES_SHOWN = 3
+JOIN_ERROR = "parsl.dataflow.errors.JoinError"
 _BASH_EXIT = re.compile(r"bash_app (\S+) failed with unix exit code (-?\d+)")
 _NUMBERED = re.compile(r"^\d+$")
 
@@ -178,14 +179,14 @@ def _find_roots(result: Analysis) -> None:
             if current in roots:
                 continue
             task = tasks[current]
-            if task.state == "failed":
+            if task.is_root:
                 roots[current] = (current,)
             elif not expanded:
                 visiting.add(current)
                 stack.append((current, True))
                 stack.extend(
                     (d, False)
-                    for d in task.depends
+                    for d in task.upstream
                     if d in tasks
                     and tasks[d].state in FAILED_STATES
                     and d not in roots
@@ -193,14 +194,12 @@ def _find_roots(result: Analysis) -> None:
                 )
             else:
                 visiting.discard(current)
-                found = [roots[d] for d in task.depends if roots.get(d)]
+                found = [roots[d] for d in task.upstream if roots.get(d)]
                 if len(found) == 1:
                     roots[current] = found[0]  # share the tuple along a chain
                 else:
                     roots[current] = tuple(dict.fromkeys(r for rs in found for r in rs))
-    result.unresolved = [
-        tid for tid, rs in roots.items() if not rs and tasks[tid].state == "dep_fail"
-    ]
+    result.unresolved = [tid for tid, rs in roots.items() if not rs and not tasks[tid].is_root]
 
 
 def _group(result: Analysis) -> None:
@@ -234,6 +233,8 @@ def _group(result: Analysis) -> None:
 
 def _signature(task: Task) -> tuple[str, str, str | None]:
     failure = task.failure
+    if failure is None and task.join_failed:
+        return JOIN_ERROR, "a task this join app joined failed; parsl.log does not say which", None
     if failure is None:
         last = task.try_errors[-1] if task.try_errors else "unknown exception"
         return last, "(no traceback in the log)", None
@@ -279,7 +280,7 @@ def root_paths(result: Analysis, tid: int) -> list[list[int]]:
     parent: dict[int, int | None] = {tid: None}
     queue = [tid]
     for current in queue:  # breadth first: the shortest path to each root
-        for dep in tasks[current].depends:
+        for dep in tasks[current].upstream:
             if dep not in parent and dep in tasks and tasks[dep].state in FAILED_STATES:
                 parent[dep] = current
                 queue.append(dep)

@@ -57,11 +57,18 @@ _STREAM = re.compile(
 _IGNORED_TASK_MESSAGES = (
     "has outstanding dependencies",
     "is not pending",
-    "has AppFuture",
     "has dependency future",
     "failed due to dependency failure",
-    "failed due to failure of an inner join future",
 )
+#: A join app's inner tasks are known only through their futures' addresses: "Task 5 has
+#: AppFuture: <AppFuture at 0x7f..>" when a task is submitted (from a join app's body, on a
+#: ``_parsl_internal`` thread), then "Join callback for task 3, inner_app_future <AppFuture at
+#: 0x7f..>" when the join app's task sees it finish (both DEBUG).
+_FUTURE_ADDRESS = re.compile(r"<AppFuture at (0x[0-9a-f]+)")
+_JOIN_CALLBACK = re.compile(
+    r"Join callback for task (\d+), inner_app_future <AppFuture at (0x[0-9a-f]+)"
+)
+_INTERNAL_THREAD = b"_parsl_internal"
 #: The last lines a DFK writes to parsl.log when its cleanup ran ("DFK cleanup complete" is
 #: logged after Parsl removed its own file handler, so it is not in the file).
 _END_OF_RUN = ("Workflow shutdown information", "Unregistering log handler", "DFK cleanup complete")
@@ -101,6 +108,7 @@ class _Parser:
         self.capture: list[str] | None = None  # continuation lines of the current message
         self.on_capture_end: _CaptureTarget | None = None
         self.texts: dict[str, str] = {}  # interned traceback texts
+        self.addresses: dict[str, int] = {}  # AppFuture address -> id, of join apps' tasks
 
     # -- reading -------------------------------------------------------------------------
 
@@ -145,7 +153,11 @@ class _Parser:
             recognised += 1
             message = rest[colon + 2 :]
             level = rest[rest.rfind(b" ", 0, colon) + 1 : colon]
-            if level == b"DEBUG" and not message.startswith(b"Task "):
+            if level == b"DEBUG" and not message.startswith((b"Task ", b"Join callback")):
+                continue
+            if message.startswith(b"Task ") and b" has AppFuture: " in message:
+                if _INTERNAL_THREAD in raw[:at]:  # submitted from a join app's body
+                    self._future_address(message)
                 continue
             self._dflow(raw[: raw.find(b" ")], level, message)
         report.lines, report.recognised = lines, report.recognised + recognised
@@ -211,6 +223,8 @@ class _Parser:
             self._current_run().cleanup_complete = True
         elif message.startswith("Reusing cached result for task "):
             pass  # the state lines say memo_done
+        elif message.startswith("Join callback for task "):
+            self._join_callback(message)
         elif level in (b"ERROR", b"CRITICAL", b"WARNING"):
             run = self._current_run()
             if len(run.events) < MAX_EVENTS:
@@ -261,6 +275,9 @@ class _Parser:
             if _FAILED_AFTER.match(rest):
                 self._start_capture(_CaptureTarget(self, task))
                 return
+        elif rest.startswith("failed due to failure of an inner join future"):
+            task.join_failed = True
+            return
         elif rest.startswith("requested invalid executor"):
             task.executor = rest.rpartition(" ")[2]
             self._start_capture(_CaptureTarget(self, task))
@@ -268,6 +285,23 @@ class _Parser:
         elif rest.startswith(_IGNORED_TASK_MESSAGES):
             return
         self._unrecognised(message.encode())
+
+    def _future_address(self, message: bytes) -> None:
+        text = message.decode("utf-8", "replace")
+        head = text[5:].partition(" ")[0]
+        match = _FUTURE_ADDRESS.search(text)
+        if head.isdigit() and match:
+            self.addresses[match.group(1)] = int(head)
+
+    def _join_callback(self, message: str) -> None:
+        match = _JOIN_CALLBACK.match(message)
+        if match is None:
+            self._unrecognised(message.encode())
+            return
+        inner = self.addresses.get(match.group(2))
+        if inner is not None:
+            task = self._task(int(match.group(1)))
+            task.joins = _merge(task.joins, [inner])
 
     def _launched(self, created: bytes, message: str) -> None:
         match = _LAUNCHED.match(message)
@@ -305,6 +339,7 @@ class _Parser:
     def _dfk_start(self, created: float) -> None:
         if self.run is not None and self.run is not self.chosen:
             self.run.tasks.clear()  # a later start replaces it; memory stays flat
+        self.addresses.clear()
         self.run = Run()
         self.run.started = created
         self.report.dfk_starts.append(None)

@@ -42,6 +42,8 @@ class Task:
         "failure",
         "host",
         "block",
+        "join_failed",
+        "joins",
         "launched",
         "memory",
         "sources",
@@ -60,6 +62,8 @@ class Task:
         self.app: str | None = None
         self.executor: str | None = None
         self.depends: tuple[int, ...] = ()  #: ids of the tasks (and DataFutures' tasks) waited for
+        self.joins: tuple[int, ...] = ()  #: a join app's inner tasks (as far as the log shows)
+        self.join_failed = False  #: a join app that failed because an inner task failed
         self.state: str | None = None  #: the last state recorded
         self.tries = 0  #: how many times it was launched
         self.try_errors: list[str] = []  #: the exception class of each failed try, in order
@@ -75,6 +79,16 @@ class Task:
         self.memory: Memory | None = None  #: from monitoring.db
         self.sources = 0  #: bit 1: parsl.log, bit 2: monitoring.db
         self.disagreements: list[tuple[str, str, str, str]] | None = None  # field, log, db, used
+
+    @property
+    def upstream(self) -> tuple[int, ...]:
+        """The tasks whose failure this task's failure can come from."""
+        return self.depends + self.joins if self.joins else self.depends
+
+    @property
+    def is_root(self) -> bool:
+        """It failed by itself (not through a dependency or a joined task)."""
+        return self.state == "failed" and not (self.join_failed and self.joins)
 
     @property
     def finished(self) -> bool:

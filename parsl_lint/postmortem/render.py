@@ -190,7 +190,8 @@ def _task_json(analysis: Analysis, task: Task, details: Details) -> dict[str, An
         if failure is None or task.state == "dep_fail"
         else {"type": failure.type, "message": failure.message, "traceback": failure.traceback},
         "root_cause": cause.index if cause is not None else None,
-        "root_tasks": list(analysis.roots.get(task.tid, ())) if task.state == "dep_fail" else [],
+        "joins": list(task.joins),
+        "root_tasks": list(analysis.roots.get(task.tid, ())) if _through_others(task) else [],
         "bash": details.bash.get(task.tid),
         "host": task.host,
         "block": task.block if task.block is not None else (side.block if side else None),
@@ -549,7 +550,9 @@ def write_task_text(analysis: Analysis, tid: int, out: TextIO, tail: int) -> Non
         lines.append(
             f"  {field}: {log_value} in parsl.log, {db_value} in monitoring.db (used {used})"
         )
-    if task.state == "dep_fail":
+    if task.joins:
+        lines.append(f"  joined: {', '.join(_dep_label(analysis, j) for j in task.joins)}")
+    if _through_others(task):
         paths = root_paths(analysis, tid)
         lines.append(f"  {len(roots)} failed root task{_s(len(roots))} caused this:")
         for i, path in enumerate(paths, 1):
@@ -592,6 +595,16 @@ _ORDER = {"exec_done": 0, "memo_done": 1, "failed": 2, "dep_fail": 3}
 
 def _state_order(item: tuple[str, int]) -> tuple[int, str]:
     return (_ORDER.get(item[0], 9), item[0])
+
+
+def _through_others(task: Task) -> bool:
+    """It failed because tasks it depends on (or joined) failed."""
+    return task.state in FAILED_STATES and not task.is_root
+
+
+def _dep_label(analysis: Analysis, tid: int) -> str:
+    task = analysis.tasks.get(tid)
+    return str(tid) if task is None else f"{tid} ({task.app}, {task.state})"
 
 
 def _labels(analysis: Analysis, tids: list[int]) -> str:
