@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from parsl_lint.cli import main
-from parsl_lint.postmortem import analyse
+from parsl_lint.postmortem import WRITTEN_FOR, analyse
 from parsl_lint.postmortem.analysis import likely_oom
 from parsl_lint.postmortem.logparse import parse_log
 from parsl_lint.postmortem.model import Failure, Memory, Task
@@ -104,3 +104,16 @@ def test_likely_out_of_memory_kill_is_named_only_for_a_lost_worker_near_its_limi
     assert not likely_oom(lost(3.0, 1 * gib, 32 * gib), None)
     assert likely_oom(lost(None, 3.9 * gib, None), mem_per_worker_gb=4)  # over its share
     assert not likely_oom(lost(92.0, 29 * gib, 32 * gib, kind="BadStateException"), None)
+
+
+def test_a_log_of_another_parsl_version_is_named(runs, tmp_path):
+    data = threads_log(runs)
+    at = data.index(b"Parsl version: ") + len(b"Parsl version: ")
+    end = data.index(b"\n", at)
+    run_dir = run_dir_with(tmp_path, data[:at] + b"2027.01.05" + data[end:])
+    report = text_report(run_dir)
+    assert (
+        "parsl.log was written by Parsl 2027.01.05; this reader was written for Parsl "
+        f"{WRITTEN_FOR}. Every line was recognised" in report
+    )
+    assert "13 tasks: 1 exec_done, 8 failed, 4 dep_fail" in report

@@ -198,7 +198,7 @@ def _find_roots(result: Analysis) -> None:
                 if len(found) == 1:
                     roots[current] = found[0]  # share the tuple along a chain
                 else:
-                    roots[current] = tuple(dict.fromkeys(r for rs in found for r in rs))
+                    roots[current] = tuple(sorted({r for rs in found for r in rs}))
     result.unresolved = [tid for tid, rs in roots.items() if not rs and not tasks[tid].is_root]
 
 

@@ -323,6 +323,12 @@ def _notes(analysis: Analysis) -> list[str]:
             f"reader was written for Parsl {WRITTEN_FOR}; the log is from Parsl {version}), "
             f"for example: {log.unrecognised_examples[0]}"
         )
+    elif run.parsl_version and run.parsl_version != WRITTEN_FOR:
+        notes.append(
+            f"parsl.log was written by Parsl {run.parsl_version}; this reader was written for "
+            f"Parsl {WRITTEN_FOR}. Every line was recognised, but check a surprising answer "
+            "against the log."
+        )
     if analysis.db_path and not analysis.db_used:
         notes.append(f"{_rel(analysis.db_path)} {analysis.db_note}.")
     if analysis.disagreements:
