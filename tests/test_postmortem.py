@@ -134,6 +134,9 @@ def test_a_join_app_is_explained_by_the_tasks_it_joined(runs):
     cause = doc["root_causes"][0]
     assert cause["tasks"] == [0, *inner_failed]  # the same error, from the same line
     assert outer["id"] in cause["blocked"] and after["id"] in cause["blocked"]
+    _, text, _ = postmortem(str(runs["threads"] / "runinfo"), "--task", str(outer["id"]))
+    assert f"  its failure blocked 1 task: {after['id']} (ok)" in text
+    assert "  2 failed root tasks caused this:" in text
 
 
 # --- bash apps -----------------------------------------------------------------------------

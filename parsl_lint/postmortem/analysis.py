@@ -296,5 +296,17 @@ def root_paths(result: Analysis, tid: int) -> list[list[int]]:
 
 
 def dependents(result: Analysis, tid: int) -> list[int]:
-    """The failed tasks this one blocked (directly or through others)."""
-    return sorted(t for t, rs in result.roots.items() if tid in rs and t != tid)
+    """The failed tasks this one's failure blocked, directly or through others."""
+    reverse: dict[int, list[int]] = {}
+    for task in result.tasks.values():
+        if task.state in FAILED_STATES:
+            for up in task.upstream:
+                reverse.setdefault(up, []).append(task.tid)
+    seen: set[int] = set()
+    queue = [tid]
+    for current in queue:
+        for later in reverse.get(current, ()):
+            if later not in seen:
+                seen.add(later)
+                queue.append(later)
+    return sorted(seen - {tid})

@@ -573,11 +573,7 @@ def write_task_text(analysis: Analysis, tid: int, out: TextIO, tail: int) -> Non
         if cause is None:
             continue
         root_task = analysis.tasks[root]
-        lines.append(
-            f"--- task {root} ({root_task.app}): root cause {cause.index} ---"
-            if root != tid
-            else "---"
-        )
+        lines.append(f"--- task {root} ({root_task.app}): root cause {cause.index} ---")
         if root_task.failure is not None and root_task.failure.traceback:
             lines += tbtext.shown(root_task.failure.traceback)
         elif root_task.failure is not None:
