@@ -199,6 +199,31 @@ if __name__ == "__main__":
     main()
 """
 
+FAILED_BLOCK = """
+import parsl
+from parsl.config import Config
+from parsl.executors import HighThroughputExecutor
+from parsl.providers import LocalProvider
+
+from pm_apps import ok
+
+if __name__ == "__main__":
+    htex = HighThroughputExecutor(
+        label="htex",
+        address="127.0.0.1",
+        loopback_address="127.0.0.1",
+        max_workers_per_node=1,
+        encrypted=False,
+        provider=LocalProvider(
+            init_blocks=1,
+            max_blocks=1,
+            worker_init="echo 'no such environment: /opt/missing/venv' >&2; exit 3",
+        ),
+    )
+    with parsl.load(Config(executors=[htex], run_dir="runinfo", strategy_period=0.5)):
+        ok(1).exception(timeout=90)  # task 0: its block never starts
+"""
+
 INTERRUPTED = """
 import os
 import time
@@ -230,6 +255,7 @@ def make_runs(base: Path) -> dict[str, Path]:
         "htex": (HTEX, []),
         "htex_monitoring": (HTEX, ["monitoring"]),
         "interrupted": (INTERRUPTED, []),
+        "failed_block": (FAILED_BLOCK, []),
     }
     env = dict(os.environ)
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")

@@ -283,6 +283,19 @@ def test_log_and_monitoring_disagree_or_the_log_is_cut(runs, tmp_path):
     assert lost["disagreements"][0]["used"] == "monitoring.db"
 
 
+def test_failed_block_shows_the_blocks_own_output(runs):
+    code, out, _ = postmortem(str(runs["failed_block"] / "runinfo"))
+    assert code == 1
+    assert out.splitlines()[3] == "  1. BadStateException in ok: 1 task (0)"
+    assert "EXIT CODE: 3" in out.splitlines()[4]  # the message's lines, joined
+    assert "the block's exit code: 3" in out
+    assert "  | no such environment: /opt/missing/venv" in out
+    assert "Hint: The executor's block (the batch job or local process running the workers)" in out
+    task = as_json(str(runs["failed_block"] / "runinfo"))["tasks"][0]
+    assert task["worker_logs"]["block_exit_code"] == "3"
+    assert any(e["path"].endswith(".sh.err") for e in task["worker_logs"]["excerpts"])
+
+
 # --- interrupted runs ----------------------------------------------------------------------
 
 

@@ -240,7 +240,7 @@ def _signature(task: Task) -> tuple[str, str, str | None]:
         return last, "(no traceback in the log)", None
     frame = tbtext.last_user_frame(failure.traceback) if failure.traceback else None
     where = f"{frame.file}:{frame.line}" if frame is not None else None
-    return failure.type, failure.message.split("\n", 1)[0], where
+    return failure.type, one_line(failure.message), where
 
 
 def _hint(task: Task) -> str | None:
@@ -310,3 +310,8 @@ def dependents(result: Analysis, tid: int) -> list[int]:
                 seen.add(later)
                 queue.append(later)
     return sorted(seen - {tid})
+
+
+def one_line(message: str) -> str:
+    """A multi-line exception message on one line (Parsl's block errors span several)."""
+    return " ".join(part.strip() for part in message.splitlines() if part.strip())

@@ -22,6 +22,7 @@ from parsl_lint.postmortem.analysis import (
     bash_exit,
     dependents,
     likely_oom,
+    one_line,
     root_paths,
 )
 from parsl_lint.postmortem.logparse import WRITTEN_FOR
@@ -31,6 +32,9 @@ from parsl_lint.runtime import failure_hint
 
 #: Task ids a line lists before it says how many more there are.
 IDS_SHOWN = 20
+#: Characters of a root cause's message on its summary line (Parsl's block errors put the
+#: exit code and stderr after some 200 characters of boilerplate).
+SUMMARY_WIDTH = 320
 #: Tasks of one root cause whose bash output tails are shown in text.
 BASH_TASKS_SHOWN = 3
 #: Tasks whose worker side and bash output are gathered at most (JSON included).
@@ -291,8 +295,8 @@ def _cause_line(analysis: Analysis, cause: RootCause) -> str:
     )
     if cause.blocked:
         text += f", blocked {len(cause.blocked)} ({_ids(cause.blocked)})"
-    message = next(iter(cause.messages)).split("\n", 1)[0]
-    return f"{text}\n     {_clip(message, 200)}"
+    message = next(iter(cause.messages))
+    return f"{text}\n     {_clip(message, SUMMARY_WIDTH)}"
 
 
 def _notes(analysis: Analysis) -> list[str]:
@@ -370,7 +374,7 @@ def _cause_section(analysis: Analysis, cause: RootCause, details: Details) -> li
     if len(cause.messages) > 1 or len(cause.tasks) > 1:
         lines.append("messages:")
         for message, count in cause.messages.items():
-            lines.append(f"  {_clip(message.split(chr(10), 1)[0], 200)} ({count} task{_s(count)})")
+            lines.append(f"  {_clip(message, SUMMARY_WIDTH)} ({count} task{_s(count)})")
         listed = sum(cause.messages.values())
         if listed < len(cause.tasks):
             lines.append(f"  ... and {len(cause.tasks) - listed} tasks with other messages")
@@ -564,9 +568,7 @@ def write_task_text(analysis: Analysis, tid: int, out: TextIO, tail: int) -> Non
         for i, path in enumerate(paths, 1):
             chain = " <- ".join(f"task {t} ({analysis.tasks[t].app})" for t in path)
             failure = analysis.tasks[path[-1]].failure
-            what = (
-                f"{failure.short_type}: {failure.message.split(chr(10), 1)[0]}" if failure else "?"
-            )
+            what = f"{failure.short_type}: {one_line(failure.message)}" if failure else "?"
             lines.append(f"    {i}. {chain}: {_clip(what, 200)}")
     for root in roots:
         cause = analysis.cause_of.get(root)

@@ -22,6 +22,8 @@ from parsl_lint.postmortem.model import Run, Task
 
 #: Lines of one log file quoted per task, and of the interchange log per run.
 LINES_PER_FILE = 6
+#: Blocks whose submit-script output is shown when no log says which block ran a task.
+BLOCKS_SHOWN = 2
 _EXECUTOR_TASK = re.compile(rb"executor task (\d+)\b")
 _NOTEWORTHY = (b" ERROR: ", b" CRITICAL: ", b" WARNING: ", b"died", b"lost", b"Lost")
 _HEADER = re.compile(
@@ -204,12 +206,17 @@ def _noteworthy(path: str, managers: set[str]) -> list[str]:
 def _block_files(run_dir: str, label: str, side: WorkerSide, tail: int) -> None:
     """The block's submit-script stdout/stderr tails and exit code."""
     scripts = os.path.join(run_dir, "submit_scripts")
-    if side.block is None or not os.path.isdir(scripts):
+    if not os.path.isdir(scripts) or side.note == _NEVER_SENT:
         return
-    prefix = f"parsl.{label}.block-{side.block}."
-    for name in sorted(os.listdir(scripts)):
-        if not name.startswith(prefix):
-            continue
+    names = sorted(os.listdir(scripts))
+    if side.block is not None:
+        prefix = f"parsl.{label}.block-{side.block}."
+        names = [n for n in names if n.startswith(prefix)]
+    elif side.excerpts:
+        return
+    else:  # no log names the task's block (it may never have started): the latest blocks
+        names = _latest_blocks(names, label)
+    for name in names:
         path = os.path.join(scripts, name)
         if name.endswith(".ec"):
             code = _read_small(path).strip()
@@ -220,6 +227,26 @@ def _block_files(run_dir: str, label: str, side: WorkerSide, tail: int) -> None:
                 side.excerpts.append(Excerpt(path, note=lines))
             else:
                 side.excerpts.append(Excerpt(path, lines, None if lines else "(empty)"))
+
+
+def _latest_blocks(names: list[str], label: str) -> list[str]:
+    """The submit-script files of the executor's last :data:`BLOCKS_SHOWN` blocks."""
+    prefix = f"parsl.{label}.block-"
+    scripts = [n for n in names if n.startswith(prefix) and n.endswith(".sh")]
+    scripts.sort(key=_submit_time)
+    keep = {n for n in scripts[-BLOCKS_SHOWN:]}
+    return [n for n in names if any(n.startswith(k) for k in keep)]
+
+
+def _submit_time(name: str) -> float:
+    """``parsl.L.block-B.<time>.sh``: the time the block was submitted."""
+    stem = name[: -len(".sh")]
+    head, _, frac = stem.rpartition(".")
+    whole = head.rpartition(".")[2]
+    try:
+        return float(f"{whole}.{frac}")
+    except ValueError:
+        return 0.0
 
 
 def _read_small(path: str) -> str:
