@@ -13,6 +13,7 @@ import json
 import platform
 import shutil
 from importlib.metadata import version
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -358,3 +359,30 @@ def test_unknown_task_is_a_usage_error(runs):
     assert code == 2 and "task 99 is not in" in err
     code, _, _ = postmortem(str(runs["interrupted"] / "runinfo"), "--task", "0")
     assert code == 0
+
+
+# --- the README stays true -----------------------------------------------------------------
+
+
+def _readme_section(title: str) -> str:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    start = readme.index(f"\n{title}\n")
+    end = readme.find("\n#", start + len(title) + 2)
+    return readme[start:end]
+
+
+def test_readme_first_screen_is_what_the_run_prints(runs):
+    section = _readme_section("### What it prints")
+    shown = section.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    _, out, _ = postmortem(str(runs["threads"] / "runinfo" / "000"), "--tail", "3")
+    assert shown[1:10] == out.splitlines()[1:10]  # past the header (run id, paths)
+
+
+def test_readme_documents_every_json_field(runs):
+    section = _readme_section("### JSON")
+    doc = as_json(str(runs["htex_monitoring"] / "runinfo"))
+    task = next(t for t in doc["tasks"] if t["id"] == 1)
+    names = set(doc) | set(doc["log_notes"]) | set(doc["summary"]) | set(task)
+    names |= set(task["memory"] or {}) | set(task["worker_logs"]) | ROOT_CAUSE_FIELDS
+    missing = sorted(n for n in names if f"`{n}`" not in section and f"{n}`" not in section)
+    assert missing == []
