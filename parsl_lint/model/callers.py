@@ -8,11 +8,13 @@ future (or is an instance of one project class).
 
 Where the calls are: the function's own module, and every module that may call into it (the
 prefilter's :meth:`~parsl_lint.model.index.Prefilter.callers_of`: the importers of the module,
-or of a package above it). Each of those is walked once, in *collect* mode (an evaluator that
-records no facts, only what calls pass), with its own functions' parameters bound from their
-facts in turn, so facts flow down a chain of helpers, module by module. A cycle (two modules
-whose facts need each other) is cut: the module met again counts as unknown, which can only
-make the model quieter. Precision comes first in three more ways:
+or of a package above it, whose text spells one of its names). Each of those is walked once,
+in *collect* mode (an evaluator that records no facts, only what calls pass), with its own
+functions' parameters bound from their facts in turn, so facts flow down a chain of helpers,
+module by module, up to :data:`MAX_DEPTH` modules. A cycle (two modules whose facts need each
+other) or a longer chain is cut: the facts asked for are unknown there, and a collect walk
+then binds nothing, which can only make the model quieter. Precision comes first in three
+more ways:
 
 * every caller counts, Parsl or not: a helper also fed ``concurrent.futures`` futures by a
   module that never mentions Parsl joins to unknown;
@@ -24,9 +26,10 @@ make the model quieter. Precision comes first in three more ways:
 
 Cost: a module's calls are walked at most once per run. Linting a file asks for the facts of
 its functions only when it does something with futures (``.result()`` and the like, see
-:meth:`CallerFacts.wanted_by`); a summary (what an instance attribute holds) asks on demand;
-a return-value summary does not ask (it is context-insensitive: asking would walk every caller
-of every function summarised).
+:meth:`CallerFacts.wanted_by`); an attribute summary (what ``self.tasks`` holds) asks for a
+module that does so or that is not Parsl code by its text (the library part of a project,
+whose objects carry Parsl code's futures); a return-value summary does not ask (it is
+context-insensitive: asking would walk every caller of every function summarised).
 """
 
 from __future__ import annotations
