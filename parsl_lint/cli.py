@@ -9,15 +9,78 @@ from typing import Any, Callable, TextIO
 
 import click
 
-from parsl_lint import __version__
+from parsl_lint import ISSUES_URL, __version__
 from parsl_lint.snapshot import split_codes
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github")
 
 
+#: ``--verbose``: an internal error prints its traceback too.
+_VERBOSE = False
+
+
+def _set_verbose(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    global _VERBOSE
+    _VERBOSE = _VERBOSE or value
+
+
+VERBOSE_OPTION = click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_verbose,
+    help="On an internal error, print the traceback too.",
+)
+
+
+class _Main(click.Group):
+    """The command group; an exception that escapes a command is an internal error: one line
+    saying so and where to report it, exit 2 (never 1, which CI reads as "findings"); the
+    traceback only with ``--verbose``."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        global _VERBOSE
+        _VERBOSE = False  # set again by the option's callback while the arguments are parsed
+        return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        _tolerant_streams()
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if _VERBOSE:
+                import traceback
+
+                traceback.print_exc(file=sys.stderr)
+            where = "" if _VERBOSE else "; run again with --verbose for the traceback"
+            click.echo(
+                f"parsl-lint: error: internal error: {type(exc).__name__}: {exc} "
+                f"(parsl-lint {__version__}; please report it at {ISSUES_URL}{where})",
+                err=True,
+            )
+            sys.exit(EXIT_ERROR)
+
+
+def _tolerant_streams() -> None:
+    """A file name that is not UTF-8 (``\xff.py``) is printed as its own bytes, whatever the
+    locale, instead of stopping the report with a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            try:
+                reconfigure(errors="surrogateescape")
+            except (ValueError, OSError):  # pragma: no cover - a closed or odd stream
+                pass
+
+
 def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
+        VERBOSE_OPTION,
         click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
         click.option(
             "--select",
@@ -77,7 +140,8 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
+@VERBOSE_OPTION
 @click.version_option(__version__, "--version", "-V", prog_name="parsl-lint")
 def main() -> None:
     """Find the code that hides or causes Parsl worker failures, and fix it.

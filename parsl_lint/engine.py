@@ -191,6 +191,10 @@ class Linter:
         """The prefilter: can this file contain Parsl code worth a parse?"""
         return self.project.is_candidate(self.project.add_file(path))
 
+    def unreadable(self, shown: str, message: str, loc: Location) -> FileResult:
+        """The result for a file that cannot be decoded or parsed: ``PSL000`` at ``loc``."""
+        return self._unreadable(shown, message, loc)
+
     def _unreadable(self, shown: str, message: str, loc: Location) -> FileResult:
         diags: tuple[Diagnostic, ...] = ()
         if SYNTAX_CODE in self.enabled:

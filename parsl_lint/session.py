@@ -101,6 +101,8 @@ class Session:
     cache: Cache | None = None
     #: ``(run key, what the run depends on, when it started)`` when a snapshot is to be written.
     snapshot: tuple[str, Watch, int] | None = None
+    #: Directories that could not be read while finding the files (each an error line).
+    discovery_errors: list[str] = field(default_factory=list)
 
     @classmethod
     def create(
@@ -152,12 +154,17 @@ class Session:
             if config is not None:
                 watch.probes.add(os.path.abspath(config))
         targets: list[str] = []
+        unreadable: list[str] = []
         if use_stdin:
-            project_files = iter_project_files(settings.project_root, settings)
+            project_files = (
+                iter_project_files(settings.project_root, settings, errors=unreadable)
+                if settings.project_root.is_dir()  # `--stdin-filename` may name a new folder
+                else []
+            )
         else:
             try:
                 targets, project_files = discover_with_project(
-                    list(paths) or [Path(".")], settings, watch
+                    list(paths) or [Path(".")], settings, watch, unreadable
                 )
             except FileNotFoundError as exc:
                 raise SessionError(f"no such file or directory: {exc.filename or exc}") from exc
@@ -166,22 +173,29 @@ class Session:
         if store is not None:
             linter.project.scan_cache = store.load_scans()
         snapshot = (snapshot_key, watch, started) if snapshot_key and watch else None
-        return cls(settings, linter, targets, stdin_filename, use_stdin, jobs, store, snapshot)
+        if unreadable:
+            snapshot = None  # a run with errors is never replayed
+        session = cls(settings, linter, targets, stdin_filename, use_stdin, jobs, store, snapshot)
+        session.discovery_errors = unreadable
+        return session
 
     def rule_summaries(self) -> dict[str, str]:
         return {code: rule.summary for code, rule in all_rules().items()}
 
     # -- check ----------------------------------------------------------------------------
 
-    def _stdin(self) -> tuple[str, str, Path | None]:
+    def _stdin(self) -> tuple[str, str, Path | None, FileResult | None]:
+        """Standard input: its text, its name, its path, and a result when it cannot be
+        decoded (a ``PSL000`` as for a file; the text then keeps the bytes as they came)."""
         raw = sys.stdin.buffer.read()
         name = str(self.stdin_name) if self.stdin_name else "-"
+        path = self.stdin_name.resolve() if self.stdin_name else None
         try:
             text = decode_source(raw, name).text
         except SourceError as exc:
-            raise SessionError(f"{name}: {exc}") from exc
-        path = self.stdin_name.resolve() if self.stdin_name else None
-        return text, name, path
+            failed = self.linter.unreadable(name, str(exc), exc.location)
+            return raw.decode("utf-8", "surrogateescape"), name, path, failed
+        return text, name, path, None
 
     def _lint_targets(self, progress: Callable[[int], None] | None) -> list[FileResult | None]:
         """Lint every target: prefilter, cache, then in-process or in worker processes. The
@@ -248,13 +262,14 @@ class Session:
         results: list[FileResult] = []
         checked = 1
         if self.use_stdin:
-            text, name, path = self._stdin()
-            results.append(self.linter.lint_source(text, name, path))
+            text, name, path, failed = self._stdin()
+            results.append(failed or self.linter.lint_source(text, name, path))
         else:
             results = [r for r in self._lint_targets(progress) if r is not None]
             checked = len(self.targets)
         diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
         errors = [f"{r.path}: {r.error}" for r in results if r.outcome is Outcome.FAILED]
+        errors = [*self.discovery_errors, *errors]
         if self.snapshot is not None and self.cache is not None and not errors:
             key, watch, started = self.snapshot
             write_snapshot(
@@ -274,11 +289,12 @@ class Session:
     def fix(self, write: bool, unsafe: bool) -> FixOutcome:
         from parsl_lint.fixer import unified_diff, write_atomic  # libcst: only to rewrite
 
-        outcome = FixOutcome()
+        outcome = FixOutcome(errors=list(self.discovery_errors))
         if self.use_stdin:
-            text, name, path = self._stdin()
-            if is_notebook(name):  # linted, never rewritten
-                outcome.remaining.extend(self.linter.lint_source(text, name, path).diagnostics)
+            text, name, path, failed = self._stdin()
+            if failed is not None or is_notebook(name):  # linted, never rewritten
+                found = failed or self.linter.lint_source(text, name, path)
+                outcome.remaining.extend(found.diagnostics)
                 outcome.stdin_text = text
                 return outcome
             result = self._fix_one(text, name, path, unsafe, outcome)

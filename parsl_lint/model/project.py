@@ -111,6 +111,7 @@ class ModuleInfo:
         "digest",
         "mentions_parsl",
         "raw_imports",
+        "unreadable",
     )
 
     def __init__(
@@ -134,6 +135,9 @@ class ModuleInfo:
         self.digest: str | None = None
         self.mentions_parsl: bool | None = None
         self.raw_imports: tuple[tuple[int, str], ...] | None = None
+        #: The file could not be read, or is a notebook that cannot be decoded: the prefilter
+        #: cannot tell what it holds, so it lets it through and linting reports the problem.
+        self.unreadable = False
 
     def __repr__(self) -> str:
         return f"ModuleInfo({self.name!r}, {self.path!r})"
@@ -145,7 +149,7 @@ class ModuleInfo:
     def forget_text(self) -> None:
         """Drop the text and everything derived from it (the text changed)."""
         self.text = self.tree = self.bindings = None
-        self.parse_failed = False
+        self.parse_failed = self.unreadable = False
         self.imports = self.digest = self.mentions_parsl = self.raw_imports = None
 
 
@@ -400,12 +404,12 @@ class Project:
                 with open(info.path, "rb") as handle:
                     info.text = handle.read().decode("utf-8", errors="replace")
             except OSError:
-                info.text = ""
-            if is_notebook(info.path):
+                info.text, info.unreadable = "", True
+            if is_notebook(info.path) and not info.unreadable:
                 try:
                     info.text = read_notebook(info.text).source
                 except NotebookError:
-                    pass  # the scan sees the raw text; linting it reports PSL000
+                    info.unreadable = True  # the scan sees the raw text; linting reports PSL000
         return info.text
 
     def tree_of(self, info: ModuleInfo) -> ast.Module | None:
@@ -469,7 +473,7 @@ class Project:
                     self.scanned[key] = hit
                 return
         text = self.text_of(info)
-        info.mentions_parsl = "parsl" in text
+        info.mentions_parsl = "parsl" in text or info.unreadable
         info.raw_imports = self._pairs(_raw_imports(text))
         if self.record_scans or not from_disk:
             info.digest = _text_digest(text)
