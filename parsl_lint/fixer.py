@@ -4,9 +4,11 @@ The promises it keeps (black's and ruff's): a fix never yields code that does no
 output is re-parsed with LibCST and compiled; on failure the original is kept and the rule is
 named); only safe fixes unless ``--unsafe-fixes``; lint -> fix rounds run to a fixed point
 (at most 10); bytes outside the edits stay identical (encoding, BOM and line endings kept; a
-file LibCST cannot round-trip exactly is linted, never fixed); writes are atomic (temp file
-beside the original, mode copied, ``os.replace``) and only happen when the bytes changed and the
-file on disk still holds what was read.
+file LibCST cannot round-trip exactly is linted, never fixed); writes go to a symbolic link's
+target, keep hard links (written in place), the mode and the owner, refuse a read-only file, are
+atomic otherwise (temp file beside the original, ``os.replace``), and only happen when the bytes
+changed and the file on disk still holds what was read; a temp file left by a killed run is
+removed by the next ``fix --write``.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from __future__ import annotations
 import codecs
 import difflib
 import os
-import shutil
+import re
+import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -197,25 +200,114 @@ def encode(source: SourceFile, text: str) -> bytes:
     return (codecs.BOM_UTF8 + body) if source.bom else body
 
 
+#: The temporary file a write goes through: ``.<name>.parsl-lint-<pid>-<random>.tmp`` beside
+#: the file. The pid says whether the run that made it is still alive (see :func:`clean_temps`).
+TEMP_PREFIX = "parsl-lint-"
+_TEMP_RE = re.compile(r"^\.(?P<name>.+)\.parsl-lint-(?P<pid>[0-9]+)-[A-Za-z0-9_]+\.tmp$")
+
+
 def write_atomic(path: Path, source: SourceFile, text: str) -> bool:
-    """Write ``text`` over ``path`` if it changed and the file still holds what was read."""
+    """Write ``text`` over ``path`` if it changed and the file still holds what was read.
+
+    As black and ruff do, the write goes to the file a symbolic link points to (the link
+    stays a link), a file with other hard links is rewritten in place (the links stay one
+    file), and the mode and owner are kept. Otherwise the bytes go to a temporary file beside
+    the target, which then replaces it (``os.replace``): a crash leaves the old file or the
+    new one, never half of one. A read-only file is not written (:class:`FixError`).
+    """
     data = encode(source, text)
     if data == source.raw:
         return False
-    if path.read_bytes() != source.raw:
-        raise FixError(f"{path} changed on disk while it was being fixed; not written")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    target = Path(os.path.realpath(path))  # a symlink: the file it points to
+    info = os.stat(target)
+    if not _writable(target, info):
+        mode = stat.S_IMODE(info.st_mode)
+        raise FixError(f"the file is read-only (mode {mode:04o}); not written")
+    if target.read_bytes() != source.raw:
+        raise FixError("the file changed on disk while it was being fixed; not written")
+    if info.st_nlink > 1:
+        _write_in_place(target, data)
+        return True
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{target.name}.{TEMP_PREFIX}{os.getpid()}-", suffix=".tmp", dir=target.parent
+    )
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        shutil.copymode(path, tmp)
-        os.replace(tmp, path)
+        os.chmod(tmp, stat.S_IMODE(info.st_mode))
+        if hasattr(os, "chown") and (info.st_uid, info.st_gid) != _owner(tmp):
+            try:
+                os.chown(tmp, info.st_uid, info.st_gid)  # root fixing another user's file
+            except OSError:
+                pass
+        os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+    return True
+
+
+def _writable(path: Path, info: os.stat_result) -> bool:
+    """Writable by this user, and not read-only by its mode bits (which root ignores)."""
+    return bool(info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)) and os.access(
+        path, os.W_OK
+    )
+
+
+def _owner(path: str) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_uid, info.st_gid
+
+
+def _write_in_place(target: Path, data: bytes) -> None:
+    """Rewrite a hard-linked file through its own inode (not crash-safe: no rename can keep
+    the other links, which is why black and ruff always write in place)."""
+    with open(target, "r+b") as handle:
+        handle.write(data)
+        handle.truncate()
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def clean_temps(directories: Iterable[str]) -> list[str]:
+    """Remove the temporary files a killed ``fix --write`` left in ``directories``: only
+    regular files named as :func:`write_atomic` names them, beside the file they were for,
+    made by a process that no longer exists. Returns the paths removed."""
+    removed = []
+    for directory in directories:
+        try:
+            names = os.listdir(directory)
+        except OSError:
+            continue
+        for name in names:
+            match = _TEMP_RE.match(name)
+            if match is None or _alive(int(match.group("pid"))):
+                continue
+            path = os.path.join(directory, name)
+            try:
+                if not stat.S_ISREG(os.lstat(path).st_mode):
+                    continue
+                if not os.path.exists(os.path.join(directory, match.group("name"))):
+                    continue
+                os.unlink(path)
+            except OSError:
+                continue
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process, or a pid we cannot ask about: keep the file
     return True
 
 

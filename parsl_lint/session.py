@@ -287,7 +287,7 @@ class Session:
     # -- fix ------------------------------------------------------------------------------
 
     def fix(self, write: bool, unsafe: bool) -> FixOutcome:
-        from parsl_lint.fixer import unified_diff, write_atomic  # libcst: only to rewrite
+        from parsl_lint.fixer import FixError, clean_temps, unified_diff, write_atomic
 
         outcome = FixOutcome(errors=list(self.discovery_errors))
         if self.use_stdin:
@@ -305,6 +305,8 @@ class Session:
         # The same lint as ``check`` (prefilter, cache, workers) decides which files have
         # something to fix; only those are read again and rewritten.
         outcome.files_checked = len(self.targets)
+        if write:  # what a run killed while writing left behind
+            clean_temps(sorted({os.path.dirname(os.path.realpath(p)) for p in self.targets}))
         for path, first in zip(self.targets, self._lint_targets(None)):
             if first is None:
                 continue
@@ -326,6 +328,9 @@ class Session:
             if write:
                 try:
                     write_atomic(Path(path), source, result.fixed)
+                except FixError as exc:
+                    outcome.errors.append(f"{shown}: {exc}")
+                    continue
                 except (OSError, ValueError) as exc:
                     outcome.errors.append(f"{shown}: not written: {exc}")
                     continue

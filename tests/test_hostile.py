@@ -194,3 +194,136 @@ def test_an_internal_error_exits_2_with_one_line_and_the_traceback_on_request(
         assert result.exit_code == 2
         assert "Traceback (most recent call last)" in result.stderr
         assert result.stderr.rstrip().splitlines()[-1].startswith("parsl-lint: error: internal")
+
+
+# -- 5. what fix --write writes to -------------------------------------------------------
+
+FIXED_CALL = 'unwrap_parsl_future(f(), "f")'
+
+
+def fix_write(cwd: Path, monkeypatch: pytest.MonkeyPatch, *paths: str) -> Result:
+    return invoke(["fix", "--write", "--no-cache", *(paths or (".",))], cwd, monkeypatch)
+
+
+def test_a_symlink_is_written_through_to_its_target(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = project / "lib"
+    real.mkdir()
+    os.rename(project / "w.py", real / "w.py")
+    (project / "link.py").symlink_to(real / "w.py")
+    result = fix_write(project, monkeypatch, "link.py")
+    assert result.exit_code == 0, result.output
+    assert (project / "link.py").is_symlink()
+    assert FIXED_CALL in (real / "w.py").read_text()
+    assert sorted(p.name for p in real.iterdir()) == ["w.py"]  # no temp file left
+
+
+def test_hard_links_stay_one_file_and_the_mode_is_kept(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    os.link(project / "w.py", project / "other.txt")
+    (project / "w.py").chmod(0o750)
+    inode = (project / "w.py").stat().st_ino
+    assert fix_write(project, monkeypatch).exit_code == 0
+    assert (project / "w.py").stat().st_ino == inode
+    assert FIXED_CALL in (project / "other.txt").read_text()
+    assert (project / "w.py").stat().st_mode & 0o777 == 0o750
+
+
+def test_a_single_link_file_is_replaced_atomically_with_its_mode(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "w.py").chmod(0o640)
+    inode = (project / "w.py").stat().st_ino
+    assert fix_write(project, monkeypatch).exit_code == 0
+    after = (project / "w.py").stat()
+    assert after.st_ino != inode  # a new file renamed over the old one
+    assert after.st_mode & 0o777 == 0o640
+
+
+def test_a_read_only_file_is_refused_with_a_message(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "w.py").chmod(0o444)
+    (project / "v.py").write_text(APP)
+    result = fix_write(project, monkeypatch)
+    assert result.exit_code == 2
+    assert "parsl-lint: error: w.py: the file is read-only (mode 0444); not written" in (
+        result.stderr
+    )
+    assert (project / "w.py").read_text() == APP
+    assert FIXED_CALL in (project / "v.py").read_text()  # the rest is fixed
+
+
+# -- 13. temporary files of a killed run -------------------------------------------------
+
+
+def test_the_next_run_removes_only_our_temp_files_of_dead_runs(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    ours = project / f".w.py.parsl-lint-{dead}-k2j4_x9a.tmp"
+    ours.write_text("half")
+    keep = [
+        project / f".w.py.parsl-lint-{os.getpid()}-abcdefgh.tmp",  # a live run's
+        project / ".w.py.k2j4_x9a.tmp",  # not our name
+        project / f".gone.py.parsl-lint-{dead}-abcdefgh.tmp",  # no such file beside it
+        project / f"w.py.parsl-lint-{dead}-abcdefgh.tmp",  # not hidden
+    ]
+    for path in keep:
+        path.write_text("x")
+    assert invoke(["check", "--no-cache", "."], project, monkeypatch).exit_code == 1
+    assert ours.exists()  # check never deletes anything
+    assert fix_write(project, monkeypatch).exit_code == 0
+    assert not ours.exists()
+    assert all(path.exists() for path in keep)
+
+
+def test_sigkill_during_fix_write_leaves_every_file_old_or_new(tmp_path: Path) -> None:
+    """Kill ``fix --write`` while it writes: the moment a temporary file appears, and the
+    moment the first file has been replaced. Each file is then byte for byte the original or
+    the fixed text, and the next run fixes the rest and leaves no temporary file."""
+    import signal
+    import time
+
+    before = APP + "".join(f"v{i} = f().result()\n" for i in range(30))
+    done = cli(["fix", "--write", "--no-cache", "-"], tmp_path, stdin=before.encode())
+    expected = done.stdout.decode()
+    assert FIXED_CALL in expected
+
+    def temp_appeared(root: Path) -> bool:
+        return any(p.name.endswith(".tmp") for p in root.iterdir())
+
+    def first_replaced(root: Path) -> bool:
+        return any(p.read_text() == expected for p in root.glob("m*.py"))
+
+    for moment in (temp_appeared, first_replaced):
+        root = tmp_path / moment.__name__
+        root.mkdir()
+        (root / "pyproject.toml").write_text("[tool.parsl-lint]\n")
+        for i in range(12):
+            (root / f"m{i:02}.py").write_text(before)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "parsl_lint", "fix", "--write", "--no-cache", "-j", "1", "."],
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while not moment(root) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        states = [p.read_text() for p in root.glob("m*.py")]
+        assert set(states) <= {before, expected}
+        assert states.count(before) > 0  # killed before the end
+        finish = cli(["fix", "--write", "--no-cache", "."], root)
+        assert finish.returncode == 0, finish.stderr
+        assert {p.read_text() for p in root.glob("m*.py")} == {expected}
+        assert not [p.name for p in root.iterdir() if p.name.endswith(".tmp")]
