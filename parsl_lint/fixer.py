@@ -150,7 +150,12 @@ def _round_trip_problem(text: str) -> str | None:
 
 
 def fix_text(text: str, filename: str, lint: LintFn, unsafe: bool = False) -> FixResult:
-    """Lint and fix ``text`` to a fixed point; never returns text that does not parse."""
+    """Lint and fix ``text`` to a fixed point; never returns text that does not parse.
+
+    A fix that would make the file invalid is left out (found by halving the round's fixes
+    until each bad one stands alone) and named in ``error``; the file's other fixes are
+    applied.
+    """
     diagnostics = list(lint(text))
     result = FixResult(text, text, remaining=diagnostics)
     if not any(applicable(d.fix, unsafe) for d in diagnostics):
@@ -161,26 +166,15 @@ def fix_text(text: str, filename: str, lint: LintFn, unsafe: bool = False) -> Fi
         result.error = f"{problem}; it was not fixed"
         return result
     current = text
+    errors: list[str] = []
     for _ in range(MAX_ROUNDS):
         fixable = [d for d in diagnostics if applicable(d.fix, unsafe)]
         if not fixable:
             break
-        edited, count = apply_edits(current, fixable, unsafe)
-        imports = sorted({i for d in fixable if d.fix for i in d.fix.imports})
-        rules = ", ".join(sorted({d.code for d in fixable}))
-        try:
-            edited = add_imports(edited, imports)
-            verify(edited, filename)
-        except FixError as exc:
-            result.error = f"fix by {rules} would produce invalid code ({exc}); file left as is"
-            result.fixed = text
-            result.applied = 0
-            result.remaining = list(lint(text))
-            return result
-        except Exception as exc:  # an import LibCST cannot add, ...
-            result.error = f"fix by {rules} failed ({type(exc).__name__}: {exc}); file left as is"
-            result.fixed, result.applied, result.remaining = text, 0, list(lint(text))
-            return result
+        edited, count, rejected = _apply_valid(current, fixable, unsafe, filename)
+        for message in rejected:
+            if message not in errors:
+                errors.append(message)
         if edited == current:
             break
         current = edited
@@ -188,11 +182,70 @@ def fix_text(text: str, filename: str, lint: LintFn, unsafe: bool = False) -> Fi
         diagnostics = list(lint(current))
     else:
         if any(applicable(d.fix, unsafe) for d in diagnostics):
-            result.error = f"fixes did not converge after {MAX_ROUNDS} rounds"
+            errors.append(f"fixes did not converge after {MAX_ROUNDS} rounds")
+    result.error = "; ".join(errors) or None
     result.fixed = current
     result.remaining = diagnostics
     result.held_back = sum(1 for d in diagnostics if d.fix is not None)
     return result
+
+
+def _apply_valid(
+    text: str, fixable: list[Diagnostic], unsafe: bool, filename: str
+) -> tuple[str, int, list[str]]:
+    """Apply the round's fixes, leaving out each one that would make the file invalid:
+    ``(text, fixes applied, a message per fix left out)``. The usual case, every fix
+    valid, costs one verification."""
+    rejected: list[str] = []
+
+    tried: dict[tuple[int, ...], tuple[str, int] | str] = {}
+
+    def attempt(group: list[Diagnostic]) -> tuple[str, int] | str:
+        key = tuple(id(d) for d in group)
+        if key not in tried:
+            tried[key] = _attempt(group)
+        return tried[key]
+
+    def _attempt(group: list[Diagnostic]) -> tuple[str, int] | str:
+        edited, count = apply_edits(text, group, unsafe)
+        imports = sorted({i for d in group if d.fix for i in d.fix.imports})
+        try:
+            edited = add_imports(edited, imports)
+            verify(edited, filename)
+        except FixError as exc:
+            return f"would produce invalid code ({_first_line(exc)})"
+        except Exception as exc:  # LibCST cannot parse it to add the import, ...
+            import libcst as cst
+
+            if isinstance(exc, cst.ParserSyntaxError):
+                return f"would produce invalid code (ParserSyntaxError: {_first_line(exc)})"
+            return f"failed ({type(exc).__name__}: {_first_line(exc)})"
+        return edited, count
+
+    def valid(group: list[Diagnostic]) -> list[Diagnostic]:
+        outcome = attempt(group)
+        if not isinstance(outcome, str):
+            return group
+        if len(group) == 1:
+            [d] = group
+            where = f"{d.location.row}:{d.location.column}"
+            rejected.append(f"fix by {d.code} at {where} {outcome}; not applied")
+            return []
+        half = len(group) // 2
+        return valid(group[:half]) + valid(group[half:])
+
+    group = valid(fixable)
+    while group:
+        outcome = attempt(group)
+        if not isinstance(outcome, str):
+            return outcome[0], outcome[1], rejected
+        group = valid(group[:-1])  # valid apart, invalid together: drop one and try again
+    return text, 0, rejected
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
 
 
 def encode(source: SourceFile, text: str) -> bytes:

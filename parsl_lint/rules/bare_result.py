@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 
 from parsl_lint.ftypes import Applicability, Fix
 from parsl_lint.model import CallFact
@@ -64,8 +66,9 @@ class BareResult(Rule):
     `unwrap_parsl_future(fut, "name", timeout=t)`). The fix adds an import of the helper, so the
     helper's module must be importable where the workflow runs (`pip install parsl-lint`, or
     point `helper` at a copy inside your project). No fix is offered when the call has other
-    arguments or comments inside it, or when the file already binds the helper's name to
-    something else.
+    arguments or comments inside it, when the file already binds the helper's name to
+    something else, or inside an f-string that is nested in another or written beside other
+    literals (`f"a{x}" f'b{y}'`), where no quote for the name is valid on every Python.
 
     ## Options
     - `helper`: the `"module:function"` the fix calls and imports
@@ -632,7 +635,11 @@ class Trainer:
         outer = ctx.model.in_fstring(call)
         if outer is not None:
             # Inside ``f"... {fut.result()} ..."``: before Python 3.12 the name may use
-            # neither the f-string's quote nor a backslash.
+            # neither the f-string's quote nor a backslash. Inside an f-string that is itself
+            # in another one, or that is one of several literals written side by side, no
+            # one quote is safe: no fix.
+            if ctx.model.in_fstring(outer) is not None or _literal_parts(ctx.source(outer)) != 1:
+                return None
             quote = _quote_of(ctx.source(outer))
             if quote == '"':
                 name = _requote(name)
@@ -673,6 +680,26 @@ def _task_name(ctx: RuleContext, fact: CallFact, recv: ast.expr, value: Future) 
     if len(text) > _MAX_NAME:
         text = text[: _MAX_NAME - 3] + "..."
     return _literal(f"{app} ({text})" if app else text)
+
+
+def _literal_parts(source: str) -> int:
+    """How many string literals ``source`` (one string expression) is written as: 2 for the
+    implicit concatenation ``f"a{x}" 'b'``; literals nested in replacement fields not
+    counted. 0 when it cannot be tokenized."""
+    depth = parts = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(f"({source})").readline):
+            kind = tokenize.tok_name.get(token.type, "")
+            if kind == "FSTRING_START":  # Python 3.12+: an f-string is several tokens
+                parts += depth == 0
+                depth += 1
+            elif kind == "FSTRING_END":
+                depth -= 1
+            elif token.type == tokenize.STRING and depth == 0:
+                parts += 1
+    except (tokenize.TokenError, SyntaxError):
+        return 0
+    return parts
 
 
 def _quote_of(literal: str) -> str | None:

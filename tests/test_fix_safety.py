@@ -1,0 +1,90 @@
+"""The fixer's correctness on awkward sites: f-strings, files LibCST cannot reproduce, the
+helper's name taken by a local, PSL101 and PSL102 on one handler, the import's place in an
+isort-clean file, and one bad fix among good ones."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from parsl_lint.cli import main
+from parsl_lint.fixer import fix_text
+from parsl_lint.ftypes import Diagnostic, Edit, Fix, Location
+
+APP = "from parsl import python_app\n\n\n@python_app\ndef f():\n    return 1\n\n\nfut = f()\n"
+
+
+def invoke(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch) -> Result:
+    monkeypatch.chdir(cwd)
+    return CliRunner().invoke(main, args)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "pyproject.toml").write_text("[tool.parsl-lint]\n")
+    return tmp_path
+
+
+def marked_rows(output: str) -> dict[int, bool]:
+    """``{row: has [*]}`` of the PSL101 rows of ``check``'s text output."""
+    rows = {}
+    for m in re.finditer(r"^w\.py:(\d+):\d+: PSL101 (\[\*\] )?", output, re.M):
+        rows[int(m.group(1))] = bool(m.group(2))
+    return rows
+
+
+# -- 6. f-strings ------------------------------------------------------------------------
+
+
+def test_nested_and_concatenated_fstrings_get_no_fix_and_the_rest_is_fixed(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = (
+        APP
+        + "a = fut.result()\n"
+        + "print(f\"{f'{fut.result()}'}\")\n"
+        + "print(f\"a{fut.result()}\" f'b{fut.result()}')\n"
+        + "print('x' f'{fut.result()}')\n"
+        + "print(f'{fut.result()}')\n"
+    )
+    (project / "w.py").write_text(source)
+    check = invoke(["check", "--no-cache", "."], project, monkeypatch)
+    assert marked_rows(check.stdout) == {10: True, 11: False, 12: False, 13: False, 14: True}
+    fixed = invoke(["fix", "--write", "--no-cache", "."], project, monkeypatch)
+    assert fixed.exit_code == 1, fixed.output  # four sites remain, nothing went wrong
+    assert "parsl-lint: error" not in fixed.stderr
+    after = (project / "w.py").read_text()
+    assert 'a = unwrap_parsl_future(fut, "f (fut)")\n' in after
+    assert "print(f'{unwrap_parsl_future(fut, \"f (fut)\")}')" in after
+    compile(after, "w.py", "exec")
+
+
+def _diagnostic(row: int, col: int, end: int, content: str) -> Diagnostic:
+    at, to = Location(row, col), Location(row, end)
+    fix = Fix("rewrite", (Edit(content, at, to),))
+    return Diagnostic("PSL999", "test", "m", "w.py", at, to, fix)
+
+
+def test_one_invalid_fix_is_left_out_and_the_others_applied() -> None:
+    text = "a = 1\nb = 2\nc = 3\nd = 4\n"
+    rounds = []
+
+    def lint(current: str) -> list[Diagnostic]:
+        rounds.append(current)
+        found = []
+        for row, line in enumerate(current.splitlines(), 1):
+            if line.endswith(("= 1", "= 2", "= 4")):
+                found.append(_diagnostic(row, 5, 6, "10"))
+            elif line.endswith("= 3"):
+                found.append(_diagnostic(row, 5, 6, "(3"))  # a rule's bug: unbalanced
+        return found
+
+    result = fix_text(text, "w.py", lint)
+    assert result.fixed == "a = 10\nb = 10\nc = 3\nd = 10\n"
+    assert result.applied == 3
+    assert result.error == "fix by PSL999 at 3:5 would produce invalid code " + (
+        "(ParserSyntaxError: Syntax Error @ 4:1.); not applied"
+    )
