@@ -320,6 +320,8 @@ def fix(diff_flag: bool, write: bool, unsafe_fixes: bool, **kwargs: Any) -> None
         )
     if not opts.quiet:
         click.echo(outcome.summary(write), err=True)
+    for note in outcome.notes:
+        click.echo(f"parsl-lint: warning: {note}", err=True)
     for error in outcome.errors:
         click.echo(f"parsl-lint: error: {error}", err=True)
     if outcome.errors:

@@ -240,6 +240,11 @@ class Linter:
             if not any(d.code.startswith(i) for i in ignored) and not suppressed(d, lines)
         ]
         kept.sort(key=Diagnostic.sort_key)
+        if any(d.fix for d in kept):
+            from parsl_lint.fixer import unfixable_reason
+
+            if unfixable_reason(text) is not None:  # ``fix`` would not touch it: no ``[*]``
+                kept = [dataclasses.replace(d, fix=None) if d.fix else d for d in kept]
         if self.import_edits:
             kept = _with_import_edits(text, tree, kept)
         if path is not None and self.release_trees:

@@ -47,6 +47,8 @@ class FixResult:
     remaining: list[Diagnostic] = field(default_factory=list)
     held_back: int = 0  # unsafe fixes not applied without --unsafe-fixes
     error: str | None = None
+    #: Why the file's fixes were not applied although nothing went wrong (not an error).
+    note: str | None = None
 
     @property
     def changed(self) -> bool:
@@ -127,6 +129,35 @@ def verify(text: str, filename: str) -> None:
         raise FixError(f"{type(exc).__name__}: {exc}") from exc
 
 
+#: A carriage return not followed by a line feed.
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def unfixable_reason(text: str) -> str | None:
+    """Why the fixer will not rewrite ``text``, for a file with the shapes LibCST is known
+    not to reproduce byte for byte (a lone ``\\r`` line ending, a form feed, a last line of
+    only blanks); None otherwise. Cheap for every other file: the LibCST round trip runs only
+    on a file with one of those shapes (and says "no" when it reproduces it after all)."""
+    if not (_LONE_CR.search(text) or "\f" in text or _blank_tail(text)):
+        return None
+    return _round_trip_problem(text)
+
+
+def _blank_tail(text: str) -> bool:
+    tail = text[len(text.rstrip()) :]
+    return " " in tail or "\t" in tail
+
+
+def _cause(text: str) -> str:
+    if _LONE_CR.search(text):
+        return " (it has lines ending in a lone carriage return)"
+    if "\f" in text:
+        return " (it has a form feed)"
+    if _blank_tail(text):
+        return " (its last line holds only blanks)"
+    return ""
+
+
 def round_trips(text: str) -> bool:
     """LibCST reproduces the text exactly (not so for, e.g., a file ending in a lone CR)."""
     return _round_trip_problem(text) is None
@@ -145,7 +176,7 @@ def _round_trip_problem(text: str) -> str | None:
         detail = " ".join(lines[:2]) if lines else type(exc).__name__
         return f"LibCST cannot parse this file ({detail}), although Python can"
     if module.code != text:
-        return "LibCST cannot reproduce this file byte for byte"
+        return f"LibCST cannot reproduce this file byte for byte{_cause(text)}"
     return None
 
 
@@ -163,7 +194,7 @@ def fix_text(text: str, filename: str, lint: LintFn, unsafe: bool = False) -> Fi
         return result
     problem = _round_trip_problem(text)
     if problem is not None:
-        result.error = f"{problem}; it was not fixed"
+        result.note = f"not fixed: {problem}"
         return result
     current = text
     errors: list[str] = []

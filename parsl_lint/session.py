@@ -67,6 +67,8 @@ class FixOutcome:
     files_changed: int = 0
     held_back: int = 0
     stdin_text: str | None = None
+    #: Files left unfixed for a reason that is not an error (printed as warnings).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def would_change(self) -> bool:
@@ -316,6 +318,7 @@ class Session:
                 continue
             if not any(d.fix for d in first.diagnostics):
                 outcome.remaining.extend(first.diagnostics)
+                self._why_unfixed(path, shown, first.diagnostics, outcome)
                 continue
             try:
                 source = decode_source(read_bytes(path), shown)
@@ -339,6 +342,23 @@ class Session:
         outcome.remaining.sort(key=Diagnostic.sort_key)
         return outcome
 
+    def _why_unfixed(
+        self, path: str, shown: str, diagnostics: Sequence[Diagnostic], outcome: FixOutcome
+    ) -> None:
+        """A note for a file whose findings a rule could fix but the fixer will not touch."""
+        rules = all_rules()
+        if not any(rules[d.code].fixable for d in diagnostics if d.code in rules):
+            return
+        from parsl_lint.fixer import unfixable_reason
+
+        try:
+            text = decode_source(read_bytes(path), shown).text
+        except (OSError, SourceError):
+            return
+        reason = unfixable_reason(text)
+        if reason is not None:
+            outcome.notes.append(f"{shown}: not fixed: {reason}")
+
     def _fix_one(
         self, text: str, shown: str, path: str | Path | None, unsafe: bool, outcome: FixOutcome
     ) -> FixResult | None:
@@ -361,6 +381,8 @@ class Session:
                 self.linter.module_for(path, text)
         if result.error:
             outcome.errors.append(f"{shown}: {result.error}")
+        if result.note:
+            outcome.notes.append(f"{shown}: {result.note}")
         outcome.remaining.extend(result.remaining)
         outcome.held_back += result.held_back
         if result.changed:

@@ -88,3 +88,33 @@ def test_one_invalid_fix_is_left_out_and_the_others_applied() -> None:
     assert result.error == "fix by PSL999 at 3:5 would produce invalid code " + (
         "(ParserSyntaxError: Syntax Error @ 4:1.); not applied"
     )
+
+
+# -- 7. files LibCST cannot reproduce ----------------------------------------------------
+
+BARE = APP + "a = fut.result()\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        pytest.param(BARE.replace("\n", "\r"), "lone carriage return", id="cr-only"),
+        pytest.param(BARE.replace("fut = f()", "\x0cfut = f()"), "form feed", id="form-feed"),
+        pytest.param(BARE + "\n\n \n", "only blanks", id="blank-tail"),
+    ],
+)
+def test_a_file_libcst_cannot_reproduce_has_no_fix_and_fix_says_why(
+    project: Path, monkeypatch: pytest.MonkeyPatch, text: str, why: str
+) -> None:
+    (project / "w.py").write_bytes(text.encode())
+    check = invoke(["check", "--no-cache", "."], project, monkeypatch)
+    assert check.exit_code == 1
+    assert marked_rows(check.stdout) == {10: False}
+    # With --write the finding remains (1); the diff has no change to show (0).
+    for args, status in ((["fix"], 0), (["fix", "--write"], 1)):
+        result = invoke([*args, "--no-cache", "."], project, monkeypatch)
+        assert result.exit_code == status, result.output
+        assert "parsl-lint: warning: w.py: not fixed: LibCST cannot reproduce" in result.stderr
+        assert why in result.stderr
+        assert "parsl-lint: error" not in result.stderr
+    assert (project / "w.py").read_bytes() == text.encode()
