@@ -118,3 +118,38 @@ def test_a_file_libcst_cannot_reproduce_has_no_fix_and_fix_says_why(
         assert why in result.stderr
         assert "parsl-lint: error" not in result.stderr
     assert (project / "w.py").read_bytes() == text.encode()
+
+
+# -- 8. the helper's name taken by a local -----------------------------------------------
+
+
+def test_no_fix_where_a_local_of_the_helpers_name_would_be_called(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "w.py").write_text(
+        APP
+        + "\n\ndef param(unwrap_parsl_future):\n    return fut.result()\n"  # 13
+        + "\n\ndef assigned():\n    unwrap_parsl_future = print\n    return fut.result()\n"  # 18
+        + "\n\ndef nested():\n    def unwrap_parsl_future(x):\n        return x\n\n"
+        + "    return fut.result()\n"  # 25
+        + "\n\ndef outer():\n    from x import unwrap_parsl_future\n\n"
+        + "    def inner():\n        return fut.result()\n\n    return inner\n"  # 32
+        + "\n\ndef comp():\n    return [fut.result() for unwrap_parsl_future in ()]\n"  # 38
+        + "\n\nclass K:\n    unwrap_parsl_future = 1\n\n"
+        + "    def m(self):\n        return fut.result()\n"  # 45
+        + "\n\ndef declared():\n    global unwrap_parsl_future\n    return fut.result()\n"  # 50
+        + "\n\ndef default(x=lambda unwrap_parsl_future: 1):\n    return fut.result()\n"  # 54
+    )
+    check = invoke(["check", "--no-cache", "."], project, monkeypatch)
+    assert marked_rows(check.stdout) == {
+        13: False,
+        18: False,
+        25: False,
+        32: False,
+        38: False,
+        45: True,  # a class body's names are not visible in its methods
+        50: True,
+        54: True,
+    }
+    assert invoke(["fix", "--write", "--no-cache", "."], project, monkeypatch).exit_code == 1
+    compile((project / "w.py").read_text(), "w.py", "exec")

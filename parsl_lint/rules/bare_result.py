@@ -67,8 +67,10 @@ class BareResult(Rule):
     helper's module must be importable where the workflow runs (`pip install parsl-lint`, or
     point `helper` at a copy inside your project). No fix is offered when the call has other
     arguments or comments inside it, when the file already binds the helper's name to
-    something else, or inside an f-string that is nested in another or written beside other
-    literals (`f"a{x}" f'b{y}'`), where no quote for the name is valid on every Python.
+    something else or a function around the call has a local of that name (a parameter, an
+    assignment, a nested `def`), or inside an f-string that is nested in another or written
+    beside other literals (`f"a{x}" f'b{y}'`), where no quote for the name is valid on every
+    Python.
 
     ## Options
     - `helper`: the `"module:function"` the fix calls and imports
@@ -581,6 +583,8 @@ class Trainer:
 
     def check(self, ctx: RuleContext) -> None:
         model = ctx.model
+        #: The names each function or comprehension of this file binds (see ``_shadowed``).
+        self._scopes: dict[int, _Scope] = {}
         helper = ctx.settings.helper_function
         for fact in model.method_calls("result"):
             receiver = model.receiver_future(fact)
@@ -631,6 +635,8 @@ class Trainer:
             if ctx.model.project.symbol(ctx.model.module.name, helper) is not None:
                 return None  # the file has its own ``unwrap_parsl_future``: leave it alone
             called, imports = helper, ((helper_module, helper),)
+        if _shadowed(ctx, call, called, self._scopes):
+            return None  # a local of that name would be called instead of the helper
         name = _task_name(ctx, fact, recv, receiver)
         outer = ctx.model.in_fstring(call)
         if outer is not None:
@@ -655,6 +661,89 @@ class Trainer:
             self.fix_applicability,
             imports,
         )
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+#: A scope's own names, and the names it declares ``global``.
+_Scope = tuple[frozenset[str], frozenset[str]]
+
+
+def _shadowed(ctx: RuleContext, node: ast.AST, name: str, cache: dict[int, _Scope]) -> bool:
+    """Whether ``name`` at ``node`` is a local of an enclosing function or comprehension (a
+    parameter, an assignment, a nested ``def``, an import, ...), so that a call to it would
+    not reach the module-level helper. A class body's names are not visible in its methods;
+    ``global name`` makes the name the module's. ``cache`` holds each scope's names."""
+    child, parent = node, ctx.model.parent(node)
+    innermost = True
+    while parent is not None:
+        scope = isinstance(parent, (*_FUNCTIONS, ast.ClassDef, *_COMPREHENSIONS))
+        # A default, a decorator or a comprehension's first iterable belongs to the outside.
+        if scope and _in_scope(parent, child):
+            if innermost or not isinstance(parent, ast.ClassDef):
+                if id(parent) not in cache:
+                    cache[id(parent)] = _scope_names(parent)
+                local, declared_global = cache[id(parent)]
+                if name in declared_global:
+                    return False
+                if name in local:
+                    return True
+            innermost = innermost and isinstance(parent, _COMPREHENSIONS)
+        child, parent = parent, ctx.model.parent(parent)
+    return False
+
+
+def _in_scope(scope: ast.AST, child: ast.AST) -> bool:
+    """``child``, a direct child of ``scope``, is evaluated inside it."""
+    if isinstance(scope, _COMPREHENSIONS):
+        return child is not scope.generators[0]  # type: ignore[attr-defined]
+    body = scope.body  # type: ignore[attr-defined]
+    return child is body or (isinstance(body, list) and child in body)
+
+
+def _scope_names(scope: ast.AST) -> _Scope:
+    """The names ``scope`` binds for itself, and those it declares ``global``."""
+    local: set[str] = set()
+    declared_global: set[str] = set()
+    stack: list[ast.AST]
+    if isinstance(scope, _FUNCTIONS):
+        a = scope.args
+        every = [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]
+        local.update(arg.arg for arg in every if arg is not None)
+        stack = list(scope.body) if isinstance(scope.body, list) else [scope.body]
+    elif isinstance(scope, ast.ClassDef):
+        stack = list(scope.body)
+    else:  # a comprehension: its targets (and, conservatively, what a walrus in it binds)
+        stack = [n for g in scope.generators for n in (g.target, *g.ifs)]  # type: ignore[attr-defined]
+        stack.append(scope)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            local.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            local.add(node.name)
+            stack.extend(node.decorator_list)
+            continue  # its body is a scope of its own
+        elif isinstance(node, ast.Lambda):
+            continue
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            local.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            local.add(node.name)
+        elif isinstance(node, ast.Global):
+            declared_global.update(node.names)
+        elif isinstance(node, ast.Nonlocal):
+            local.update(node.names)  # an enclosing function's local: not the helper either
+        elif isinstance(getattr(node, "name", None), str) and type(node).__name__ in (
+            "MatchAs",
+            "MatchStar",
+        ):
+            local.add(node.name)  # type: ignore[attr-defined]
+        elif isinstance(getattr(node, "rest", None), str):  # MatchMapping's ``**rest``
+            local.add(node.rest)  # type: ignore[attr-defined]
+        if node is not scope:
+            stack.extend(ast.iter_child_nodes(node))
+    return frozenset(local - declared_global), frozenset(declared_global)
 
 
 def _task_name(ctx: RuleContext, fact: CallFact, recv: ast.expr, value: Future) -> str:
