@@ -240,6 +240,7 @@ class Linter:
             if not any(d.code.startswith(i) for i in ignored) and not suppressed(d, lines)
         ]
         kept.sort(key=Diagnostic.sort_key)
+        kept = _one_log_per_failure(tree, kept, self.settings.helper_function)
         if any(d.fix for d in kept):
             from parsl_lint.fixer import unfixable_reason
 
@@ -250,6 +251,49 @@ class Linter:
         if path is not None and self.release_trees:
             self.project.release(info)
         return FileResult(shown, Outcome.OK, tuple(kept))
+
+
+def _one_log_per_failure(
+    tree: ast.Module, diagnostics: list[Diagnostic], helper: str
+) -> list[Diagnostic]:
+    """PSL101's fix wins over PSL102's on the same ``try``: the helper already logs the
+    failure with its root cause and the worker's traceback, and re-raises it, so turning the
+    handler's ``log.error`` into ``log.exception`` would log the same failure twice (a second
+    traceback, of Parsl's frames). PSL102 is still reported there, without a fix; once PSL101's
+    fix is applied it no longer fires. The same holds when the ``try`` already calls the
+    helper (a site fixed in an earlier round)."""
+    handler_fixes = [d for d in diagnostics if d.code == "PSL102" and d.fix is not None]
+    if not handler_fixes:
+        return diagnostics
+    sites = [d.location for d in diagnostics if d.code == "PSL101" and d.fix is not None]
+    yielding: set[int] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Try) and type(node).__name__ != "TryStar":
+            continue
+        body = (_start(node.body[0]), _end(node.body[-1]))  # type: ignore[attr-defined]
+        wins = any(body[0] <= (s.row, s.column - 1) < body[1] for s in sites) or any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == helper
+            for stmt in node.body  # type: ignore[attr-defined]
+            for n in ast.walk(stmt)
+        )
+        if not wins:
+            continue
+        for handler in node.handlers:  # type: ignore[attr-defined]
+            span = (_start(handler), _end(handler))
+            for d in handler_fixes:
+                if span[0] <= (d.location.row, d.location.column - 1) < span[1]:
+                    yielding.add(id(d))
+    if not yielding:
+        return diagnostics
+    return [dataclasses.replace(d, fix=None) if id(d) in yielding else d for d in diagnostics]
+
+
+def _start(node: ast.AST) -> tuple[int, int]:
+    return node.lineno, node.col_offset  # type: ignore[attr-defined]
+
+
+def _end(node: ast.AST) -> tuple[int, int]:
+    return node.end_lineno or 0, node.end_col_offset or 0  # type: ignore[attr-defined]
 
 
 def _syntax_diagnostic(path: str, message: str, loc: Location) -> Diagnostic:

@@ -153,3 +153,76 @@ def test_no_fix_where_a_local_of_the_helpers_name_would_be_called(
     }
     assert invoke(["fix", "--write", "--no-cache", "."], project, monkeypatch).exit_code == 1
     compile((project / "w.py").read_text(), "w.py", "exec")
+
+
+# -- 9. PSL101 and PSL102 on one try -----------------------------------------------------
+
+WORKFLOW = """import logging
+import sys
+
+import parsl
+from parsl import python_app
+from parsl.config import Config
+from parsl.executors import ThreadPoolExecutor
+
+log = logging.getLogger("workflow")
+
+
+@python_app
+def fit(x):
+    raise ValueError(f"cannot fit {x}")
+
+
+logging.basicConfig(stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+logging.getLogger("parsl").propagate = False
+dfk = parsl.load(Config(executors=[ThreadPoolExecutor(label="t")], run_dir=sys.argv[1]))
+try:
+    fut = fit(1)
+    try:
+        v = fut.result()
+    except Exception as e:
+        log.error(str(e))
+finally:
+    dfk.cleanup()
+"""
+
+
+def test_psl101_wins_over_psl102_so_one_failure_is_logged_once(
+    project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import subprocess
+    import sys
+
+    (project / "w.py").write_text(WORKFLOW)
+    check = invoke(["check", "--no-cache", "."], project, monkeypatch)
+    assert "w.py:23:13: PSL101 [*] " in check.stdout
+    assert "w.py:25:9: PSL102 this handler" in check.stdout  # reported, no [*]
+    fixed = invoke(["fix", "--write", "--no-cache", "."], project, monkeypatch)
+    assert fixed.exit_code == 0, fixed.output  # PSL102 no longer fires after PSL101's fix
+    after = (project / "w.py").read_text()
+    assert 'v = unwrap_parsl_future(fut, "fit (fut)")' in after
+    assert "log.error(str(e))" in after
+    run = subprocess.run(
+        [sys.executable, "w.py", str(tmp_path_factory.mktemp("runinfo"))],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    errors = [line for line in run.stderr.splitlines() if line.startswith("ERROR ")]
+    assert len(errors) == 2, run.stderr  # the helper's block, then the handler's one line
+    assert errors[0].startswith("ERROR parsl_lint.runtime: [fit (fut)] task 0 (fit) failed")
+    assert errors[1] == "ERROR workflow: cannot fit 1"
+    assert run.stderr.count("Traceback") == 1
+
+
+def test_psl102_alone_still_fixes_the_handler(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "w.py").write_text(WORKFLOW)
+    fixed = invoke(
+        ["fix", "--write", "--no-cache", "--select", "PSL102", "."], project, monkeypatch
+    )
+    assert fixed.exit_code == 0, fixed.output
+    assert "        log.exception(str(e))\n" in (project / "w.py").read_text()

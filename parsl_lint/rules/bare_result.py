@@ -72,6 +72,11 @@ class BareResult(Rule):
     beside other literals (`f"a{x}" f'b{y}'`), where no quote for the name is valid on every
     Python.
 
+    Where the `.result()` sits in a `try` whose handler PSL102 reports (`log.error(str(e))`),
+    this fix wins and PSL102's `log.exception` rewrite is not applied: the helper already
+    logs the failure once, with its root cause and the worker's traceback, and the handler's
+    line stays a one-line note. Both rewrites would log the same failure twice.
+
     ## Options
     - `helper`: the `"module:function"` the fix calls and imports
       (default `"parsl_lint.runtime:unwrap_parsl_future"`).
