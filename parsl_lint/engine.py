@@ -15,7 +15,7 @@ import functools
 import io
 import sys
 import tokenize
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from parsl_lint.config import Settings
@@ -120,6 +120,13 @@ class Linter:
     def rules(self) -> list[Rule]:
         """The enabled rules, instantiated once per run (not once per file)."""
         return [rule() for code, rule in all_rules().items() if code in self.enabled]
+
+    @functools.cached_property
+    def first_party(self) -> frozenset[str]:
+        """The project's top-level module names: isort's first-party section."""
+        return frozenset(
+            name.split(".")[0] for name in self.project.modules if name != STDIN_MODULE
+        )
 
     def module_for(self, path: PathLike | None, text: str) -> ModuleInfo:
         if path is None:
@@ -247,7 +254,7 @@ class Linter:
             if unfixable_reason(text) is not None:  # ``fix`` would not touch it: no ``[*]``
                 kept = [dataclasses.replace(d, fix=None) if d.fix else d for d in kept]
         if self.import_edits:
-            kept = _with_import_edits(text, tree, kept)
+            kept = _with_import_edits(text, tree, kept, self.first_party)
         if path is not None and self.release_trees:
             self.project.release(info)
         return FileResult(shown, Outcome.OK, tuple(kept))
@@ -308,37 +315,24 @@ def _syntax_diagnostic(path: str, message: str, loc: Location) -> Diagnostic:
     )
 
 
-def import_edit(text: str, tree: ast.Module, module: str, name: str) -> tuple[Edit, ...] | None:
-    """The edit that adds ``from module import name``, where LibCST's ``AddImportsVisitor``
-    puts it (after a docstring, at the end of the first block of imports); None when the file
-    already imports from ``module`` (the visitor would merge into that statement)."""
-    body = tree.body
-    for stmt in body:
+def import_edit(
+    text: str, tree: ast.Module, module: str, name: str, first_party: Collection[str] = ()
+) -> tuple[Edit, ...] | None:
+    """The edit that adds ``from module import name`` where the fixer puts it (in its isort
+    section, see :mod:`parsl_lint.imports`); ``()`` when the file already imports it, None
+    when it imports from ``module`` already (LibCST merges the name into that statement)."""
+    for stmt in tree.body:
         if isinstance(stmt, ast.ImportFrom) and stmt.module == module and not stmt.level:
             if any(a.name == name and a.asname is None for a in stmt.names):
                 return ()
             return None
-    index = 0
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        index = 1 if isinstance(body[0].value.value, str) else 0
-    row = body[index - 1].end_lineno + 1 if index else 1  # type: ignore[operator]
-    after_imports = False
-    for stmt in body[index:]:
-        if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            break
-        row = stmt.end_lineno + 1  # type: ignore[operator]
-        after_imports = True
-    newline = "\r\n" if "\r\n" in text[:4096] else "\n"
-    # Like the visitor: a new first import is set off from the code after it by a blank line.
-    lines = text.splitlines()
-    next_line = lines[row - 1] if row - 1 < len(lines) else ""
-    blank = newline if not after_imports and len(body) > index and next_line.strip() else ""
-    at = Location(row, 1)
-    return (Edit(f"from {module} import {name}{newline}{blank}", at, at),)
+    from parsl_lint.imports import plan_import
+
+    return (plan_import(text, tree, module, name, first_party),)
 
 
 def _with_import_edits(
-    text: str, tree: ast.Module, diagnostics: list[Diagnostic]
+    text: str, tree: ast.Module, diagnostics: list[Diagnostic], first_party: Collection[str]
 ) -> list[Diagnostic]:
     """Add the import each fix needs as explicit edits (computed once per file)."""
     needed = sorted({i for d in diagnostics if d.fix for i in d.fix.imports})
@@ -346,12 +340,12 @@ def _with_import_edits(
         return diagnostics
     per_import: dict[tuple[str, str], tuple[Edit, ...]] = {}
     for module, name in needed:
-        edits = import_edit(text, tree, module, name)
+        edits = import_edit(text, tree, module, name, first_party)
         if edits is None:  # merging into an existing import: let LibCST say how
             from parsl_lint.fixer import import_edits
 
             try:
-                edits = import_edits(text, [(module, name)])
+                edits = import_edits(text, [(module, name)], first_party)
             except Exception:  # LibCST cannot parse what ast accepted
                 edits = ()
         per_import[(module, name)] = edits

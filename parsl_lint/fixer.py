@@ -19,10 +19,10 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from parsl_lint.ftypes import Applicability, Diagnostic, Edit, Fix, Location, SourceFile
 from parsl_lint.rule import LineIndex
@@ -83,12 +83,39 @@ def apply_edits(text: str, diagnostics: Sequence[Diagnostic], unsafe: bool) -> t
     return text, count
 
 
-def add_imports(text: str, imports: Sequence[tuple[str, str]]) -> str:
-    """Add ``from module import name`` for each pair with LibCST's ``AddImportsVisitor``.
-
-    An empty ``name`` means ``import module``.
+def add_imports(
+    text: str, imports: Sequence[tuple[str, str]], first_party: Collection[str] = ()
+) -> str:
+    """Add ``from module import name`` for each pair: a new statement goes where isort and
+    ruff sort it (:mod:`parsl_lint.imports`); a name joins an existing ``from module import``
+    through LibCST's ``AddImportsVisitor``. ``first_party`` names the project's top-level
+    modules. An empty ``name`` means ``import module``.
     """
-    if not imports:
+    import ast
+
+    from parsl_lint.imports import plan_import
+
+    merge: list[tuple[str, str]] = []
+    had: dict[str, list[str]] = {}  # the names each statement merged into had before
+    for mod, name in imports:
+        tree = ast.parse(text)
+        if not name or _imports_from(tree, mod):
+            merge.append((mod, name))
+            had[mod] = [
+                a.name
+                for stmt in tree.body
+                if isinstance(stmt, ast.ImportFrom) and stmt.module == mod and not stmt.level
+                for a in stmt.names
+            ]
+            continue
+        edit = plan_import(text, tree, mod, name, first_party)
+        starts = LineIndex(text).starts
+        if edit.location.row > len(starts):  # after a last line without a line break
+            text += "\r\n" if "\r\n" in text[:4096] else "\n"
+            starts = LineIndex(text).starts
+        at = starts[edit.location.row - 1]
+        text = text[:at] + edit.content + text[at:]
+    if not merge:
         return text
     import libcst as cst
     from libcst.codemod import CodemodContext
@@ -96,14 +123,67 @@ def add_imports(text: str, imports: Sequence[tuple[str, str]]) -> str:
 
     module = cst.parse_module(text)
     context = CodemodContext()
-    for mod, name in imports:
+    for mod, name in merge:
         AddImportsVisitor.add_needed_import(context, mod, name or None)
-    return AddImportsVisitor(context).transform_module(module).code
+    module = AddImportsVisitor(context).transform_module(module)
+    return module.visit(_SortMergedNames(had)).code
 
 
-def import_edits(text: str, imports: Sequence[tuple[str, str]]) -> tuple[Edit, ...]:
+def _member_key(name: str) -> tuple[int, str, str]:
+    """isort's and ruff's order of the names in ``from m import ...`` (``order-by-type``):
+    CONSTANTS, then Classes, then the rest, each without regard to case."""
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return kind, name.lower(), name
+
+
+class _SortMergedNames:
+    """A LibCST transformer (made lazily: libcst is imported only to rewrite) that puts the
+    names of a ``from m import ...`` the helper joined back in sorted order, when the names
+    it had were sorted (a file that orders them its own way keeps its order)."""
+
+    def __new__(cls, had: dict[str, list[str]]) -> Any:  # type: ignore[misc]
+        import libcst as cst
+        from libcst.helpers import get_full_name_for_node
+
+        class Sorter(cst.CSTTransformer):
+            def leave_ImportFrom(
+                self, original: cst.ImportFrom, updated: cst.ImportFrom
+            ) -> cst.ImportFrom:
+                names = updated.names
+                if isinstance(names, cst.ImportStar) or updated.relative:
+                    return updated
+                before = had.get(get_full_name_for_node(updated.module) or "")
+                if before is None or len(names) == len(before):
+                    return updated
+                old = [_member_key(n) for n in before]
+                keys = [_member_key(get_full_name_for_node(a.name) or "") for a in names]
+                if old != sorted(old) or keys == sorted(keys):
+                    return updated
+                order = sorted(range(len(names)), key=keys.__getitem__)
+                resorted = [
+                    names[i].with_changes(comma=names[k].comma) for k, i in enumerate(order)
+                ]
+                return updated.with_changes(names=resorted)
+
+        return Sorter()
+
+
+def _imports_from(tree: object, module: str) -> bool:
+    """The module already has a top-level ``from module import ...`` (to merge into)."""
+    import ast
+
+    body = getattr(tree, "body", [])
+    return any(
+        isinstance(stmt, ast.ImportFrom) and stmt.module == module and not stmt.level
+        for stmt in body
+    )
+
+
+def import_edits(
+    text: str, imports: Sequence[tuple[str, str]], first_party: Collection[str] = ()
+) -> tuple[Edit, ...]:
     """The line edits that ``add_imports`` makes, so a JSON fix carries its import too."""
-    after = add_imports(text, imports)
+    after = add_imports(text, imports, first_party)
     if after == text:
         return ()
     old = text.splitlines(keepends=True)
@@ -180,7 +260,13 @@ def _round_trip_problem(text: str) -> str | None:
     return None
 
 
-def fix_text(text: str, filename: str, lint: LintFn, unsafe: bool = False) -> FixResult:
+def fix_text(
+    text: str,
+    filename: str,
+    lint: LintFn,
+    unsafe: bool = False,
+    first_party: Collection[str] = (),
+) -> FixResult:
     """Lint and fix ``text`` to a fixed point; never returns text that does not parse.
 
     A fix that would make the file invalid is left out (found by halving the round's fixes
@@ -202,7 +288,7 @@ def fix_text(text: str, filename: str, lint: LintFn, unsafe: bool = False) -> Fi
         fixable = [d for d in diagnostics if applicable(d.fix, unsafe)]
         if not fixable:
             break
-        edited, count, rejected = _apply_valid(current, fixable, unsafe, filename)
+        edited, count, rejected = _apply_valid(current, fixable, unsafe, filename, first_party)
         for message in rejected:
             if message not in errors:
                 errors.append(message)
@@ -222,7 +308,11 @@ def fix_text(text: str, filename: str, lint: LintFn, unsafe: bool = False) -> Fi
 
 
 def _apply_valid(
-    text: str, fixable: list[Diagnostic], unsafe: bool, filename: str
+    text: str,
+    fixable: list[Diagnostic],
+    unsafe: bool,
+    filename: str,
+    first_party: Collection[str] = (),
 ) -> tuple[str, int, list[str]]:
     """Apply the round's fixes, leaving out each one that would make the file invalid:
     ``(text, fixes applied, a message per fix left out)``. The usual case, every fix
@@ -241,7 +331,7 @@ def _apply_valid(
         edited, count = apply_edits(text, group, unsafe)
         imports = sorted({i for d in group if d.fix for i in d.fix.imports})
         try:
-            edited = add_imports(edited, imports)
+            edited = add_imports(edited, imports, first_party)
             verify(edited, filename)
         except FixError as exc:
             return f"would produce invalid code ({_first_line(exc)})"

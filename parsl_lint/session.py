@@ -371,7 +371,7 @@ class Session:
         from parsl_lint.fixer import fix_text
 
         try:
-            result = fix_text(text, shown, lint, unsafe=unsafe)
+            result = fix_text(text, shown, lint, unsafe, self.linter.first_party)
         except RuntimeError as exc:
             outcome.errors.append(f"{shown}: {exc}")
             return None

@@ -5,6 +5,8 @@ isort-clean file, and one bad fix among good ones."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -226,3 +228,63 @@ def test_psl102_alone_still_fixes_the_handler(
     )
     assert fixed.exit_code == 0, fixed.output
     assert "        log.exception(str(e))\n" in (project / "w.py").read_text()
+
+
+# -- 10. the added import keeps an isort-clean file clean --------------------------------
+
+CALL = "\n\n@python_app\ndef train(x):\n    return x\n\n\nprint(train(1).result())\n"
+IMPORT_CASES = {
+    "sections": "import logging\nimport os\n\nimport numpy as np\nfrom parsl import python_app\n"
+    "from zlib_ng import x\n\nfrom mypkg import helper\n",
+    "stdlib_then_parsl": "import os\n\nfrom parsl import python_app\n",
+    "between": "from aaa import b\nfrom parsl import python_app\nfrom qqq import r\n",
+    "future_and_docstring": '"""Doc."""\n\nfrom __future__ import annotations\n\n'
+    "from parsl import python_app\n",
+    "relative": "from parsl import python_app\n\nfrom .apps import thing\n",
+    "comments": "import os\n\n# the decorator\nfrom parsl import python_app\n\n# more\n"
+    "from zz import q\n",
+    "case": "from parsl import python_app\nfrom Parsl_Lint_Extra import a\n",
+    "merge": "from parsl import python_app\nfrom parsl_lint.runtime import ParslTasksFailed\n",
+    "merge_after": "from parsl import python_app\n"
+    "from parsl_lint.runtime import unwrap_parsl_futures\n",
+    "first_party_only": "from parsl import python_app\n\nimport mypkg\n",
+    "plain_imports": "import parsl\nimport zz\n\npython_app = parsl.python_app\n",
+}
+
+
+def ruff(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args, "--isolated", "--no-cache", "--select", "I"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("helper", [None, "mypkg.debug:unwrap_parsl_future"])
+def test_the_added_import_keeps_an_isort_clean_file_clean(
+    project: Path, monkeypatch: pytest.MonkeyPatch, helper: str | None
+) -> None:
+    if helper:
+        (project / "pyproject.toml").write_text(f'[tool.parsl-lint]\nhelper = "{helper}"\n')
+    (project / "mypkg").mkdir()
+    (project / "mypkg" / "__init__.py").write_text("")
+    (project / "mypkg" / "debug.py").write_text(
+        "def unwrap_parsl_future(future, name, *, timeout=None):\n"
+        "    return future.result(timeout)  # noqa: PSL101\n"
+    )
+    for name, imports in IMPORT_CASES.items():
+        (project / f"{name}.py").write_text(imports + CALL)
+    ruff("check", "--fix", ".", cwd=project)  # every case isort-clean to begin with
+    assert ruff("check", ".", cwd=project).returncode == 0
+    fixed = invoke(["fix", "--write", "--no-cache", "."], project, monkeypatch)
+    assert fixed.exit_code == 0, fixed.output
+    for name in IMPORT_CASES:
+        assert ".result()" not in (project / f"{name}.py").read_text(), name
+    after = ruff("check", "--diff", ".", cwd=project)
+    assert after.returncode == 0, after.stdout
+    if helper:  # the project's own module: in the first-party section
+        text = (project / "sections.py").read_text()
+        assert "\nfrom mypkg import helper\nfrom mypkg.debug import unwrap_parsl_future\n" in text

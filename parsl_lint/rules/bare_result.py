@@ -495,8 +495,8 @@ merge(1).result()
             "        return train(x)\n\n\nModel().fit(1).result(30)\n",
             lines=(9,),
             files={"apps.py": _IMPORT + _APPS},
-            fixed="from .apps import train\n"
-            + "from parsl_lint.runtime import unwrap_parsl_future\n\n\n"
+            fixed="from parsl_lint.runtime import unwrap_parsl_future\n\n"
+            + "from .apps import train\n\n\n"
             + "class Model:\n    def fit(self, x):\n"
             + "        return train(x)\n\n\n"
             + 'unwrap_parsl_future(Model().fit(1), "train", timeout=30)\n',
