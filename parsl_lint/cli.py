@@ -259,6 +259,8 @@ def check(**kwargs: Any) -> None:
         quiet=opts.quiet,
         rule_summaries=session.rule_summaries(),
     )
+    for note in outcome.notes:
+        click.echo(f"parsl-lint: warning: {note}", err=True)
     for error in outcome.errors:
         click.echo(f"parsl-lint: error: {error}", err=True)
     if outcome.errors:

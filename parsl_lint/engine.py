@@ -114,6 +114,7 @@ class Linter:
         project_files: Sequence[PathLike],
     ) -> Linter:
         project = Project.from_files(settings.project_root, project_files)
+        project.max_parse_size = settings.max_file_size
         return cls(settings, project, frozenset(enabled))
 
     @functools.cached_property
@@ -151,6 +152,8 @@ class Linter:
         self, raw: bytes, path: PathLike, shown: str
     ) -> tuple[FileResult, SourceFile | None]:
         """Lint the bytes of a file (decoded as Python would); the SourceFile is for the fixer."""
+        if len(raw) > self.settings.max_file_size:
+            return self.too_large(shown, len(raw)), None
         try:
             source = decode_source(raw, shown)
         except SourceError as exc:
@@ -159,8 +162,21 @@ class Linter:
             return self.lint_notebook(source.text, shown, path), None
         return self.lint_text(source.text, shown, path), source
 
+    def too_large(self, shown: str, size: int) -> FileResult:
+        """A file over ``max-file-size``: skipped, with a note that says how to lint it."""
+        limit = self.settings.max_file_size
+        note = (
+            f"not checked: {size:,} bytes is more than max-file-size ({limit:,} bytes; "
+            "raise it in [tool.parsl-lint] to lint this file, at about 2 KB of memory per "
+            "byte to fix it)"
+        )
+        return FileResult(shown, Outcome.SKIPPED, error=note)
+
     def lint_source(self, text: str, shown: str, path: PathLike | None) -> FileResult:
         """Lint decoded text: a notebook's JSON (by ``shown``'s suffix) or Python source."""
+        size = len(text.encode("utf-8", "surrogateescape"))
+        if size > self.settings.max_file_size:
+            return self.too_large(shown, size)
         if is_notebook(shown):
             return self.lint_notebook(text, shown, path)
         return self.lint_text(text, shown, path)

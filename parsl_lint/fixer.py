@@ -13,6 +13,7 @@ removed by the next ``fix --write``.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import difflib
 import os
@@ -60,9 +61,11 @@ def applicable(fix: Fix | None, unsafe: bool) -> bool:
 
 
 def apply_edits(text: str, diagnostics: Sequence[Diagnostic], unsafe: bool) -> tuple[str, int]:
-    """Apply the fixes that do not overlap an earlier one; returns the text and how many."""
+    """Apply the fixes that do not overlap an earlier one; returns the text and how many.
+    The spans taken so far are kept sorted, so each check looks at its neighbours only."""
     lines = LineIndex(text)
     chosen: list[tuple[int, int, str]] = []
+    starts: list[int] = []  # the taken spans, sorted by start (disjoint but for insertions)
     taken: list[tuple[int, int]] = []
     count = 0
     for diag in diagnostics:
@@ -73,14 +76,35 @@ def apply_edits(text: str, diagnostics: Sequence[Diagnostic], unsafe: bool) -> t
             (lines.offset(e.location), lines.offset(e.end_location), e.content)
             for e in diag.fix.edits
         ]
-        if any(s < te and ts < e or s == e == ts for s, e, _ in spans for ts, te in taken):
+        if any(_overlaps(starts, taken, s, e) for s, e, _ in spans):
             continue  # overlaps: the next round picks it up
         chosen.extend(spans)
-        taken.extend((s, e) for s, e, _ in spans)
+        for s, e, _ in spans:
+            at = bisect.bisect_right(starts, s)
+            starts.insert(at, s)
+            taken.insert(at, (s, e))
         count += 1
-    for start, end, content in sorted(chosen, reverse=True):
-        text = text[:start] + content + text[end:]
-    return text, count
+    parts = []
+    end = len(text)
+    for start, stop, content in sorted(chosen, reverse=True):
+        parts.append(text[stop:end])
+        parts.append(content)
+        end = start
+    parts.append(text[:end])
+    return "".join(reversed(parts)), count
+
+
+def _overlaps(starts: list[int], taken: list[tuple[int, int]], s: int, e: int) -> bool:
+    """Whether ``[s, e)`` overlaps a taken span, or is an insertion where one begins."""
+    j = bisect.bisect_right(starts, e) - 1
+    while j >= 0:
+        ts, te = taken[j]
+        if (s < te and ts < e) or s == e == ts:
+            return True
+        if te <= s and ts < s:  # it ends before ours begins, and so do all before it
+            return False
+        j -= 1
+    return False
 
 
 def add_imports(
@@ -485,12 +509,116 @@ def _alive(pid: int) -> bool:
     return True
 
 
+#: Above this many lines, the diff is anchored on lines that occur once in each text.
+_ANCHOR_LINES = 2000
+
+
 def unified_diff(path: str, before: str, after: str) -> str:
-    return "".join(
-        difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
-            fromfile=path,
-            tofile=path,
-        )
-    )
+    """``difflib.unified_diff`` of the two texts. For a long file the alignment is anchored
+    on the lines found exactly once in both (patience diff), with ``difflib`` between
+    anchors: ``difflib`` alone scans the whole file once per changed region, which makes a
+    module with thousands of fixes cost the square of their number."""
+    a = before.splitlines(keepends=True)
+    b = after.splitlines(keepends=True)
+    if max(len(a), len(b)) <= _ANCHOR_LINES:
+        return "".join(difflib.unified_diff(a, b, fromfile=path, tofile=path))
+    return _anchored_diff(path, before, after)
+
+
+def _anchored_diff(path: str, before: str, after: str) -> str:
+    """The unified diff, in ``difflib``'s format, over the anchored alignment."""
+    a = before.splitlines(keepends=True)
+    b = after.splitlines(keepends=True)
+    matcher = _AnchoredMatcher(a, b)
+    out = [f"--- {path}\n", f"+++ {path}\n"]
+    for group in matcher.get_grouped_opcodes(3):
+        first, last = group[0], group[-1]
+        out.append(f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out.extend(" " + line for line in a[i1:i2])
+                continue
+            out.extend("-" + line for line in a[i1:i2])
+            out.extend("+" + line for line in b[j1:j2])
+    return "".join(out) if len(out) > 2 else ""
+
+
+def _range(start: int, stop: int) -> str:
+    """A hunk's range as ``difflib`` writes it."""
+    length = stop - start
+    first = start + 1
+    if length == 1:
+        return f"{first}"
+    if not length:
+        first -= 1
+    return f"{first},{length}"
+
+
+class _AnchoredMatcher(difflib.SequenceMatcher):
+    """A ``SequenceMatcher`` whose matching blocks come from unique-line anchors (their
+    longest increasing run, as patience diff picks them) and ``difflib`` between them."""
+
+    def __init__(self, a: list[str], b: list[str]) -> None:
+        super().__init__(None, a, b, autojunk=False)
+
+    def get_matching_blocks(self) -> list[difflib.Match]:  # type: ignore[override]
+        if self.matching_blocks is not None:
+            return self.matching_blocks  # type: ignore[return-value]
+        a, b = self.a, self.b
+        blocks: list[tuple[int, int, int]] = []
+        i0 = j0 = 0
+        for i, j in [*_anchors(a, b), (len(a), len(b))]:
+            if i0 < i or j0 < j:
+                gap = difflib.SequenceMatcher(None, a[i0:i], b[j0:j], autojunk=False)
+                blocks.extend(
+                    (i0 + m.a, j0 + m.b, m.size) for m in gap.get_matching_blocks() if m.size
+                )
+            if i < len(a):
+                blocks.append((i, j, 1))
+            i0, j0 = i + 1, j + 1
+        merged: list[list[int]] = []
+        for i, j, size in blocks:
+            if merged and merged[-1][0] + merged[-1][2] == i and merged[-1][1] + merged[-1][2] == j:
+                merged[-1][2] += size
+            else:
+                merged.append([i, j, size])
+        result = [difflib.Match(i, j, size) for i, j, size in merged]
+        result.append(difflib.Match(len(a), len(b), 0))
+        self.matching_blocks = result  # type: ignore[assignment]
+        return result
+
+
+def _anchors(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """Pairs ``(i, j)`` with ``a[i] == b[j]`` occurring once in each, increasing in both."""
+    count_a: dict[str, int] = {}
+    for line in a:
+        count_a[line] = count_a.get(line, 0) + 1
+    where_b: dict[str, int] = {}
+    count_b: dict[str, int] = {}
+    for j, line in enumerate(b):
+        count_b[line] = count_b.get(line, 0) + 1
+        where_b[line] = j
+    pairs = [
+        (i, where_b[line])
+        for i, line in enumerate(a)
+        if count_a[line] == 1 and count_b.get(line) == 1
+    ]
+    # The longest run increasing in j (patience sorting), in O(n log n).
+    tails: list[int] = []
+    tail_at: list[int] = []
+    back: list[int] = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        pos = bisect.bisect_left(tails, j)
+        if pos == len(tails):
+            tails.append(j)
+            tail_at.append(k)
+        else:
+            tails[pos] = j
+            tail_at[pos] = k
+        back[k] = tail_at[pos - 1] if pos else -1
+    run: list[tuple[int, int]] = []
+    k = tail_at[-1] if tail_at else -1
+    while k >= 0:
+        run.append(pairs[k])
+        k = back[k]
+    return run[::-1]

@@ -55,6 +55,8 @@ class CheckOutcome:
     diagnostics: list[Diagnostic]
     files_checked: int
     errors: list[str] = field(default_factory=list)
+    #: Files not checked for a reason that is not an error (printed as warnings).
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -84,6 +86,11 @@ class FixOutcome:
         if self.held_back:
             text += f" ({self.held_back} more fixable with --unsafe-fixes)"
         return text + "."
+
+
+def _notes(results: Sequence[FileResult]) -> list[str]:
+    """The warnings of skipped files (a file over ``max-file-size``)."""
+    return [f"{r.path}: {r.error}" for r in results if r.outcome is Outcome.SKIPPED and r.error]
 
 
 def display_path(path: str | Path) -> str:
@@ -272,7 +279,8 @@ class Session:
         diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
         errors = [f"{r.path}: {r.error}" for r in results if r.outcome is Outcome.FAILED]
         errors = [*self.discovery_errors, *errors]
-        if self.snapshot is not None and self.cache is not None and not errors:
+        notes = _notes(results)
+        if self.snapshot is not None and self.cache is not None and not errors and not notes:
             key, watch, started = self.snapshot
             write_snapshot(
                 str(self.cache.root),
@@ -284,7 +292,7 @@ class Session:
                 summaries=self.rule_summaries(),
                 formats=("json", "sarif") if self.linter.import_edits else ("text", "github"),
             )
-        return CheckOutcome(diagnostics, checked, errors)
+        return CheckOutcome(diagnostics, checked, errors, notes)
 
     # -- fix ------------------------------------------------------------------------------
 
@@ -294,9 +302,14 @@ class Session:
         outcome = FixOutcome(errors=list(self.discovery_errors))
         if self.use_stdin:
             text, name, path, failed = self._stdin()
-            if failed is not None or is_notebook(name):  # linted, never rewritten
-                found = failed or self.linter.lint_source(text, name, path)
+            size = len(text.encode("utf-8", "surrogateescape"))
+            too_large = None
+            if failed is None and size > self.settings.max_file_size:
+                too_large = self.linter.too_large(name, size)
+            if failed is not None or too_large is not None or is_notebook(name):  # not rewritten
+                found = failed or too_large or self.linter.lint_source(text, name, path)
                 outcome.remaining.extend(found.diagnostics)
+                outcome.notes.extend(_notes([found]))
                 outcome.stdin_text = text
                 return outcome
             result = self._fix_one(text, name, path, unsafe, outcome)
@@ -313,6 +326,7 @@ class Session:
             if first is None:
                 continue
             shown = first.path
+            outcome.notes.extend(_notes([first]))
             if first.outcome is Outcome.FAILED:
                 outcome.errors.append(f"{shown}: {first.error}")
                 continue

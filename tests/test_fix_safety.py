@@ -288,3 +288,82 @@ def test_the_added_import_keeps_an_isort_clean_file_clean(
     if helper:  # the project's own module: in the first-party section
         text = (project / "sections.py").read_text()
         assert "\nfrom mypkg import helper\nfrom mypkg.debug import unwrap_parsl_future\n" in text
+
+
+# -- 12. cost: a file over max-file-size, and the diff of a long file --------------------
+
+
+def test_a_file_over_max_file_size_is_named_and_skipped(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "w.py").write_text(BARE)
+    (project / "pyproject.toml").write_text("[tool.parsl-lint]\nmax-file-size = 50\n")
+    for args in (["check"], ["fix", "--write"]):
+        result = invoke([*args, "--no-cache", "."], project, monkeypatch)
+        assert result.exit_code == 0, result.output
+        assert (
+            f"parsl-lint: warning: w.py: not checked: {len(BARE)} bytes is more than "
+            "max-file-size (50 bytes; raise it in [tool.parsl-lint]"
+        ) in result.stderr
+    assert (project / "w.py").read_text() == BARE
+    (project / "pyproject.toml").write_text("[tool.parsl-lint]\nmax-file-size = 1_000_000\n")
+    assert invoke(["check", "--no-cache", "."], project, monkeypatch).exit_code == 1
+    (project / "pyproject.toml").write_text('[tool.parsl-lint]\nmax-file-size = "1MB"\n')
+    bad = invoke(["check", "--no-cache", "."], project, monkeypatch)
+    assert bad.exit_code == 2
+    assert 'key "max-file-size" must be a positive number of bytes, got "1MB"' in bad.stderr
+
+
+def _apply_patch(text: str, patch: str) -> str:
+    """Apply a unified diff of one file (as ``patch`` would)."""
+    old = text.splitlines(keepends=True)
+    out: list[str] = []
+    pos = 0
+    lines = patch.splitlines(keepends=True)[2:]
+    k = 0
+    while k < len(lines):
+        m = re.match(r"@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@", lines[k])
+        assert m, lines[k]
+        k += 1
+        first = int(m.group(1)) - (0 if m.group(2) == "0" else 1)
+        out.extend(old[pos:first])
+        pos = first
+        while k < len(lines) and not lines[k].startswith("@@"):
+            kind, body = lines[k][0], lines[k][1:]
+            if kind == "+":
+                out.append(body)
+            else:
+                assert old[pos] == body
+                out.append(body) if kind == " " else None
+                pos += 1
+            k += 1
+    return "".join(out + old[pos:])
+
+
+def test_the_diff_of_a_long_file_is_difflibs_and_applies() -> None:
+    import difflib
+    import random
+
+    from parsl_lint import fixer
+
+    before = "".join(f"a{i} = g({i})\nv{i} = f({i}).result()\n" for i in range(3000))
+    after = before.replace("f(7).result()", "u(f(7))").replace("g(2999)", "g(0)")
+    after = "import x\n" + after
+    assert fixer.unified_diff("p", before, after) == "".join(
+        difflib.unified_diff(
+            before.splitlines(True), after.splitlines(True), fromfile="p", tofile="p"
+        )
+    )
+    rng = random.Random(17)  # edits anywhere, repeated lines: the patch still applies
+    for _ in range(200):
+        a = [f"l{rng.randint(0, 40)}\n" for _ in range(rng.randint(0, 80))]
+        b = list(a)
+        for _ in range(rng.randint(0, 8)):
+            at = rng.randint(0, len(b))
+            if rng.random() < 0.4:
+                b.insert(at, f"new{rng.randint(0, 5)}\n")
+            elif b:
+                b[min(at, len(b) - 1)] = f"x{rng.randint(0, 9)}\n"
+        old, new = "".join(a), "".join(b)
+        patch = fixer._anchored_diff("p", old, new)
+        assert _apply_patch(old, patch) == new

@@ -251,6 +251,9 @@ class Project:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(os.path.abspath(root))
+        #: A module whose text is longer is never parsed (``max-file-size``): its names are
+        #: unknown, as for a file that does not parse.
+        self.max_parse_size = 1 << 62
         self._init_dirs: dict[str, bool] = {}
         self._dir_bases: dict[str, tuple[tuple[str, ...], str]] = {}
         self.modules: dict[str, ModuleInfo] = {}
@@ -414,8 +417,12 @@ class Project:
 
     def tree_of(self, info: ModuleInfo) -> ast.Module | None:
         if info.tree is None and not info.parse_failed:
+            text = self.text_of(info)
+            if len(text) > self.max_parse_size:
+                info.parse_failed = True
+                return None
             try:
-                info.tree = ast.parse(self.text_of(info), filename=info.path or info.name)
+                info.tree = ast.parse(text, filename=info.path or info.name)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 info.parse_failed = True
         return info.tree

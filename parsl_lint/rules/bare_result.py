@@ -590,6 +590,7 @@ class Trainer:
         model = ctx.model
         #: The names each function or comprehension of this file binds (see ``_shadowed``).
         self._scopes: dict[int, _Scope] = {}
+        self._in_text: dict[str, bool] = {}  # whether a name occurs in the file's text at all
         helper = ctx.settings.helper_function
         for fact in model.method_calls("result"):
             receiver = model.receiver_future(fact)
@@ -640,7 +641,9 @@ class Trainer:
             if ctx.model.project.symbol(ctx.model.module.name, helper) is not None:
                 return None  # the file has its own ``unwrap_parsl_future``: leave it alone
             called, imports = helper, ((helper_module, helper),)
-        if _shadowed(ctx, call, called, self._scopes):
+        if called not in self._in_text:  # once per file: a scan of the text per site is n²
+            self._in_text[called] = called in ctx.lines.text
+        if self._in_text[called] and _shadowed(ctx, call, called, self._scopes):
             return None  # a local of that name would be called instead of the helper
         name = _task_name(ctx, fact, recv, receiver)
         outer = ctx.model.in_fstring(call)
