@@ -384,3 +384,26 @@ def rule_command(code: str) -> None:
     click.echo(f"# {rule.name} ({rule.code})\n")
     click.echo(f"Fixable: {fixable}. Default: {default}.\n")
     click.echo(rule.documentation())
+
+
+@main.command("vendor-helper")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH even if it is not a vendored copy.")
+def vendor_helper_command(path: Path, force: bool) -> None:
+    """Write the runtime helper into your project as one module (PATH: a .py file, or a
+    directory for parsl_debug.py), so the workflow does not need parsl-lint installed.
+
+    It prints the `helper` setting that makes `parsl-lint fix` import it.
+    """
+    from parsl_lint.config import ConfigError
+    from parsl_lint.vendor import VendorError, vendor
+
+    try:
+        done = vendor(path, force=force)
+    except (VendorError, ConfigError, OSError) as exc:
+        _fail(str(exc))
+        return
+    action = "Updated" if done.replaced else "Wrote"
+    click.echo(f"{action} {done.path} (standard library only; it imports Parsl when it needs to).")
+    click.echo("Add to [tool.parsl-lint] in pyproject.toml:\n")
+    click.echo(f'helper = "{done.helper}"')

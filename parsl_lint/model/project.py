@@ -263,6 +263,8 @@ class Project:
         #: Methods whose ``def`` in a class body is decorated as an app: method key -> app.
         self.method_apps: dict[str, AppInfo] = {}
         self._symbols: dict[tuple[str, str], Value] = {}
+        #: ``functions_named``'s answers: name -> the modules defining such a function.
+        self._named: dict[str, list[tuple[ModuleInfo, ast.FunctionDef | ast.AsyncFunctionDef]]] = {}
         self._returns: dict[str, Value] = {}
         self._attrs: dict[str, dict[str, Value]] = {}
         self._busy: set[object] = set()
@@ -440,6 +442,7 @@ class Project:
         info.forget_text()
         info.text = text
         self._symbols.clear()
+        self._named.clear()
         self._returns.clear()
         self._attrs.clear()
         self.functions.clear()
@@ -663,6 +666,30 @@ class Project:
                 _collect_bindings(tree.body, bindings)
             info.bindings = bindings
         return info.bindings
+
+    def functions_named(
+        self, name: str
+    ) -> list[tuple[ModuleInfo, ast.FunctionDef | ast.AsyncFunctionDef]]:
+        """Every module of the project that defines a function ``name`` at its top level,
+        with the ``def``. The first question reads each module's text once (a module whose
+        text does not say ``def name`` is not parsed, and its text is dropped again)."""
+        found = self._named.get(name)
+        if found is not None:
+            return found
+        found = []
+        needle = f"def {name}"
+        for info in list(self.modules.values()):
+            had_text = info.text is not None
+            if needle not in self.text_of(info):
+                if not had_text and info.tree is None:
+                    info.text = None
+                continue
+            tree = self.tree_of(info)
+            for stmt in tree.body if tree is not None else ():
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+                    found.append((info, stmt))
+        self._named[name] = found
+        return found
 
     def symbol(self, module: str, name: str) -> Value | None:
         """What ``module.name`` is bound to at module level; None when the name is not bound."""

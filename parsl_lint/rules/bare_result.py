@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import ast
 import io
+import os
 import tokenize
 
+from parsl_lint.config import DEFAULT_HELPER
 from parsl_lint.ftypes import Applicability, Fix
 from parsl_lint.model import CallFact
+from parsl_lint.model.project import ModuleInfo
 from parsl_lint.model.values import Future
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
 
@@ -65,7 +68,9 @@ class BareResult(Rule):
     Safe: the call keeps its value, its exception and its timeout (`fut.result(t)` becomes
     `unwrap_parsl_future(fut, "name", timeout=t)`). The fix adds an import of the helper, so the
     helper's module must be importable where the workflow runs (`pip install parsl-lint`, or
-    point `helper` at a copy inside your project). No fix is offered when the call has other
+    `parsl-lint vendor-helper PATH` and point `helper` at that copy). When the project defines
+    its own `unwrap_parsl_future(future, name)` and `helper` is not set, the fix calls that
+    one (imported from its module, or without an import in that module). No fix is offered when the call has other
     arguments or comments inside it, when the file already binds the helper's name to
     something else or a function around the call has a local of that name (a parameter, an
     assignment, a nested `def`), or inside an f-string that is nested in another or written
@@ -591,6 +596,7 @@ class Trainer:
         #: The names each function or comprehension of this file binds (see ``_shadowed``).
         self._scopes: dict[int, _Scope] = {}
         self._in_text: dict[str, bool] = {}  # whether a name occurs in the file's text at all
+        self._project_helper: dict[str, _OwnHelper | None] = {}  # asked once per file
         helper = ctx.settings.helper_function
         for fact in model.method_calls("result"):
             receiver = model.receiver_future(fact)
@@ -637,9 +643,18 @@ class Trainer:
         helper = ctx.settings.helper_function
         imports: tuple[tuple[str, str], ...] = ()
         called = ctx.model.imported_as(helper_module, helper)  # already imported, maybe aliased
-        if called is None:
+        own = None
+        if called is None and ctx.settings.helper == DEFAULT_HELPER:
+            if "own" not in self._project_helper:
+                self._project_helper["own"] = _project_helper(ctx)
+            own = self._project_helper["own"]
+        if own is not None:  # the project's own ``unwrap_parsl_future(future, name)``
+            called, imports, takes_timeout = own
+            if timeout is not None and not takes_timeout:
+                return None
+        elif called is None:
             if ctx.model.project.symbol(ctx.model.module.name, helper) is not None:
-                return None  # the file has its own ``unwrap_parsl_future``: leave it alone
+                return None  # the file binds ``unwrap_parsl_future`` to something else
             called, imports = helper, ((helper_module, helper),)
         if called not in self._in_text:  # once per file: a scan of the text per site is n²
             self._in_text[called] = called in ctx.lines.text
@@ -669,6 +684,75 @@ class Trainer:
             self.fix_applicability,
             imports,
         )
+
+
+#: How to call the project's own helper from a file: the name, the import it needs, and
+#: whether it takes ``timeout=``.
+_OwnHelper = tuple[str, tuple[tuple[str, str], ...], bool]
+_OWN_HELPER = "unwrap_parsl_future"
+
+
+def _project_helper(ctx: RuleContext) -> _OwnHelper | None:
+    """The project's own ``unwrap_parsl_future(future, name)``, as the file would call it.
+
+    The project index says which modules define one at top level. The file's own definition
+    wins (called without an import), then one the file already imports, then the one other
+    module that defines it (one in the file's own folder first), imported under the module
+    name the index resolves back to that module from this file (a sibling script by its bare
+    name, a package module by its dotted name). Several candidates, or one the file cannot
+    import, leave the default helper."""
+    model = ctx.model
+    project = model.project
+    here = model.module
+    found = [(info, node) for info, node in project.functions_named(_OWN_HELPER) if _fits(node)]
+    for info, node in found:
+        if info is here or info.name == here.name:
+            return _OWN_HELPER, (), _takes_timeout(node)
+    for info, node in found:
+        bound = model.imported_as(info.name, _OWN_HELPER)
+        if bound is not None:
+            return bound, (), _takes_timeout(node)
+    if project.symbol(here.name, _OWN_HELPER) is not None:
+        return None
+    folder = os.path.dirname(here.path) if here.path else None
+    beside = [(i, n) for i, n in found if i.path and os.path.dirname(i.path) == folder]
+    for group in (beside, found):
+        if len(group) > 1:
+            return None  # several: which one is meant cannot be told
+        if len(group) == 1:
+            info, node = group[0]
+            for spelled in _spellings(info):
+                if project.absolute(here, 0, spelled) == info.name:
+                    return _OWN_HELPER, ((spelled, _OWN_HELPER),), _takes_timeout(node)
+            return None
+    return None
+
+
+def _spellings(info: ModuleInfo) -> list[str]:
+    """The names a module may be imported by: its dotted name, and, for a script in a plain
+    folder, its bare name (the folder is on ``sys.path`` when a sibling runs)."""
+    names = [info.name]
+    if info.sibling_prefix and info.name.startswith(info.sibling_prefix + "."):
+        names.insert(0, info.name[len(info.sibling_prefix) + 1 :])
+    return names
+
+
+def _fits(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Callable as ``f(future, name)``: two positional parameters, any others optional."""
+    if isinstance(node, ast.AsyncFunctionDef):
+        return False  # a coroutine: the call would not wait
+    a = node.args
+    positional = [*a.posonlyargs, *a.args]
+    required = len(positional) - len(a.defaults)
+    kw_required = any(d is None for d in a.kw_defaults)
+    enough = len(positional) >= 2 or (a.vararg is not None and len(positional) <= 2)
+    return enough and required <= 2 and not kw_required
+
+
+def _takes_timeout(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    a = node.args
+    named = {p.arg for p in (*a.args, *a.kwonlyargs)}
+    return "timeout" in named or a.kwarg is not None
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
