@@ -70,12 +70,13 @@ class BareResult(Rule):
     helper's module must be importable where the workflow runs (`pip install parsl-lint`, or
     `parsl-lint vendor-helper PATH` and point `helper` at that copy). When the project defines
     its own `unwrap_parsl_future(future, name)` and `helper` is not set, the fix calls that
-    one (imported from its module, or without an import in that module). No fix is offered when the call has other
-    arguments or comments inside it, when the file already binds the helper's name to
-    something else or a function around the call has a local of that name (a parameter, an
-    assignment, a nested `def`), or inside an f-string that is nested in another or written
-    beside other literals (`f"a{x}" f'b{y}'`), where no quote for the name is valid on every
-    Python.
+    one (imported from its module, or without an import in that module).
+
+    No fix is offered when the call has other arguments or comments inside it, when the file
+    already binds the helper's name to something else or a function around the call has a
+    local of that name (a parameter, an assignment, a nested `def`), or inside an f-string
+    that is nested in another or written beside other literals (`f"a{x}" f'b{y}'`), where no
+    quote for the name is valid on every Python.
 
     Where the `.result()` sits in a `try` whose handler PSL102 reports (`log.error(str(e))`),
     this fix wins and PSL102's `log.exception` rewrite is not applied: the helper already
