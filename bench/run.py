@@ -5,6 +5,7 @@
     python bench/run.py --memory        # also peak RSS at 500 and 5,000 generated files
     python bench/run.py --memory-only   # only those
     python bench/run.py --sites-only    # cost by PSL101 sites in one module, and a 20 MB module
+    python bench/run.py --server-only   # only the language server's rows (bench/server.py)
 
 Corpora: the installed ``parsl`` package (its source and its test-suite) and a generated
 project of ~5,000 files of which ~5% use Parsl. Every row runs as a separate process over the
@@ -388,6 +389,9 @@ def main() -> None:
     parser.add_argument("--sites", action="store_true", help="also cost by sites per module")
     parser.add_argument("--sites-only", action="store_true", help="only the sites rows")
     parser.add_argument(
+        "--server-only", action="store_true", help="only the language server's rows"
+    )
+    parser.add_argument(
         "--repeat", type=int, default=3, help="runs per row (best kept) for the cheap rows"
     )
     args = parser.parse_args()
@@ -397,6 +401,11 @@ def main() -> None:
     import parsl_lint
 
     compileall.compile_dir(os.path.dirname(parsl_lint.__file__), quiet=1)
+    if args.server_only:
+        from server import main as server_main  # bench/server.py, beside this script
+
+        server_main()
+        return
     if args.fixit == "auto":
         args.fixit = fixit_executable()
     spec = importlib.util.find_spec("parsl")

@@ -50,6 +50,8 @@ class FixResult:
     error: str | None = None
     #: Why the file's fixes were not applied although nothing went wrong (not an error).
     note: str | None = None
+    #: The code of each fix applied (``check --fix --show-fixes`` counts them per rule).
+    applied_codes: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -60,9 +62,15 @@ def applicable(fix: Fix | None, unsafe: bool) -> bool:
     return fix is not None and (unsafe or fix.applicability is Applicability.SAFE)
 
 
-def apply_edits(text: str, diagnostics: Sequence[Diagnostic], unsafe: bool) -> tuple[str, int]:
+def apply_edits(
+    text: str,
+    diagnostics: Sequence[Diagnostic],
+    unsafe: bool,
+    applied: list[str] | None = None,
+) -> tuple[str, int]:
     """Apply the fixes that do not overlap an earlier one; returns the text and how many.
-    The spans taken so far are kept sorted, so each check looks at its neighbours only."""
+    ``applied``, when given, collects the code of each fix applied. The spans taken so far
+    are kept sorted, so each check looks at its neighbours only."""
     lines = LineIndex(text)
     chosen: list[tuple[int, int, str]] = []
     starts: list[int] = []  # the taken spans, sorted by start (disjoint but for insertions)
@@ -84,6 +92,8 @@ def apply_edits(text: str, diagnostics: Sequence[Diagnostic], unsafe: bool) -> t
             starts.insert(at, s)
             taken.insert(at, (s, e))
         count += 1
+        if applied is not None:
+            applied.append(diag.code)
     parts = []
     end = len(text)
     for start, stop, content in sorted(chosen, reverse=True):
@@ -312,7 +322,10 @@ def fix_text(
         fixable = [d for d in diagnostics if applicable(d.fix, unsafe)]
         if not fixable:
             break
-        edited, count, rejected = _apply_valid(current, fixable, unsafe, filename, first_party)
+        codes: list[str] = []
+        edited, count, rejected = _apply_valid(
+            current, fixable, unsafe, filename, first_party, codes
+        )
         for message in rejected:
             if message not in errors:
                 errors.append(message)
@@ -320,6 +333,7 @@ def fix_text(
             break
         current = edited
         result.applied += count
+        result.applied_codes.extend(codes)
         diagnostics = list(lint(current))
     else:
         if any(applicable(d.fix, unsafe) for d in diagnostics):
@@ -337,10 +351,11 @@ def _apply_valid(
     unsafe: bool,
     filename: str,
     first_party: Collection[str] = (),
+    applied: list[str] | None = None,
 ) -> tuple[str, int, list[str]]:
     """Apply the round's fixes, leaving out each one that would make the file invalid:
-    ``(text, fixes applied, a message per fix left out)``. The usual case, every fix
-    valid, costs one verification."""
+    ``(text, fixes applied, a message per fix left out)``; ``applied`` collects the codes
+    of the fixes applied. The usual case, every fix valid, costs one verification."""
     rejected: list[str] = []
 
     tried: dict[tuple[int, ...], tuple[str, int] | str] = {}
@@ -383,6 +398,8 @@ def _apply_valid(
     while group:
         outcome = attempt(group)
         if not isinstance(outcome, str):
+            if applied is not None:  # which fixes of the group went in (the same choice)
+                apply_edits(text, group, unsafe, applied)
             return outcome[0], outcome[1], rejected
         group = valid(group[:-1])  # valid apart, invalid together: drop one and try again
     return text, 0, rejected

@@ -53,7 +53,7 @@ def test_nested_and_concatenated_fstrings_get_no_fix_and_the_rest_is_fixed(
         + "print(f'{fut.result()}')\n"
     )
     (project / "w.py").write_text(source)
-    check = invoke(["check", "--no-cache", "."], project, monkeypatch)
+    check = invoke(["check", "--no-cache", "--output-format", "concise", "."], project, monkeypatch)
     assert marked_rows(check.stdout) == {10: True, 11: False, 12: False, 13: False, 14: True}
     fixed = invoke(["fix", "--write", "--no-cache", "."], project, monkeypatch)
     assert fixed.exit_code == 1, fixed.output  # four sites remain, nothing went wrong
@@ -109,7 +109,7 @@ def test_a_file_libcst_cannot_reproduce_has_no_fix_and_fix_says_why(
     project: Path, monkeypatch: pytest.MonkeyPatch, text: str, why: str
 ) -> None:
     (project / "w.py").write_bytes(text.encode())
-    check = invoke(["check", "--no-cache", "."], project, monkeypatch)
+    check = invoke(["check", "--no-cache", "--output-format", "concise", "."], project, monkeypatch)
     assert check.exit_code == 1
     assert marked_rows(check.stdout) == {10: False}
     # With --write the finding remains (1); the diff has no change to show (0).
@@ -142,7 +142,7 @@ def test_no_fix_where_a_local_of_the_helpers_name_would_be_called(
         + "\n\ndef declared():\n    global unwrap_parsl_future\n    return fut.result()\n"  # 50
         + "\n\ndef default(x=lambda unwrap_parsl_future: 1):\n    return fut.result()\n"  # 54
     )
-    check = invoke(["check", "--no-cache", "."], project, monkeypatch)
+    check = invoke(["check", "--no-cache", "--output-format", "concise", "."], project, monkeypatch)
     assert marked_rows(check.stdout) == {
         13: False,
         18: False,
@@ -196,7 +196,7 @@ def test_psl101_wins_over_psl102_so_one_failure_is_logged_once(
     import sys
 
     (project / "w.py").write_text(WORKFLOW)
-    check = invoke(["check", "--no-cache", "."], project, monkeypatch)
+    check = invoke(["check", "--no-cache", "--output-format", "concise", "."], project, monkeypatch)
     assert "w.py:23:13: PSL101 [*] " in check.stdout
     assert "w.py:25:9: PSL102 this handler" in check.stdout  # reported, no [*]
     fixed = invoke(["fix", "--write", "--no-cache", "."], project, monkeypatch)
@@ -307,9 +307,14 @@ def test_a_file_over_max_file_size_is_named_and_skipped(
         ) in result.stderr
     assert (project / "w.py").read_text() == BARE
     (project / "pyproject.toml").write_text("[tool.parsl-lint]\nmax-file-size = 1_000_000\n")
-    assert invoke(["check", "--no-cache", "."], project, monkeypatch).exit_code == 1
+    assert (
+        invoke(
+            ["check", "--no-cache", "--output-format", "concise", "."], project, monkeypatch
+        ).exit_code
+        == 1
+    )
     (project / "pyproject.toml").write_text('[tool.parsl-lint]\nmax-file-size = "1MB"\n')
-    bad = invoke(["check", "--no-cache", "."], project, monkeypatch)
+    bad = invoke(["check", "--no-cache", "--output-format", "concise", "."], project, monkeypatch)
     assert bad.exit_code == 2
     assert 'key "max-file-size" must be a positive number of bytes, got "1MB"' in bad.stderr
 

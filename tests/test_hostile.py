@@ -66,13 +66,20 @@ def test_a_malformed_notebook_is_psl000_and_the_rest_is_linted(
 ) -> None:
     (project / "a.ipynb").write_text(content)
     for command in (["check"], ["fix"]):
-        result = invoke([*command, "--no-cache", "."], project, monkeypatch)
+        result = invoke(
+            [*command, "--no-cache", "--output-format", "concise", "."], project, monkeypatch
+        )
         assert result.exit_code == 1, result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
         out = result.stdout + result.stderr
         assert "a.ipynb:1:1: PSL000 not a valid notebook: " in out
         assert "Traceback" not in out
-    assert FINDING in invoke(["check", "--no-cache", "."], project, monkeypatch).stdout
+    assert (
+        FINDING
+        in invoke(
+            ["check", "--no-cache", "--output-format", "concise", "."], project, monkeypatch
+        ).stdout
+    )
 
 
 # -- 2. what cannot be read --------------------------------------------------------------
@@ -126,7 +133,9 @@ def test_an_unreadable_file_or_directory_is_an_error_and_the_rest_is_linted(
     (open_dir / "closed").chmod(0)
     monkeypatch.chdir(open_dir)
     with unprivileged():
-        result = CliRunner().invoke(main, [*command, "--no-cache", "."])
+        result = CliRunner().invoke(
+            main, [*command, "--no-cache", "--output-format", "concise", "."]
+        )
     assert result.exit_code == 2, result.output
     assert "parsl-lint: error: locked.py: cannot read: " in result.stderr
     assert "Permission denied" in result.stderr
@@ -156,7 +165,7 @@ def test_a_file_name_that_is_not_utf8_is_reported(project: Path, fmt: str) -> No
 
 def test_standard_input_that_is_not_utf8_is_psl000(project: Path) -> None:
     source = b'import parsl\nx = "\xff"\n'
-    done = cli(["check", "-"], project, stdin=source)
+    done = cli(["check", "--output-format", "concise", "-"], project, stdin=source)
     assert done.returncode == 1
     assert b"-:2:6: PSL000 file is not valid utf-8" in done.stdout
     assert b"Traceback" not in done.stderr
@@ -170,7 +179,11 @@ def test_standard_input_that_is_not_utf8_is_psl000(project: Path) -> None:
 
 def test_standard_input_named_into_a_new_folder(tmp_path: Path) -> None:
     # No project marker above: the project root would be the folder that does not exist.
-    done = cli(["check", "-", "--stdin-filename", "nodir/x.py"], tmp_path, stdin=APP.encode())
+    done = cli(
+        ["check", "--output-format", "concise", "-", "--stdin-filename", "nodir/x.py"],
+        tmp_path,
+        stdin=APP.encode(),
+    )
     assert done.returncode == 1, done.stderr
     assert b"nodir/x.py:9:1: PSL101" in done.stdout
 
@@ -184,7 +197,9 @@ def test_an_internal_error_exits_2_with_one_line_and_the_traceback_on_request(
         raise RuntimeError("the model lost its way")
 
     monkeypatch.setattr(Session, "check", broken)
-    result = invoke(["check", "--no-cache", "."], project, monkeypatch)
+    result = invoke(
+        ["check", "--no-cache", "--output-format", "concise", "."], project, monkeypatch
+    )
     assert result.exit_code == 2
     [line] = result.stderr.splitlines()
     assert line.startswith("parsl-lint: error: internal error: RuntimeError: the model lost")
@@ -278,7 +293,12 @@ def test_the_next_run_removes_only_our_temp_files_of_dead_runs(
     ]
     for path in keep:
         path.write_text("x")
-    assert invoke(["check", "--no-cache", "."], project, monkeypatch).exit_code == 1
+    assert (
+        invoke(
+            ["check", "--no-cache", "--output-format", "concise", "."], project, monkeypatch
+        ).exit_code
+        == 1
+    )
     assert ours.exists()  # check never deletes anything
     assert fix_write(project, monkeypatch).exit_code == 0
     assert not ours.exists()

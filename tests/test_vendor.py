@@ -83,7 +83,12 @@ def test_vendor_helper_writes_a_stdlib_only_module_and_the_fix_imports_it(
     assert "\nfrom pkg.parsl_debug import unwrap_parsl_future\n" in flow
     assert 'b = unwrap_parsl_future(f(), "f", timeout=30)\n' in flow
     # The vendored module itself is clean, and the import resolves to it.
-    assert invoke(["check", "--no-cache", "."], project, monkeypatch).exit_code == 0
+    assert (
+        invoke(
+            ["check", "--no-cache", "--output-format", "concise", "."], project, monkeypatch
+        ).exit_code
+        == 0
+    )
     from parsl_lint.model import Project
 
     index = Project(project)

@@ -13,10 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from parsl_lint.model.project import FunctionNode, ModuleInfo, Project, own_nodes
-from parsl_lint.model.scopes import module_reads
-from parsl_lint.model.values import App, AppInfo, External, Future, MaybeFuture, Value
-from parsl_lint.model.walker import (
+from parsl_lint.model.evaluator import Evaluator
+from parsl_lint.model.facts import (
     AppDef,
     CallFact,
     Facts,
@@ -24,19 +22,26 @@ from parsl_lint.model.walker import (
     GuardCtx,
     IndexCtx,
     TryCtx,
-    Walker,
     WithCtx,
 )
+from parsl_lint.model.index import ModuleInfo
+from parsl_lint.model.project import Project
+from parsl_lint.model.scopes import module_reads
+from parsl_lint.model.syntax import FunctionNode, own_nodes
+from parsl_lint.model.values import App, AppInfo, External, Future, MaybeFuture, Value
 
 __all__ = [
     "AppDef",
     "CallFact",
     "FileModel",
+    "FunctionNode",
+    "ModuleInfo",
     "Project",
     "analyze",
     "handler_is_broad",
     "handler_raises",
     "handler_surfaces_traceback",
+    "own_nodes",
 ]
 
 _BROAD = frozenset({"Exception", "BaseException"})
@@ -161,6 +166,23 @@ class FileModel:
         for fact in self.calls():
             if isinstance(fact.callee, App):
                 yield fact, fact.callee.info
+
+    @staticmethod
+    def app_arguments(fact: CallFact) -> Iterator[tuple[ast.expr, Value, int]]:
+        """Each argument an app call sends to the task: its node, its value and how deep to
+        look into it (PSL302 and PSL304 ask).
+
+        Positional and keyword arguments count at the top level only; ``inputs=[...]`` is
+        looked into one level, since Parsl itself iterates it. ``*args``/``**kwargs`` are
+        skipped.
+        """
+        call = fact.node
+        for arg, value in zip(call.args, fact.args):
+            if not isinstance(arg, ast.Starred):
+                yield arg, value, 0
+        for kw in call.keywords:
+            if kw.arg is not None and kw.arg in fact.kwargs:
+                yield kw.value, fact.kwargs[kw.arg], 1 if kw.arg == "inputs" else 0
 
     @property
     def app_defs(self) -> list[AppDef]:
@@ -463,5 +485,5 @@ def analyze(project: Project, module: ModuleInfo, tree: ast.Module) -> FileModel
     """Build the model of one parsed file (``tree`` is the file's own parse, reused)."""
     project.set_tree(module, tree)
     facts = Facts()
-    Walker(project, module, facts).walk_module(tree)
+    Evaluator(project, module, facts).walk_module(tree)
     return FileModel(project, module, tree, facts)
