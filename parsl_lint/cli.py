@@ -89,6 +89,7 @@ def main() -> None:
       parsl-lint fix --write src/        apply them
       parsl-lint rules                   list every rule
       parsl-lint rule PSL101             explain one rule
+      parsl-lint server                  language server for editors (LSP)
 
     Exit status: 0 no problems, 1 problems found (or, for `fix`, changes to make),
     2 usage, configuration or internal error.
@@ -311,8 +312,16 @@ def rule_command(code: str) -> None:
     if rule is None:
         _fail(f"unknown rule code {code!r}; `parsl-lint rules` lists them")
         return
-    default = "on" if rule.default_enabled else f"off (enable with --extend-select {rule.code})"
-    fixable = "yes" if rule.fixable else "no"
-    click.echo(f"# {rule.name} ({rule.code})\n")
-    click.echo(f"Fixable: {fixable}. Default: {default}.\n")
-    click.echo(rule.documentation())
+    click.echo(rule.help_text())
+
+
+@main.command("server")
+def server_command() -> None:
+    """Run the language server for editors (LSP over standard input and output).
+
+    Diagnostics as you type, quick fixes and rule documentation on hover; the README's
+    "Editors" section shows how to configure VS Code, Neovim, Helix, Emacs and Zed.
+    """
+    from parsl_lint.lsp.server import serve
+
+    serve()

@@ -31,7 +31,7 @@ from parsl_lint.ftypes import (
 )
 from parsl_lint.model import Project, analyze
 from parsl_lint.model.project import ModuleInfo
-from parsl_lint.notebook import NotebookError, is_notebook, read_notebook
+from parsl_lint.notebook import Notebook, NotebookError, is_notebook, read_notebook
 from parsl_lint.rule import LineIndex, Rule, RuleContext
 from parsl_lint.rules import all_rules
 
@@ -165,6 +165,11 @@ class Linter:
             notebook = read_notebook(text)
         except NotebookError as exc:
             return self._unreadable(shown, str(exc), Location(1, 1))
+        return self.lint_cells(notebook, shown, path)
+
+    def lint_cells(self, notebook: Notebook, shown: str, path: PathLike | None) -> FileResult:
+        """A notebook's code cells (read from its file, or sent cell by cell by an editor),
+        linted as one module; each diagnostic is placed in its cell."""
         result = self.lint_text(notebook.source, shown, path)
         placed = []
         for d in result.diagnostics:

@@ -125,7 +125,7 @@ def _json_diagnostic(d: Diagnostic) -> dict[str, Any]:
         "location": _json_location(d.location),
         "end_location": _json_location(d.end_location),
         "fix": _json_fix(d.fix) if d.fix is not None else None,
-        "url": d.url,
+        "url": _url(d),
         "noqa_row": d.noqa_row,
     }
     if d.cell is not None:
@@ -211,6 +211,15 @@ def sarif_log(
     }
 
 
+def _url(d: Diagnostic) -> str:
+    """The finding's documentation link: its own, else its rule's page (as the LSP server's)."""
+    if d.url:
+        return d.url
+    from parsl_lint.rule import rule_url  # the rule module imports the model: only when needed
+
+    return rule_url(d.code)
+
+
 def _sarif_rule(d: Diagnostic, summaries: Mapping[str, str]) -> dict[str, Any]:
     rule: dict[str, Any] = {
         "id": d.code,
@@ -218,8 +227,7 @@ def _sarif_rule(d: Diagnostic, summaries: Mapping[str, str]) -> dict[str, Any]:
         "shortDescription": {"text": summaries.get(d.code) or d.name},
         "defaultConfiguration": {"level": "error"},
     }
-    if d.url:
-        rule["helpUri"] = d.url
+    rule["helpUri"] = _url(d)
     return rule
 
 

@@ -199,3 +199,13 @@ class Rule:
     @classmethod
     def documentation(cls) -> str:
         return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def help_text(cls) -> str:
+        """What ``parsl-lint rule CODE`` prints (markdown): title, fixable/default, the docs."""
+        default = "on" if cls.default_enabled else f"off (enable with --extend-select {cls.code})"
+        fixable = "yes" if cls.fixable else "no"
+        return (
+            f"# {cls.name} ({cls.code})\n\n"
+            f"Fixable: {fixable}. Default: {default}.\n\n{cls.documentation()}"
+        )

@@ -305,13 +305,14 @@ def test_unknown_rule_exits_2() -> None:
 @pytest.mark.parametrize(
     ("command", "mentions"),
     [
-        ([], ["check", "fix", "rules", "rule"]),
+        ([], ["check", "fix", "rules", "rule", "server"]),
         (["check"], ["--select", "--ignore", "--extend-select", "--format", "--exit-zero"]),
         (["fix"], ["--write", "--diff", "--unsafe-fixes", "--select", "--format"]),
         (["rules"], ["--format"]),
         (["rule"], ["CODE"]),
+        (["server"], ["language server", "LSP"]),
     ],
-    ids=["main", "check", "fix", "rules", "rule"],
+    ids=["main", "check", "fix", "rules", "rule", "server"],
 )
 def test_help(command: list[str], mentions: list[str]) -> None:
     result = cli_runner().invoke(main, [*command, "--help"])
@@ -322,7 +323,7 @@ def test_help(command: list[str], mentions: list[str]) -> None:
 
 def test_every_command_has_help_tested() -> None:
     assert isinstance(main, click.Group)
-    assert set(main.commands) == {"check", "fix", "rules", "rule"}
+    assert set(main.commands) == {"check", "fix", "rules", "rule", "server"}
 
 
 def test_version() -> None:

@@ -13,6 +13,7 @@ import pytest
 import parsl_lint
 from parsl_lint.ftypes import Applicability, Diagnostic, Edit, Fix, Location
 from parsl_lint.reporters import FORMATS, report
+from parsl_lint.rule import rule_url
 
 SARIF_SCHEMA = (
     Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
@@ -160,7 +161,9 @@ def test_json_fields_match_ruff() -> None:
         "url": "https://example.invalid/rules/bare-result",
         "noqa_row": 12,
     }
-    assert unfixed["fix"] is None and unfixed["url"] is None and unfixed["noqa_row"] is None
+    assert unfixed["fix"] is None and unfixed["noqa_row"] is None
+    # Without a link of its own, a finding links to its rule's documentation page.
+    assert unfixed["url"] == rule_url("PSL201")
     assert unfixed["filename"] == "src/we,ird:name.py"
     assert unfixed["end_location"] == {"row": 4, "column": 7}
     assert unsafe["fix"]["applicability"] == "unsafe"

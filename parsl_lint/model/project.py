@@ -79,7 +79,7 @@ class Project:
 
     def update_text(self, info: ModuleInfo, text: str) -> None:
         """Give a module new text (the fixer's output); forget what was derived from the old."""
-        if info.text is None:
+        if info.text is None and info.tree is None:
             info.text = text
             return
         if info.text == text:
