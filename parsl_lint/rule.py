@@ -80,16 +80,20 @@ class Invalid:
         if self.fixed is not None:
             object.__setattr__(self, "fixed", example_text(self.fixed))
 
-    def expected(self, code: str) -> tuple[int, ...] | None:
-        """The rows ``code`` is expected on: ``lines``, else the marked rows (``None``: none)."""
-        if self.lines is not None:
-            return self.lines
+    def marked(self, code: str) -> tuple[int, ...]:
+        """The rows marked ``# code`` (a row twice for ``# code code``)."""
         rows: list[int] = []
         for row, line in enumerate(self.code.splitlines(), start=1):
             m = EXPECT_MARKER.search(line)
             if m:
                 rows.extend(row for c in re.split(r"[ ,]+", m.group(1)) if c == code)
-        return tuple(rows) or None
+        return tuple(rows)
+
+    def expected(self, code: str) -> tuple[int, ...] | None:
+        """The rows ``code`` is expected on: ``lines``, else the marked rows (``None``: none)."""
+        if self.lines is not None:
+            return self.lines
+        return self.marked(code) or None
 
 
 class LineIndex:

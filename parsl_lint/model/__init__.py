@@ -167,6 +167,23 @@ class FileModel:
             if isinstance(fact.callee, App):
                 yield fact, fact.callee.info
 
+    @staticmethod
+    def app_arguments(fact: CallFact) -> Iterator[tuple[ast.expr, Value, int]]:
+        """Each argument an app call sends to the task: its node, its value and how deep to
+        look into it (PSL302 and PSL304 ask).
+
+        Positional and keyword arguments count at the top level only; ``inputs=[...]`` is
+        looked into one level, since Parsl itself iterates it. ``*args``/``**kwargs`` are
+        skipped.
+        """
+        call = fact.node
+        for arg, value in zip(call.args, fact.args):
+            if not isinstance(arg, ast.Starred):
+                yield arg, value, 0
+        for kw in call.keywords:
+            if kw.arg is not None and kw.arg in fact.kwargs:
+                yield kw.value, fact.kwargs[kw.arg], 1 if kw.arg == "inputs" else 0
+
     @property
     def app_defs(self) -> list[AppDef]:
         return self.facts.app_defs
