@@ -17,6 +17,7 @@ from typing import ClassVar
 from parsl_lint.config import Settings
 from parsl_lint.ftypes import Applicability, Diagnostic, Edit, Fix, Location
 from parsl_lint.model import FileModel
+from parsl_lint.noqa import Directives
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -131,6 +132,11 @@ class RuleContext:
         self.path = path
         self.settings = settings
         self.diagnostics: list[Diagnostic] = []
+        #: The codes this run reports.
+        self.enabled: frozenset[str] = frozenset()
+        #: The file's suppression comments, once the other rules' findings went through them
+        #: (set for the rules that run last, see ``Rule.runs_last``).
+        self.directives: Directives | None = None
 
     def start(self, node: ast.AST) -> Location:
         return self.lines.location(node.lineno, node.col_offset)  # type: ignore[attr-defined]
@@ -156,16 +162,36 @@ class RuleContext:
         message: str,
         fix: Fix | None = None,
     ) -> None:
+        self.report_at(
+            rule,
+            self.start(node),
+            self.end(node),
+            message,
+            fix,
+            noqa_row=node.lineno,  # type: ignore[attr-defined]
+        )
+
+    def report_at(
+        self,
+        rule: Rule | type[Rule],
+        start: Location,
+        end: Location,
+        message: str,
+        fix: Fix | None = None,
+        noqa_row: int | None = None,
+    ) -> None:
+        """Report a range that is not one node's (a comment, say)."""
         self.diagnostics.append(
             Diagnostic(
                 code=rule.code,
                 name=rule.name,
                 message=message,
                 path=self.path,
-                location=self.start(node),
-                end_location=self.end(node),
+                location=start,
+                end_location=end,
                 fix=fix,
-                noqa_row=node.lineno,  # type: ignore[attr-defined]
+                url=rule.url(),
+                noqa_row=noqa_row,
             )
         )
 
@@ -179,6 +205,10 @@ class Rule:
     default_enabled: ClassVar[bool] = True
     fixable: ClassVar[bool] = False
     fix_applicability: ClassVar[Applicability] = Applicability.SAFE
+    #: Runs after the other rules' findings went through the noqa comments (PSL001).
+    runs_last: ClassVar[bool] = False
+    #: Other codes enabled when this rule's examples run (PSL001 judges their suppression).
+    examples_enable: ClassVar[tuple[str, ...]] = ()
     VALID: ClassVar[list[Valid]] = []
     INVALID: ClassVar[list[Invalid]] = []
 
@@ -207,7 +237,7 @@ class Rule:
     @classmethod
     def help_text(cls) -> str:
         """What ``parsl-lint rule CODE`` prints (markdown): title, fixable/default, the docs."""
-        default = "on" if cls.default_enabled else f"off (enable with --extend-select {cls.code})"
+        default = "on" if cls.default_enabled else f"off (enable with `--extend-select {cls.code}`)"
         fixable = "yes" if cls.fixable else "no"
         return (
             f"# {cls.name} ({cls.code})\n\n"

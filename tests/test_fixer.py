@@ -197,7 +197,7 @@ def test_syntax_error_file_is_left_alone_and_the_run_goes_on(
     (tmp_path / "a_broken.py").write_bytes(broken)
     (tmp_path / "b_flow.py").write_text(BARE)
 
-    result = run_cli(["fix", "--write", "."], tmp_path, monkeypatch)
+    result = run_cli(["fix", "--write", "--output-format=concise", "."], tmp_path, monkeypatch)
 
     assert result.exit_code == 1  # the syntax error remains
     assert (tmp_path / "a_broken.py").read_bytes() == broken

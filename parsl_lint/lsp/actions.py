@@ -9,14 +9,12 @@ of the lines that differ.
 
 from __future__ import annotations
 
-import io
-import tokenize
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from parsl_lint.engine import SYNTAX_CODE, noqa_codes
-from parsl_lint.ftypes import NOQA_RE, Applicability, Diagnostic
+from parsl_lint.engine import SYNTAX_CODE
+from parsl_lint.ftypes import Applicability, Diagnostic
 from parsl_lint.lsp.convert import to_lsp
 from parsl_lint.lsp.positions import PositionMap, Units, text_edits
 
@@ -143,42 +141,12 @@ def fix_all_edits(
 
 def disable_for_line(text: str, d: Diagnostic) -> str | None:
     """The text with ``# noqa: CODE`` on the line the finding is suppressed from (an existing
-    ``# noqa: ...`` list is extended); None when that cannot be done safely (a syntax error,
-    a line that continues with a backslash, or a line that ends inside a string)."""
+    ``# noqa: ...`` list is extended), as ``check --add-noqa`` writes it; None when that cannot
+    be done safely (a syntax error, a line that continues with a backslash, or a line that
+    ends inside a string)."""
     if d.code == SYNTAX_CODE:
         return None
-    from parsl_lint.rule import LineIndex
+    from parsl_lint.add_noqa import add_noqa_text
 
-    lines = LineIndex(text)
-    row = d.noqa_row or d.location.row
-    if row > len(lines.starts):
-        return None
-    line = lines.line(row)
-    body = line.rstrip("\r\n")
-    ending = line[len(body) :]
-    existing = NOQA_RE.search(body)
-    if existing is not None:
-        codes = noqa_codes(body)
-        if existing.group("codes") is None or (codes and d.code in codes):
-            return None  # already suppressed: the finding would not be shown
-        new_body = f"{body[: existing.end('codes')]}, {d.code}{body[existing.end('codes') :]}"
-    else:
-        if body.rstrip().endswith("\\"):
-            return None
-        new_body = f"{body.rstrip()}  # noqa: {d.code}"
-    start = lines.starts[row - 1]
-    new_text = text[:start] + new_body + ending + text[start + len(line) :]
-    return new_text if _comment_on(new_text, row) else None
-
-
-def _comment_on(text: str, row: int) -> bool:
-    """The text tokenizes and ``row`` ends in a comment that is a real comment token (not
-    the inside of a string that spans lines)."""
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        return False
-    return any(
-        t.type == tokenize.COMMENT and t.start[0] == row and "noqa" in t.string.lower()
-        for t in tokens
-    )
+    new_text, added = add_noqa_text(text, [d])
+    return new_text if added else None
