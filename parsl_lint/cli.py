@@ -324,3 +324,31 @@ def server_command() -> None:
     from parsl_lint.lsp.server import serve
 
     serve()
+
+
+@main.command("postmortem")
+@click.argument("run_dir", required=False, default="runinfo", metavar="[RUN_DIR]")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--task", "task_id", type=int, default=None, help="Tell one task's whole story.")
+@click.option(
+    "--tail",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="Lines of a bash app's stdout/stderr (and a block's output) to show.",
+)
+@click.option("--run-id", default=None, help="Which DFK start of a parsl.log that holds several.")
+def postmortem_command(
+    run_dir: str, fmt: str, task_id: int | None, tail: int, run_id: str | None
+) -> None:
+    """Explain a finished Parsl run from RUN_DIR (default ./runinfo): each failed task's root
+    cause and what it blocked.
+
+    RUN_DIR is a run directory (runinfo/003) or a directory of numbered runs (the newest is
+    read). Exit status: 0 no task failed, 1 some did, 2 nothing to read or usage error.
+    """
+    from parsl_lint.postmortem.cli import run_postmortem
+
+    sys.exit(run_postmortem(run_dir, fmt, task_id, tail, run_id))
