@@ -603,7 +603,7 @@ def _stream_lines(stream: str, path: str | None, tail_lines: int) -> list[str]:
     if tail_lines <= 0:
         return [f"{stream}: {path}"]
     try:
-        tail = _tail(path, tail_lines)
+        tail = read_tail(path, tail_lines)
     except OSError as err:
         reason = err.strerror or type(err).__name__
         return [
@@ -616,8 +616,11 @@ def _stream_lines(stream: str, path: str | None, tail_lines: int) -> list[str]:
     return [f"{stream}: {path} (last {len(tail)} line{plural}):", *(f"  | {t}" for t in tail)]
 
 
-def _tail(path: str, n: int) -> list[str]:
-    """The last ``n`` lines of a file, read from its end (task logs can be large)."""
+def read_tail(path: str, n: int) -> list[str]:
+    """The last ``n`` lines of a file, read from its end (task logs can be large).
+
+    Raises ``OSError`` when the file cannot be read; the post-mortem reuses it.
+    """
     with open(path, "rb") as fh:
         pos = fh.seek(0, os.SEEK_END)
         data = b""

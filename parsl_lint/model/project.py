@@ -25,6 +25,7 @@ import ast
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Union
 
 from parsl_lint.model.decorators import TRANSPARENT_DECORATORS
 from parsl_lint.model.evaluator import app_from_callable
@@ -35,6 +36,8 @@ from parsl_lint.model.summaries import Summaries
 from parsl_lint.model.symbols import ModuleSymbols
 from parsl_lint.model.syntax import FunctionNode, own_nodes, signature_of, target_names
 from parsl_lint.model.values import AppInfo, Class, Func, Value
+
+FunctionDefNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 __all__ = [
     "TRANSPARENT_DECORATORS",
@@ -60,6 +63,8 @@ class Project:
         self.prefilter = Prefilter(self.index)
         self.symbols = ModuleSymbols(self.index, self.prefilter, self)
         self.summaries = Summaries(self.index, self.prefilter, self.symbols, self)
+        #: ``functions_named``'s answers: name -> the modules defining such a function.
+        self._named: dict[str, list[tuple[ModuleInfo, FunctionDefNode]]] = {}
 
     # -- building ---------------------------------------------------------------------------
 
@@ -89,6 +94,7 @@ class Project:
         self.symbols.clear()
         self.summaries.clear()
         self.prefilter.invalidate()
+        self._named.clear()
 
     def release(self, info: ModuleInfo) -> None:
         """Forget a linted module's tree and what was derived from it, unless another module
@@ -173,6 +179,36 @@ class Project:
 
     def bindings_of(self, info: ModuleInfo) -> dict[str, list[ast.AST]]:
         return self.symbols.bindings_of(info)
+
+    @property
+    def max_parse_size(self) -> int:
+        return self.index.max_parse_size
+
+    @max_parse_size.setter
+    def max_parse_size(self, size: int) -> None:
+        self.index.max_parse_size = size
+
+    def functions_named(self, name: str) -> list[tuple[ModuleInfo, FunctionDefNode]]:
+        """Every module of the project that defines a function ``name`` at its top level,
+        with the ``def``. The first question reads each module's text once (a module whose
+        text does not say ``def name`` is not parsed, and its text is dropped again)."""
+        found = self._named.get(name)
+        if found is not None:
+            return found
+        found = []
+        needle = f"def {name}"
+        for info in list(self.modules.values()):
+            had_text = info.text is not None
+            if needle not in self.text_of(info):
+                if not had_text and info.tree is None:
+                    info.text = None
+                continue
+            tree = self.tree_of(info)
+            for stmt in tree.body if tree is not None else ():
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+                    found.append((info, stmt))
+        self._named[name] = found
+        return found
 
     def symbol(self, module: str, name: str) -> Value | None:
         return self.symbols.symbol(module, name)

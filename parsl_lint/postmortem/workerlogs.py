@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 
 from parsl_lint.postmortem.model import Run, Task
+from parsl_lint.runtime import read_tail
 
 #: Lines of one log file quoted per task, and of the interchange log per run.
 LINES_PER_FILE = 6
@@ -262,17 +263,9 @@ def tail_lines(path: str, n: int) -> list[str] | str:
     if n <= 0:
         return []
     try:
-        with open(path, "rb") as fh:
-            pos = fh.seek(0, os.SEEK_END)
-            data = b""
-            while pos > 0 and data.count(b"\n") <= n:
-                step = min(65536, pos)
-                pos -= step
-                fh.seek(pos)
-                data = fh.read(step) + data
+        return read_tail(path, n)
     except OSError as err:
         return err.strerror or type(err).__name__
-    return data.decode("utf-8", "replace").splitlines()[-n:]
 
 
 def _compact(raw: bytes) -> str:

@@ -120,7 +120,7 @@ class Prefilter:
                     self.scanned[key] = hit
                 return
         text = self.index.text_of(info)
-        info.mentions_parsl = "parsl" in text
+        info.mentions_parsl = "parsl" in text or info.unreadable
         info.raw_imports = self._pairs(raw_imports(text))
         if self.record_scans or not from_disk:
             info.digest = text_digest(text)
