@@ -15,15 +15,6 @@ CASES = list(cases())
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Options")
 #: A case id: readable kebab-case words (``executor-keyword-at-call-time``).
 EXAMPLE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-#: Rules whose examples were written the old way (ids by position, rows by number, no
-#: messages) and are being converted separately. Such a rule is let off only while none of its
-#: examples has an id: once one has, it is held to the new format like every other.
-OLD_FORMAT = {"PSL101": "bare_result.py's examples are being converted separately"}
-
-
-def _old_format(code: str) -> bool:
-    rule = all_rules()[code]
-    return code in OLD_FORMAT and all(e.id is None for e in (*rule.VALID, *rule.INVALID))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -51,8 +42,6 @@ def test_rule_documentation(code: str) -> None:
 @pytest.mark.parametrize("code", sorted(all_rules()))
 def test_rule_examples_are_named(code: str) -> None:
     """Every example has a readable id, unique within its rule (the report names the case)."""
-    if _old_format(code):
-        pytest.skip(OLD_FORMAT[code])
     rule = all_rules()[code]
     unnamed = [
         f"{kind} #{i}"
@@ -77,9 +66,8 @@ def test_invalid_examples_say_where_and_what(code: str) -> None:
         assert example.lines is None or not marked, (
             f"{code}-invalid-{name}: both lines={example.lines} and markers on rows {marked}"
         )
-        if not _old_format(code):
-            assert example.lines is not None or marked, f"{code}-invalid-{name}: no rows marked"
-            assert example.messages is not None, f"{code}-invalid-{name}: no messages="
+        assert example.lines is not None or marked, f"{code}-invalid-{name}: no rows marked"
+        assert example.messages is not None, f"{code}-invalid-{name}: no messages="
 
 
 def test_every_rule_has_a_module() -> None:

@@ -460,7 +460,7 @@ class FileModel:
         return out
 
     def fact_of(self, call: ast.Call) -> CallFact | None:
-        """The fact recorded for a call of this file (None where the walker never went)."""
+        """The fact recorded for a call of this file (None where the evaluator never went)."""
         return self.facts.calls.get(id(call))
 
     def handler_type(self, handler: ast.ExceptHandler) -> Value | None:

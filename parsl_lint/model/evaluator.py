@@ -25,6 +25,7 @@ import ast
 import dataclasses
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from parsl_lint.model import parsl_api, resources
 from parsl_lint.model.annotations import annotation_value, qualname_of
@@ -65,7 +66,6 @@ from parsl_lint.model.facts import (
     WithCtx,
 )
 from parsl_lint.model.index import ModuleInfo
-from parsl_lint.model.interface import ProjectView
 from parsl_lint.model.records import ClassRecord, FuncRecord, MethodKind, app_info
 from parsl_lint.model.scopes import Scope, ScopeKind, join_env, local_names
 from parsl_lint.model.syntax import target_names
@@ -99,6 +99,9 @@ from parsl_lint.model.values import (
     join,
     join_all,
 )
+
+if TYPE_CHECKING:  # the interface is for the type checker: nothing to import at run time
+    from parsl_lint.model.interface import ProjectView
 
 #: The scope kinds, as module globals: the name lookup compares them in its innermost loop.
 _MODULE, _CLASS = ScopeKind.MODULE, ScopeKind.CLASS

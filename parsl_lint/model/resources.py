@@ -1,6 +1,6 @@
 """Objects tied to the process that made them, by the qualified name of what makes them.
 
-The walker asks :func:`call_value` about every call it cannot otherwise evaluate; when the
+The evaluator asks :func:`call_value` about every call it cannot otherwise evaluate; when the
 callee (or the receiver of a method call) is in one of these tables, the call's value is a
 :class:`~parsl_lint.model.values.Resource` of some ``kind`` (or a ``Gen`` for a generator).
 Rules then ask which family a kind belongs to. Every lookup is a dict or set lookup.
@@ -39,7 +39,7 @@ from parsl_lint.model.values import (
     Value,
 )
 
-#: Builtin names the walker resolves to ``Builtin(name)`` when the file does not rebind them.
+#: Builtin names the evaluator resolves to ``Builtin(name)`` when the file does not rebind them.
 BUILTINS = frozenset({"open"})
 
 _FILE = "file"

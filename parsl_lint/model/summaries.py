@@ -10,12 +10,12 @@ summary is UNKNOWN). The module-level functions below are those runs.
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from parsl_lint.model.callers import CallerFacts
 from parsl_lint.model.evaluator import Evaluator
 from parsl_lint.model.facts import AttributeWrites
 from parsl_lint.model.index import ModuleIndex, ModuleInfo, Prefilter
-from parsl_lint.model.interface import ProjectView
 from parsl_lint.model.records import ClassRecord, FuncRecord, MethodKind
 from parsl_lint.model.scopes import Scope, ScopeKind
 from parsl_lint.model.symbols import ModuleSymbols
@@ -39,6 +39,9 @@ from parsl_lint.model.values import (
     join,
     join_all,
 )
+
+if TYPE_CHECKING:  # the interface is for the type checker: nothing to import at run time
+    from parsl_lint.model.interface import ProjectView
 
 
 class Summaries:

@@ -11,14 +11,17 @@ it. Only modules the prefilter lets through are parsed; anything else binds noth
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from parsl_lint.model import parsl_api
 from parsl_lint.model.evaluator import Evaluator
 from parsl_lint.model.index import ModuleIndex, ModuleInfo, Prefilter
-from parsl_lint.model.interface import ProjectView
 from parsl_lint.model.syntax import target_names
 from parsl_lint.model.values import BOTTOM, UNKNOWN, External, Module, Value, join
 from parsl_lint.parsl_facts import exported_names
+
+if TYPE_CHECKING:  # the interface is for the type checker: nothing to import at run time
+    from parsl_lint.model.interface import ProjectView
 
 
 class ModuleSymbols:

@@ -19,6 +19,8 @@ class Value:
 
 @dataclass(frozen=True)
 class _Atom(Value):
+    """A value with no parts, known by its label: ``UNKNOWN``, ``BOTTOM``, ``NONE``, ``PLAIN``."""
+
     label: str
 
     def __repr__(self) -> str:

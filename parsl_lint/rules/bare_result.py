@@ -16,16 +16,6 @@ from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
 
 _MAX_NAME = 60
 
-_IMPORT = "from parsl import python_app\n"
-_HELPER = "from parsl_lint.runtime import unwrap_parsl_future\n"
-_FIXTURE = "\n\nimport pytest\n\n\n@pytest.fixture\ndef trained():\n    return train(3)\n"
-_APPS = """
-
-@python_app
-def train(x):
-    return x * 2
-"""
-
 
 class BareResult(Rule):
     """
@@ -107,501 +97,218 @@ class BareResult(Rule):
     fixable = True
     fix_applicability = Applicability.SAFE
 
+    # What the model tracks (which expressions are futures, through decorators, containers,
+    # fixtures, callbacks, ...) is tested in tests/model/; these examples test the rule: where
+    # it stays quiet, what it says, and what its fix writes.
     VALID = [
-        # ``isinstance(x, list)`` is never true of a future: inside, x is something else.
         Valid(
-            _IMPORT
-            + _APPS
-            + "\nfut = train(1)\nif isinstance(fut, (list, set)):\n    for f in fut:\n"
-            + "        f.result()\n"
-        ),
-        # A decorator above the app's that may return something else (a cached value).
-        Valid(
-            _IMPORT
-            + """
+            """
+            import logging
 
-def cached(func):
-    store = {}
-
-    def wrapper(*args):
-        if args in store:
-            return store[args]
-        return func(*args)
-
-    return wrapper
+            from parsl import python_app
 
 
-@cached
-@python_app
-def train(x):
-    return x
+            @python_app
+            def train(x):
+                return x * 2
 
 
-train(1).result()
-"""
-        ),
-        # The other path's object has a .result() of its own (or may: an outside base class).
-        Valid(
-            _IMPORT
-            + _APPS
-            + """
-import concurrent.futures
-
-
-class Cached:
-    def result(self):
-        return 1
-
-
-class Pending(concurrent.futures.Future):
-    pass
-
-
-def get(x, cached):
-    return Cached() if cached else train(x)
-
-
-def pending(x, fresh):
-    return Pending() if fresh else train(x)
-
-
-get(1, True).result()
-pending(1, True).result()
-"""
+            log = logging.getLogger(__name__)
+            try:
+                train(1).result()
+            except Exception:
+                log.exception("train failed")
+            """,
+            id="a-broad-handler-already-logs-the-traceback",
         ),
         Valid(
             """
-import concurrent.futures as cf
+            import pytest
+            from parsl import python_app
 
 
-def report(fut):
-    print(fut.result())
+            @python_app
+            def train(x):
+                return x * 2
 
 
-with cf.ThreadPoolExecutor() as pool:
-    pool.submit(print, 1).add_done_callback(report)
-"""
-        ),
-        Valid(
-            "import parsl\nimport pytest\n\n\n@pytest.mark.parametrize('trained', [1, 2])\n"
-            "def test_training(trained):\n    assert trained.result() > 0\n",
-            files={"conftest.py": _IMPORT + _APPS + _FIXTURE},
-        ),
-        Valid(
-            _IMPORT
-            + _APPS
-            + """
-import concurrent.futures as cf
-
-with cf.ThreadPoolExecutor() as pool:
-    fut = pool.submit(print, 1)
-    fut.result()
-"""
+            with pytest.raises(ValueError):
+                train(1).result()
+            """,
+            id="failure-expected-inside-pytest-raises",
         ),
         Valid(
             """
-from mylib import python_app
+            from parsl import python_app
+
+            from parsl_lint.runtime import unwrap_parsl_future
 
 
-@python_app
-def f():
-    return 1
+            @python_app
+            def train(x):
+                return x * 2
 
 
-f().result()
-"""
-        ),
-        Valid(
-            _IMPORT
-            + _APPS
-            + """
-import logging
-
-log = logging.getLogger(__name__)
-try:
-    train(1).result()
-except Exception:
-    log.exception("train failed")
-"""
-        ),
-        Valid(
-            _IMPORT
-            + _APPS
-            + """
-import pytest
-
-with pytest.raises(ValueError):
-    train(1).result()
-"""
-        ),
-        Valid(
-            _IMPORT
-            + _APPS
-            + """
-fut = train(1)
-fut = 3
-fut.result()
-"""
-        ),
-        Valid(
-            _IMPORT
-            + _APPS
-            + """
-from parsl_lint.runtime import unwrap_parsl_future
-
-unwrap_parsl_future(train(1), "train")
-"""
+            unwrap_parsl_future(train(1), "train")
+            """,
+            id="already-unwrapped",
         ),
         Valid(
             """
-from parsl import python_app, join_app
+            from parsl import python_app
 
 
-@python_app
-def inner():
-    return 1
+            @python_app
+            def inner():
+                return 1
 
 
-@python_app
-def outer():
-    return inner().result()
-"""
-        ),
-        Valid(
-            """
-def python_app(f):
-    return f
-
-
-@python_app
-def f():
-    return 1
-
-
-f().result()
-"""
+            @python_app
+            def outer():
+                return inner().result()
+            """,
+            id="inside-an-app-body-psl103-reports-it",
         ),
     ]
     INVALID = [
-        # Special methods of project classes: ``__getitem__``, operators, ``+=``; a method
-        # returning one future or a tuple of them; a ``field(init=False)`` set after init.
         Invalid(
-            _IMPORT
-            + _APPS
-            + """
-from dataclasses import dataclass, field
+            """
+            import logging
+
+            from parsl import python_app
 
 
-class Data:
-    def __getitem__(self, i):
-        return train(i)
-
-    def __add__(self, other):
-        return Data()
-
-    def get(self, *names):
-        futs = [train(n) for n in names]
-        return futs[0] if len(names) == 1 else tuple(futs)
+            @python_app
+            def train(x):
+                return x * 2
 
 
-@dataclass
-class Walker:
-    start: int
-    state: object = field(init=False)
-
-    def __post_init__(self):
-        self.state = train(self.start)
-
-
-d = Data()
-d[0].result()
-(d + d)[1].result()
-d += d
-d[2].result()
-d.get("a").result()
-e, f = d.get("e", "f")
-e.result()
-Walker(1).state.result()
-""",
-            lines=(33, 34, 36, 37, 39, 40),
-        ),
-        # An inner handler that swallows the failure: the outer log.exception never sees it.
-        Invalid(
-            _IMPORT
-            + _APPS
-            + "\nimport logging\n\nlog = logging.getLogger(__name__)\ntry:\n"
-            + "    try:\n        train(1).result()\n    except Exception as exc:\n"
-            + "        log.error('failed: %s', exc)\n"
-            + "    try:\n        train(2).result()\n    except Exception:\n"
-            + "        log.error('failed')\n        raise\n"
-            + "except Exception:\n    log.exception('workflow failed')\n",
-            lines=(13,),
-        ),
-        # Parsl's pre-1.0 decorator made the same AppFutures.
-        Invalid(
-            "from parsl import App, DataFlowKernel, ThreadPoolExecutor\n\n"
-            "dfk = DataFlowKernel(ThreadPoolExecutor(max_workers=4))\n\n\n"
-            "@App('python', dfk)\ndef double(x):\n    return 2 * x\n\n\n"
-            "@App('bash', dfk, walltime=60)\ndef echo(stdout=None):\n    return 'echo hi'\n\n\n"
-            "double(3).result()\necho().result()\n",
-            lines=(16, 17),
-        ),
-        # A function handed each future: map, filter, sorted's key.
-        Invalid(
-            _IMPORT
-            + _APPS
-            + "\nfuts = [train(i) for i in range(3)]\n"
-            + "values = list(map(lambda f: f.result(), futs))\n"
-            + "ready = list(filter(lambda f: f.done() and f.result(), futs))\n"
-            + "ranked = sorted(futs, key=lambda f: f.result())\n",
-            lines=(9, 10, 11),
-        ),
-        # A module of a folder the script put on sys.path, by bare name.
-        Invalid(
-            "import sys\n\nimport parsl\n\nsys.path.insert(0, 'tools')\n"
-            "from helpers import double  # noqa: E402\n\nparsl.load()\ndouble(2).result()\n",
-            lines=(9,),
-            files={
-                "tools/helpers.py": _IMPORT + "\n\n@python_app\ndef double(x):\n    return x\n",
-            },
-        ),
-        # A progress bar around the futures yields the futures.
-        Invalid(
-            _IMPORT
-            + _APPS
-            + "\nfrom concurrent.futures import as_completed\n\nfrom tqdm import tqdm\n\n"
-            + "futs = [train(i) for i in range(3)]\n"
-            + "for fut in tqdm(as_completed(futs), total=len(futs)):\n    fut.result()\n",
-            lines=(14,),
-        ),
-        # A future on one path, on the others something without .result(): a literal, or an
-        # instance of a project class that has none. Only the future can answer .result().
-        Invalid(
-            _IMPORT
-            + _APPS
-            + """
-
-class Dataset:
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return Dataset()
-        return train(index)
-
-
-results = [0, 1]
-for i in range(3):
-    results.append(train(i))
-for i in range(len(results)):
-    if isinstance(results[i], int):
-        print(results[i])
-    else:
-        print(results[i].result())
-Dataset()[0].result()
-""",
-            lines=(23, 24),
-        ),
-        # A nested list filled by index; an app defined twice, called from a helper; Parsl's
-        # names from ``from parsl import *``; a logging decorator above the app's.
-        Invalid(
-            """from parsl import *
-
-
-def log_app(func):
-    def wrapper(*args, **kwargs):
-        print(args)
-        return func(*args, **kwargs)
-
-    return wrapper
-
-
-@python_app
-def mul(a, b):
-    return a * b
-
-
-@python_app
-def mul(a, b):
-    return b * a
-
-
-def run(x):
-    return mul(x, x)
-
-
-@log_app
-@python_app
-def merge(x):
-    return x
-
-
-grid = [[0 for _ in range(3)] for _ in range(3)]
-for q in range(3):
-    for r in range(3):
-        grid[q][r] = mul(q, r)
-values = [[e.result() for e in row] for row in grid]
-run(2).result()
-merge(1).result()
-""",
-            lines=(36, 37, 38),
-        ),
-        # A decorator that returns the app itself.
-        Invalid(
-            _IMPORT
-            + "\n\ndef task(func):\n    return python_app(executors=['htex'])(func)\n\n\n"
-            + "@task\ndef mul(a, b):\n    return a * b\n\n\nmul(1, 2).result()\n",
-            lines=(13,),
-        ),
-        # A callable object as the decorator: its ``__call__`` makes and calls the app.
-        Invalid(
-            _IMPORT
-            + "\n\nclass Task:\n    def __init__(self, fn):\n        self.fn = fn\n\n"
-            + "    def __call__(self, *args):\n        return python_app(self.fn)(*args)\n\n\n"
-            + "@Task\ndef mul(a, b):\n    return a * b\n\n\nmul(1, 2).result()\n",
-            lines=(17,),
-        ),
-        # A wrapper that waits itself returns a value, not a future: only its wait is reported.
-        Invalid(
-            _IMPORT
-            + "\n\ndef blocking(function):\n    def run(*args):\n"
-            + "        return python_app(function)(*args).result()\n\n    return run\n\n\n"
-            + "@blocking\ndef mul(a, b):\n    return a * b\n\n\nmul(1, 2).result()\n",
-            lines=(6,),
-        ),
-        # The project's own decorator whose wrapper makes the app and calls it.
-        Invalid(
-            _IMPORT
-            + "\n\ndef task(function):\n    def run(*args, executor='all', **kwargs):\n"
-            + "        return python_app(function, executors=executor)(*args, **kwargs)\n\n"
-            + "    return run\n\n\n@task\ndef mul(a, b):\n    return a * b\n\n\n"
-            + "mul(1, 2, executor=['htex']).result()\n",
-            lines=(16,),
-        ),
-        Invalid(
-            _IMPORT
-            + _APPS
-            + "\nd = []\nfor i in range(3):\n    d.append(train(i))\n"
-            + "print([d[i].result() for i in range(3)])\n",
-            lines=(11,),
-        ),
-        Invalid(
-            _IMPORT + _APPS + "\nfut = train(1)\nprint(fut.result())\n",
-            lines=(9,),
-            fixed=_IMPORT
-            + _HELPER
-            + _APPS
-            + '\nfut = train(1)\nprint(unwrap_parsl_future(fut, "train (fut)"))\n',
-        ),
-        Invalid(
-            _IMPORT
-            + _APPS
-            + "\nfuts = [train(i) for i in range(3)]\nfor i, f in enumerate(futs):\n"
-            "    f.result(timeout=10)\n",
-            lines=(10,),
-            fixed=_IMPORT
-            + _HELPER
-            + _APPS
-            + "\nfuts = [train(i) for i in range(3)]\nfor i, f in enumerate(futs):\n"
-            + '    unwrap_parsl_future(f, f"train[{i}]", timeout=10)\n',
-        ),
-        Invalid(
-            "from parsl.app.app import bash_app as bapp\n\n\n@bapp\ndef run():\n"
-            "    return 'false'\n\n\nresults = {k: run() for k in 'ab'}\n"
-            "values = [results[k].result() for k in results]\n",
-            lines=(10,),
-        ),
-        Invalid(
-            "from .apps import train\n\n\nclass Model:\n    def fit(self, x):\n"
-            "        return train(x)\n\n\nModel().fit(1).result(30)\n",
-            lines=(9,),
-            files={"apps.py": _IMPORT + _APPS},
-            fixed="from parsl_lint.runtime import unwrap_parsl_future\n\n"
-            + "from .apps import train\n\n\n"
-            + "class Model:\n    def fit(self, x):\n"
-            + "        return train(x)\n\n\n"
-            + 'unwrap_parsl_future(Model().fit(1), "train", timeout=30)\n',
-        ),
-        Invalid(
-            _IMPORT
-            + _APPS
-            + "\nfrom functools import partial\n\ndouble = partial(train, 1)\ndouble().result()\n",
-            lines=(11,),
-        ),
-        Invalid(
-            "import parsl\n\n\ndef test_training(trained):\n    assert trained.result() > 0\n",
-            lines=(5,),
-            # pytest passes the ``trained`` fixture from conftest.py: a future of ``train``.
-            files={"conftest.py": _IMPORT + _APPS + _FIXTURE},
-        ),
-        Invalid(
-            "from .tasks import train\n\nfuts = [train(i) for i in range(3)]\n"
-            "print([f.result() for f in futs])\n",
-            lines=(4,),
-            # The package re-exports the app under its submodule's name, as many projects do.
-            files={
-                "tasks/__init__.py": "from .train import train\n",
-                "tasks/train.py": _IMPORT + _APPS,
-            },
-        ),
-        Invalid(
-            _IMPORT
-            + _APPS
-            + """
-from collections import defaultdict
-
-by_size = defaultdict(list)
-for n in range(6):
-    by_size[n % 2].append(train(n))
-for size, futs in by_size.items():
-    print(size, [f.result() for f in futs])
-""",
-            lines=(14,),
+            log = logging.getLogger(__name__)
+            try:
+                try:
+                    train(1).result()  # PSL101
+                except Exception as exc:
+                    log.error("failed: %s", exc)
+                try:
+                    train(2).result()
+                except Exception:
+                    log.error("failed")
+                    raise
+            except Exception:
+                log.exception("workflow failed")
+            """,
+            id="an-inner-handler-swallows-what-the-outer-would-log",
+            messages=(
+                "`train(1).result()` on a Parsl future hides the worker's real error; "
+                "use `unwrap_parsl_future(train(1), name)` instead",
+            ),
         ),
         Invalid(
             """
-from dataclasses import dataclass
-
-from parsl.dataflow.futures import AppFuture
+            from parsl import python_app
 
 
-@dataclass
-class Job:
-    name: str
-    future: AppFuture
+            @python_app
+            def train(x):
+                return x * 2
 
 
-def collect(jobs: list[Job]) -> list:
-    return [job.future.result() for job in jobs]
-""",
-            lines=(13,),
+            fut = train(1)
+            print(fut.result())  # PSL101
+            """,
+            id="fix-names-the-task-after-the-app-and-the-variable",
+            messages=(
+                "`fut.result()` on a Parsl future hides the worker's real error; "
+                "use `unwrap_parsl_future(fut, name)` instead",
+            ),
+            fixed="""
+            from parsl import python_app
+            from parsl_lint.runtime import unwrap_parsl_future
+
+
+            @python_app
+            def train(x):
+                return x * 2
+
+
+            fut = train(1)
+            print(unwrap_parsl_future(fut, "train (fut)"))  # PSL101
+            """,
         ),
         Invalid(
-            _IMPORT
-            + _APPS
-            + """
-from concurrent.futures import as_completed
+            """
+            from parsl import python_app
 
-pending = []
-for n in range(4):
-    pending.append(train(n))
-for done in as_completed(pending):
-    done.result()
-""",
-            lines=(14,),
+
+            @python_app
+            def train(x):
+                return x * 2
+
+
+            futs = [train(i) for i in range(3)]
+            for i, f in enumerate(futs):
+                f.result(timeout=10)  # PSL101
+            """,
+            id="fix-keeps-the-timeout-and-names-the-index",
+            messages=(
+                "`f.result()` on a Parsl future hides the worker's real error; "
+                "use `unwrap_parsl_future(f, name)` instead",
+            ),
+            fixed="""
+            from parsl import python_app
+            from parsl_lint.runtime import unwrap_parsl_future
+
+
+            @python_app
+            def train(x):
+                return x * 2
+
+
+            futs = [train(i) for i in range(3)]
+            for i, f in enumerate(futs):
+                unwrap_parsl_future(f, f"train[{i}]", timeout=10)  # PSL101
+            """,
         ),
         Invalid(
-            _IMPORT
-            + _APPS
-            + """
+            """
+            from .apps import train
 
-class Trainer:
-    def start(self, x):
-        train(x).add_done_callback(lambda fut: self.on_done(fut, x))
 
-    def on_done(self, future, x):
-        if future.done():
-            print(x, future.result())
-""",
-            lines=(15,),
+            class Model:
+                def fit(self, x):
+                    return train(x)
+
+
+            Model().fit(1).result(30)  # PSL101
+            """,
+            id="fix-of-a-positional-timeout-after-a-relative-import",
+            files={
+                "apps.py": """
+                    from parsl import python_app
+
+
+                    @python_app
+                    def train(x):
+                        return x * 2
+                    """
+            },
+            messages=(
+                "`Model().fit(1).result()` on a Parsl future hides the worker's real error; "
+                "use `unwrap_parsl_future(Model().fit(1), name)` instead",
+            ),
+            fixed="""
+            from parsl_lint.runtime import unwrap_parsl_future
+
+            from .apps import train
+
+
+            class Model:
+                def fit(self, x):
+                    return train(x)
+
+
+            unwrap_parsl_future(Model().fit(1), "train", timeout=30)  # PSL101
+            """,
         ),
     ]
 
