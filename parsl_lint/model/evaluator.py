@@ -285,7 +285,7 @@ class Evaluator:
                     if isinstance(default, App):
                         value = default
                 if value is UNKNOWN and bindable(passed.get(a.arg, UNKNOWN)):
-                    value = as_received(passed[a.arg], f"{_helper_name(fdef)}: {a.arg}")
+                    value = _received(fdef, a.arg, passed[a.arg])
                 if value is UNKNOWN and injected is not None and a.arg not in injected:
                     value = self.project.fixture_value(self.module, a.arg, fdef.key)
                 scope.env[a.arg] = value
@@ -1304,6 +1304,15 @@ class Evaluator:
 #: Builtins that call the function they are given where the model notes it (each element of
 #: ``map``/``filter``/``sorted``, or the partial's own calls).
 _FOLLOWS_CALLABLES = frozenset({"map", "filter", "sorted", "partial"})
+
+
+def _received(fdef: FuncRecord, param: str, value: Value) -> Value:
+    """A parameter's joined value as the body sees it. A lambda is called from the one place
+    it is written (``map(lambda f: f.result(), futs)``), so its futures keep their app's
+    name; a named helper's are named after the helper and the parameter."""
+    if isinstance(fdef.node, ast.Lambda):
+        return value
+    return as_received(value, f"{_helper_name(fdef)}: {param}")
 
 
 def _helper_name(fdef: FuncRecord) -> str:

@@ -69,12 +69,17 @@ class Project:
         self.prefilter = Prefilter(self.index)
         self.symbols = ModuleSymbols(self.index, self.prefilter, self)
         self.summaries = Summaries(self.index, self.prefilter, self.symbols, self)
-        self.callers = CallerFacts(self.index, self.prefilter, self)
-        self.summaries.callers = self.callers
+        self._callers = CallerFacts(self.index, self.prefilter, self)
+        self.summaries.callers = self._callers
         #: ``functions_named``'s answers: name -> the modules defining such a function.
         self._named: dict[str, list[tuple[ModuleInfo, FunctionDefNode]]] = {}
 
     # -- building ---------------------------------------------------------------------------
+
+    @property
+    def callers(self) -> CallerFacts:
+        """The whole-program parameter facts: what the project's calls pass to a function."""
+        return self._callers
 
     @classmethod
     def from_files(cls, root: Path, files: Iterable[Path]) -> Project:
@@ -102,7 +107,7 @@ class Project:
         self.index.edits += 1
         self.symbols.clear()
         self.summaries.clear()
-        self.callers.clear()
+        self._callers.clear()
         self.prefilter.invalidate()
         self._named.clear()
 
@@ -176,7 +181,7 @@ class Project:
         a module that Parsl code imports, directly or not)."""
         if self.prefilter.is_candidate(info):
             return True
-        return info.name in self.prefilter.carriers() and self.callers.receives_futures(info)
+        return info.name in self.prefilter.carriers() and self._callers.receives_futures(info)
 
     def mentions_parsl(self, info: ModuleInfo) -> bool:
         return self.prefilter.mentions_parsl(info)
