@@ -18,7 +18,7 @@ from parsl_lint.model import FileModel, Project, analyze
 from parsl_lint.model.values import PLAIN, Future, Instance, Seq, Value, contains_future
 from parsl_lint.rule import EXPECT_MARKER
 
-CROSSFLOW = Path(__file__).resolve().parents[1] / "testdata" / "crossflow"
+CROSSFLOW = Path(__file__).resolve().parents[2] / "testdata" / "crossflow"
 
 
 def project_of(root: Path, files: dict[str, str] | None = None) -> Project:
