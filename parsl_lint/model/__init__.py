@@ -10,12 +10,23 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
+from parsl_lint.model import configs, exceptions
+from parsl_lint.model.exceptions import Raised
 from parsl_lint.model.project import FunctionNode, ModuleInfo, Project, own_nodes
 from parsl_lint.model.scopes import module_reads
-from parsl_lint.model.values import App, AppInfo, External, Future, MaybeFuture, Value
+from parsl_lint.model.values import (
+    App,
+    AppInfo,
+    Class,
+    External,
+    Func,
+    Future,
+    MaybeFuture,
+    Value,
+)
 from parsl_lint.model.walker import (
     AppDef,
     CallFact,
@@ -33,6 +44,7 @@ __all__ = [
     "CallFact",
     "FileModel",
     "Project",
+    "Raised",
     "analyze",
     "handler_is_broad",
     "handler_raises",
@@ -142,6 +154,8 @@ class FileModel:
     module: ModuleInfo
     tree: ast.Module
     facts: Facts
+    #: Answers to the project-wide questions, asked once per file.
+    _answers: dict[str, object] = field(default_factory=dict)
 
     # -- calls ----------------------------------------------------------------------------
 
@@ -288,6 +302,122 @@ class FileModel:
                         return False
         made = self.configured_executors
         return bool(labels) and all(made.get(label) == "ThreadPoolExecutor" for label in labels)
+
+    def executor_labels(self) -> frozenset[str] | None:
+        """Every executor label the project's Parsl configurations define (and Parsl's own
+        ``_parsl_internal``), when all of them are known: every ``Config(...)`` in a project
+        module that mentions parsl lists its executors literally, with literal labels, and no
+        configuration comes from ``parsl.configs`` or another package or gains executors
+        later. None when any is not, or when the project builds none. (Reads every such
+        module: ask only when it matters.)"""
+        if "executor_labels" not in self._answers:
+            self._answers["executor_labels"] = self._scan_executor_labels()
+        return self._answers["executor_labels"]  # type: ignore[return-value]
+
+    def _scan_executor_labels(self) -> frozenset[str] | None:
+        project = self.project
+        project.candidates()
+        labels: set[str] = {configs.INTERNAL_LABEL}
+        built = 0
+        for info in list(project.modules.values()):
+            if not project.mentions_parsl(info):
+                continue
+            tree = self.tree if info is self.module else project.tree_of(info)
+            if tree is None:
+                return None
+            found = configs.scan_module(tree, self._is_project_module)
+            if not found.literal:
+                return None
+            built += found.configs
+            labels |= found.labels
+        return frozenset(labels) if built else None
+
+    def _is_project_module(self, name: str) -> bool:
+        modules = self.project.modules
+        return name in modules or any(m.startswith(name + ".") for m in modules)
+
+    def project_mentions(self, word: str) -> bool:
+        """Some project module that mentions parsl also contains ``word`` (a text search, for
+        settings such as ``dependency_resolver`` that change what Parsl does everywhere)."""
+        project = self.project
+        project.candidates()
+        for info in list(project.modules.values()):
+            if project.mentions_parsl(info):
+                text = self.tree_text if info is self.module else project.text_of(info)
+                if word in text:
+                    return True
+        return False
+
+    @cached_property
+    def tree_text(self) -> str:
+        return self.project.text_of(self.module) if self.module.path else ast.unparse(self.tree)
+
+    def raised_exceptions(self, function: FunctionNode) -> list[Raised]:
+        """The project exception classes an app body of this file raises: in a ``raise`` of
+        its own body, or in a project function it calls (followed a few calls deep), each
+        with where in the body (the ``raise``, or the call that leads to it)."""
+        found: list[Raised] = []
+        seen: set[tuple[int, str]] = set()
+
+        def add(node: ast.AST, key: str, name: str, via: str | None) -> None:
+            if (id(node), key) not in seen:
+                seen.add((id(node), key))
+                found.append(Raised(node, key, name, via))
+
+        for node in own_nodes(getattr(function, "body", [])):
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                exc = node.exc
+                fact = self.fact_of(exc) if isinstance(exc, ast.Call) else None
+                if fact is not None and isinstance(fact.callee, Class):
+                    if fact.callee.key in self.project.classes:
+                        add(node, fact.callee.key, fact.callee.name, None)
+                elif isinstance(exc, (ast.Name, ast.Attribute)):
+                    local = exceptions._local_names(function)
+                    hit = exceptions.resolve_class(self.project, self.module, exc, local)
+                    if hit is not None:
+                        add(node, hit[0], hit[1], None)
+            elif isinstance(node, ast.Call):
+                fact = self.fact_of(node)
+                callee = fact.callee if fact is not None else None
+                if not isinstance(callee, Func):
+                    continue
+                fdef = self.project.functions.get(callee.key)
+                if fdef is None or fdef.cls is not None or fdef.node is function:
+                    continue
+                for key, name in exceptions.raised_in(self.project, fdef, 1):
+                    add(node, key, name, callee.name)
+        return found
+
+    def exception_rebuild_problem(self, class_key: str) -> str | None:
+        """Why pickle cannot rebuild an instance of this project exception class from its
+        ``args`` (``type(e)(*e.args)``), as a phrase for a message; None when it can, or when
+        the source does not say for certain (a ``__reduce__``, a base from outside, ...)."""
+        return exceptions.rebuild_problem(self.project, class_key)
+
+    def defined_here(self, class_key: str) -> bool:
+        """The project class is defined in this file."""
+        cdef = self.project.classes.get(class_key)
+        return cdef is not None and cdef.module == self.module.name
+
+    def enclosing_loop(self, node: ast.AST) -> ast.AST | None:
+        """The innermost ``for``/``while`` loop or comprehension whose body (or element)
+        holds ``node``, in the same function; a loop's own iterable or test does not count
+        as its body (it runs once, or decides whether to go on)."""
+        child, current = node, self.parent(node)
+        while current is not None:
+            if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                return None
+            if isinstance(current, (ast.For, ast.AsyncFor, ast.While)):
+                if child in current.body:
+                    return current
+            elif isinstance(current, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+                if child is current.elt:
+                    return current
+            elif isinstance(current, ast.DictComp):
+                if child is current.key or child is current.value:
+                    return current
+            child, current = current, self.parent(current)
+        return None
 
     def global_reads(self, function: FunctionNode) -> list[ast.Name]:
         """The names ``function``'s body reads from the module scope (globals or builtins),
