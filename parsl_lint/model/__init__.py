@@ -20,9 +20,7 @@ from parsl_lint.model.scopes import module_reads
 from parsl_lint.model.values import (
     App,
     AppInfo,
-    Class,
     External,
-    Func,
     Future,
     MaybeFuture,
     Value,
@@ -354,50 +352,26 @@ class FileModel:
 
     def raised_exceptions(self, function: FunctionNode) -> list[Raised]:
         """The project exception classes an app body of this file raises: in a ``raise`` of
-        its own body, or in a project function it calls (followed a few calls deep), each
-        with where in the body (the ``raise``, or the call that leads to it)."""
+        its own body, or in a project function it calls (followed a few calls deep, in any
+        project module), each with where in the body (the ``raise``, or the call that leads
+        to it). The first of each (place, class) pair."""
         found: list[Raised] = []
-        seen: set[tuple[int, str]] = set()
-
-        def add(node: ast.AST, key: str, name: str, via: str | None) -> None:
-            if (id(node), key) not in seen:
-                seen.add((id(node), key))
-                found.append(Raised(node, key, name, via))
-
-        for node in own_nodes(getattr(function, "body", [])):
-            if isinstance(node, ast.Raise) and node.exc is not None:
-                exc = node.exc
-                fact = self.fact_of(exc) if isinstance(exc, ast.Call) else None
-                if fact is not None and isinstance(fact.callee, Class):
-                    if fact.callee.key in self.project.classes:
-                        add(node, fact.callee.key, fact.callee.name, None)
-                elif isinstance(exc, (ast.Name, ast.Attribute)):
-                    local = exceptions._local_names(function)
-                    hit = exceptions.resolve_class(self.project, self.module, exc, local)
-                    if hit is not None:
-                        add(node, hit[0], hit[1], None)
-            elif isinstance(node, ast.Call):
-                fact = self.fact_of(node)
-                callee = fact.callee if fact is not None else None
-                if not isinstance(callee, Func):
-                    continue
-                fdef = self.project.functions.get(callee.key)
-                if fdef is None or fdef.cls is not None or fdef.node is function:
-                    continue
-                for key, name in exceptions.raised_in(self.project, fdef, 1):
-                    add(node, key, name, callee.name)
+        seen: set[tuple[int, int]] = set()
+        for node, cls, via in exceptions.raised_by(self.project, self.module, function):
+            if (id(node), id(cls.node)) not in seen:
+                seen.add((id(node), id(cls.node)))
+                found.append(Raised(node, cls, via))
         return found
 
-    def exception_rebuild_problem(self, class_key: str) -> str | None:
-        """Why pickle cannot rebuild an instance of this project exception class from its
-        ``args`` (``type(e)(*e.args)``), as a phrase for a message; None when it can, or when
-        the source does not say for certain (a ``__reduce__``, a base from outside, ...)."""
-        return exceptions.rebuild_problem(self.project, class_key)
+    def exception_rebuild_problem(self, raised: Raised) -> str | None:
+        """Why pickle cannot rebuild an instance of the raised project exception class from
+        its ``args`` (``type(e)(*e.args)``), as a phrase for a message; None when it can, or
+        when the source does not say for certain (a ``__reduce__``, a base from outside...)."""
+        return exceptions.rebuild_problem(self.project, raised.cls)
 
-    def defined_here(self, class_key: str) -> bool:
-        """The project class is defined in this file."""
-        cdef = self.project.classes.get(class_key)
-        return cdef is not None and cdef.module == self.module.name
+    def defined_here(self, raised: Raised) -> bool:
+        """The raised exception class is defined in this file."""
+        return raised.cls.module is self.module
 
     def enclosing_loop(self, node: ast.AST) -> ast.AST | None:
         """The innermost ``for``/``while`` loop or comprehension whose body (or element)

@@ -17,7 +17,7 @@ import builtins
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from parsl_lint.model.project import FuncDef, ModuleInfo, Project, own_nodes
+from parsl_lint.model.project import ModuleInfo, Project, _collect_bindings, own_nodes
 
 #: Built-in exception classes whose ``args`` are exactly what ``__init__`` received (not
 #: ``OSError``, ``UnicodeError`` or exception groups, which build their own).
@@ -44,31 +44,59 @@ MAX_DEPTH = 3
 
 
 @dataclass(frozen=True)
+class ExceptionClass:
+    """A class statement of a project module (found by following its module's bindings and
+    imports with ``ast``: exception modules rarely mention parsl, so the model's own index,
+    which reads Parsl modules, does not hold them)."""
+
+    module: ModuleInfo
+    node: ast.ClassDef
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+    def methods(self) -> set[str]:
+        return {
+            s.name for s in self.node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+
+    def method(self, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        for stmt in self.node.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+                return stmt
+        return None
+
+
+@dataclass(frozen=True)
 class Raised:
     """A project exception class an app raises: ``node`` is where, in the app body (the
     ``raise`` itself, or the call of the project function that raises it, named ``via``)."""
 
     node: ast.AST
-    class_key: str
-    class_name: str
+    cls: ExceptionClass
     via: str | None
 
+    @property
+    def class_name(self) -> str:
+        return self.cls.name
 
-def rebuild_problem(project: Project, class_key: str) -> str | None:
+
+def rebuild_problem(project: Project, cls: ExceptionClass) -> str | None:
     """Why ``type(e)(*e.args)`` fails for instances of a project exception class (a short
     phrase for a message), or None when it works or the source does not say for certain."""
-    chain = project.mro(class_key)
-    if not chain or not _plain_exception_chain(project, chain):
+    chain = _mro(project, cls)
+    if chain is None:
         return None
-    if any(_CUSTOM_PICKLING & cdef.methods.keys() for cdef in chain):
+    if any(_CUSTOM_PICKLING & c.methods() for c in chain):
         return None
-    if any(_registers_reducers(project, cdef.module) for cdef in chain):
+    if any(_registers_reducers(project, c.module) for c in chain):
         return None
-    owners = [i for i, cdef in enumerate(chain) if "__init__" in cdef.methods]
+    owners = [c for c in chain if "__init__" in c.methods()]
     if not owners:
         return None
-    init = chain[owners[0]].methods["__init__"].node
-    assert isinstance(init, (ast.FunctionDef, ast.AsyncFunctionDef))
+    init = owners[0].method("__init__")
+    assert init is not None
     args = init.args
     kwonly = [a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is None]
     if kwonly:
@@ -76,7 +104,7 @@ def rebuild_problem(project: Project, class_key: str) -> str | None:
             f"its `__init__` requires the keyword-only argument `{kwonly[0]}`, "
             "which `args` never holds"
         )
-    stored = _stored_count(chain, owners)
+    stored = _stored_count(owners)
     if stored is None:
         return None
     positional = [*args.posonlyargs, *args.args][1:]  # without self
@@ -94,29 +122,38 @@ def rebuild_problem(project: Project, class_key: str) -> str | None:
     return None
 
 
-def _plain_exception_chain(project: Project, chain: list) -> bool:
-    """Every base of every class in the chain is a project class or a plain builtin exception
-    (not rebound by the module), no metaclass, no class decorator."""
-    for cdef in chain:
-        if cdef.node.keywords or cdef.node.decorator_list:
-            return False
-        inside = len(project.bases_of(cdef))
-        outside = [b for b in cdef.node.bases if _builtin_exception(project, cdef.module, b)]
-        if inside + len(outside) != len(cdef.node.bases):
-            return False
-    return True
+def _mro(project: Project, cls: ExceptionClass) -> list[ExceptionClass] | None:
+    """The project classes of ``cls``'s hierarchy, depth first; None unless every base is a
+    project class or a plain builtin exception, with no metaclass or class decorator."""
+    out: list[ExceptionClass] = []
+    stack = [cls]
+    while stack:
+        current = stack.pop(0)
+        if any(c.node is current.node for c in out):
+            continue
+        if current.node.keywords or current.node.decorator_list or len(out) > 20:
+            return None
+        out.append(current)
+        bases: list[ExceptionClass] = []
+        for base in current.node.bases:
+            if _builtin_exception(project, current.module, base):
+                continue
+            found = find_class(project, current.module, base)
+            if found is None:
+                return None
+            bases.append(found)
+        stack = bases + stack
+    return out
 
 
-def _builtin_exception(project: Project, module: str, base: ast.expr) -> bool:
+def _builtin_exception(project: Project, info: ModuleInfo, base: ast.expr) -> bool:
     if not isinstance(base, ast.Name) or base.id not in _PLAIN_BUILTINS:
         return False
-    info = project.modules.get(module)
-    return info is None or base.id not in project.bindings_of(info)
+    return base.id not in _module_bindings(project, info)
 
 
-def _registers_reducers(project: Project, module: str) -> bool:
-    info = project.modules.get(module)
-    tree = project.tree_of(info) if info is not None else None
+def _registers_reducers(project: Project, info: ModuleInfo) -> bool:
+    tree = project.tree_of(info)
     if tree is None:
         return True
     for node in ast.walk(tree):
@@ -127,11 +164,11 @@ def _registers_reducers(project: Project, module: str) -> bool:
     return False
 
 
-def _stored_count(chain: list, owners: list[int]) -> int | None:
+def _stored_count(owners: list[ExceptionClass]) -> int | None:
     """How many values end up in ``args``: the positional count the chain's first
     ``__init__`` hands on, followed through project ``__init__``s to the builtin one."""
-    for position, index in enumerate(owners):
-        init = chain[index].methods["__init__"].node
+    for position, owner in enumerate(owners):
+        init = owner.method("__init__")
         counts = {_positional_count(call) for call in _base_init_calls(init)}
         if len(counts) != 1 or None in counts:
             return None  # no hand-over (args keep the constructor's), several, or unknown
@@ -158,7 +195,7 @@ def _is_super_call(node: ast.expr) -> bool:
     )
 
 
-def _base_init_calls(init: ast.AST) -> Iterator[ast.Call]:
+def _base_init_calls(init: ast.AST | None) -> Iterator[ast.Call]:
     """``super().__init__(...)``, ``super(C, self).__init__(...)``, ``Base.__init__(self, ...)``
     in the body of an ``__init__``."""
     body = getattr(init, "body", [])
@@ -176,60 +213,125 @@ def _base_init_calls(init: ast.AST) -> Iterator[ast.Call]:
                 yield node
 
 
+# -- resolving names with ast -------------------------------------------------------------
+
+
+def _module_bindings(project: Project, info: ModuleInfo) -> dict[str, list[ast.AST]]:
+    tree = project.tree_of(info)
+    out: dict[str, list[ast.AST]] = {}
+    if tree is not None:
+        _collect_bindings(tree.body, out)
+    return out
+
+
+def _binding(
+    project: Project, info: ModuleInfo, name: str, function: ast.AST | None, depth: int = 0
+) -> tuple[ModuleInfo, ast.AST] | None:
+    """The statement that binds ``name`` in ``function`` (if it binds it) or else at module
+    level of ``info``, following ``from <project module> import name`` to its definition."""
+    if depth > 5:
+        return None
+    statement: ast.AST | None = None
+    if function is not None and name in _local_names(function):
+        for node in own_nodes(getattr(function, "body", [])):
+            if isinstance(node, ast.ImportFrom) and any(
+                (a.asname or a.name) == name for a in node.names
+            ):
+                statement = node
+        if statement is None:
+            return None  # a parameter or a local variable: not known here
+    else:
+        bound = _module_bindings(project, info).get(name)
+        if not bound or len(bound) != 1:
+            return None  # unbound, or bound twice (one per branch): do not guess
+        statement = bound[0]
+    if isinstance(statement, ast.ImportFrom):
+        alias = next(a for a in statement.names if (a.asname or a.name) == name)
+        target = project.modules.get(project.absolute(info, statement.level, statement.module))
+        if target is None or alias.name == "*":
+            return None
+        return _binding(project, target, alias.name, None, depth + 1)
+    return info, statement
+
+
+def _module_named(
+    project: Project, info: ModuleInfo, name: str, function: ast.AST | None
+) -> ModuleInfo | None:
+    """The project module a name refers to (``import pkg.errors as errors``,
+    ``from pkg import errors``)."""
+    if function is not None and name in _local_names(function):
+        return None
+    bound = _module_bindings(project, info).get(name)
+    if not bound or len(bound) != 1:
+        return None
+    statement = bound[0]
+    if isinstance(statement, ast.Import):
+        for alias in statement.names:
+            if alias.asname == name:
+                return project.modules.get(alias.name)
+        return None
+    if isinstance(statement, ast.ImportFrom):
+        alias = next(a for a in statement.names if (a.asname or a.name) == name)
+        base = project.absolute(info, statement.level, statement.module)
+        return project.modules.get(f"{base}.{alias.name}" if base else alias.name)
+    return None
+
+
+def _resolve(
+    project: Project, info: ModuleInfo, node: ast.expr, function: ast.AST | None
+) -> tuple[ModuleInfo, ast.AST] | None:
+    if isinstance(node, ast.Name):
+        return _binding(project, info, node.id, function)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        module = _module_named(project, info, node.value.id, function)
+        if module is not None:
+            return _binding(project, module, node.attr, None)
+    return None
+
+
+def find_class(
+    project: Project, info: ModuleInfo, node: ast.expr, function: ast.AST | None = None
+) -> ExceptionClass | None:
+    """The project class ``node`` (a name or ``module.Name``) refers to in ``info``."""
+    found = _resolve(project, info, node, function)
+    if found is not None and isinstance(found[1], ast.ClassDef):
+        return ExceptionClass(found[0], found[1])
+    return None
+
+
+def find_function(
+    project: Project, info: ModuleInfo, node: ast.expr, function: ast.AST | None = None
+) -> tuple[ModuleInfo, ast.FunctionDef | ast.AsyncFunctionDef] | None:
+    """The project function (not a class, not an app) ``node`` refers to in ``info``."""
+    found = _resolve(project, info, node, function)
+    if found is None or not isinstance(found[1], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    if found[1].decorator_list:
+        return None  # an app, or wrapped: its body may not run here
+    return found  # type: ignore[return-value]
+
+
 # -- what an app raises -------------------------------------------------------------------
 
 
-def raised_in(project: Project, fdef: FuncDef, depth: int = 0) -> Iterator[tuple[str, str]]:
-    """Project exception classes a project function raises, directly or through the project
-    functions it calls (``MAX_DEPTH`` calls deep): (class key, class name)."""
-    info = project.modules.get(fdef.module)
-    if info is None or depth > MAX_DEPTH:
-        return
-    local = _local_names(fdef.node)
-    for node in own_nodes(getattr(fdef.node, "body", [])):
+def raised_by(
+    project: Project, info: ModuleInfo, function: ast.AST, depth: int = 0
+) -> Iterator[tuple[ast.AST, ExceptionClass, str | None]]:
+    """The project exception classes a function's body raises, directly or through the
+    project functions it calls (``MAX_DEPTH`` calls deep): (where in this body, the class,
+    the function called there that raises it, or None)."""
+    for node in own_nodes(getattr(function, "body", [])):
         if isinstance(node, ast.Raise) and node.exc is not None:
             target = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
-            found = resolve_class(project, info, target, local)
+            found = find_class(project, info, target, function)
             if found is not None:
-                yield found
+                yield node, found, None
         elif isinstance(node, ast.Call) and depth < MAX_DEPTH:
-            callee = _resolve_function(project, info, node.func, local)
-            if callee is not None and callee is not fdef:
-                yield from raised_in(project, callee, depth + 1)
-
-
-def resolve_class(
-    project: Project, info: ModuleInfo, node: ast.expr, local: frozenset[str]
-) -> tuple[str, str] | None:
-    """The project class a module-level name (or ``module.Name``) of ``info`` refers to."""
-    from parsl_lint.model.values import Class, Module
-
-    value = None
-    if isinstance(node, ast.Name) and node.id not in local:
-        value = project.symbol(info.name, node.id)
-    elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        if node.value.id not in local:
-            owner = project.symbol(info.name, node.value.id)
-            if isinstance(owner, Module) and owner.name in project.modules:
-                value = project.symbol(owner.name, node.attr)
-    if isinstance(value, Class) and value.key in project.classes:
-        return value.key, value.name
-    return None
-
-
-def _resolve_function(
-    project: Project, info: ModuleInfo, node: ast.expr, local: frozenset[str]
-) -> FuncDef | None:
-    from parsl_lint.model.values import Func
-
-    value = None
-    if isinstance(node, ast.Name) and node.id not in local:
-        value = project.symbol(info.name, node.id)
-    if isinstance(value, Func):
-        fdef = project.functions.get(value.key)
-        if fdef is not None and fdef.cls is None:
-            return fdef
-    return None
+            callee = find_function(project, info, node.func, function)
+            if callee is None or callee[1] is function:
+                continue
+            for _, cls, _ in raised_by(project, callee[0], callee[1], depth + 1):
+                yield node, cls, callee[1].name
 
 
 def _local_names(function: ast.AST) -> frozenset[str]:
