@@ -50,6 +50,20 @@ _PURE_BUILTINS = frozenset(
         "isinstance",
     }
 )
+#: Clocks: a loop that reads one around each wait measures each task (a latency benchmark).
+_CLOCKS = frozenset(
+    {
+        "time.time",
+        "time.time_ns",
+        "time.perf_counter",
+        "time.perf_counter_ns",
+        "time.monotonic",
+        "time.monotonic_ns",
+        "datetime.datetime.now",
+        "datetime.datetime.utcnow",
+        "timeit.default_timer",
+    }
+)
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 _TESTS = (ast.If, ast.While, ast.IfExp, ast.Assert)
@@ -203,6 +217,28 @@ class SerialSubmission(Rule):
             """,
             id="not-the-future-of-this-iteration-nor-a-direct-argument",
         ),
+        Valid(
+            _APPS
+            + """
+            import time
+
+            import pytest
+
+            latencies = []
+            for i in range(100):
+                start = time.perf_counter()
+                load("a").result()
+                latencies.append(time.perf_counter() - start)
+            for i in range(3):
+                with pytest.raises(ValueError):
+                    load(None).result()
+            for i in range(3):
+                f = clean(i)
+                print(f.result())
+                assert f.result() == i
+            """,
+            id="measured-expected-to-fail-or-checked",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -266,6 +302,8 @@ class SerialSubmission(Rule):
         for fact in model.method_calls("result"):
             if model.receiver_future(fact) is None or model.enclosing_app(fact) is not None:
                 continue
+            if model.failure_expected(fact):
+                continue  # pytest.raises: the test checks each task's outcome
             call = fact.node
             app_call = _app_call_taking(model, call)
             if app_call is not None:
@@ -337,7 +375,31 @@ def _waits_in_submitting_loop(model: FileModel, call: ast.Call) -> bool:
         assignment = _last_assignment(model, loop, receiver.id, call)
         if assignment is None or not _is_submission(model, assignment.value):
             return False
+        if _tested(loop, receiver.id):
+            return False  # another use of the same future decides
+    if _times_each_task(model, loop):
+        return False
     return not _result_decides(model, loop, call)
+
+
+def _tested(loop: ast.AST, name: str) -> bool:
+    """``name`` is read in a test of the loop's iteration (``assert f.result() == x``)."""
+    for node in _walk(_region(loop)):
+        if isinstance(node, _TESTS):
+            if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.test)):
+                return True
+    return False
+
+
+def _times_each_task(model: FileModel, loop: ast.AST) -> bool:
+    """The iteration reads a clock: it measures each task, which needs them one at a time."""
+    for node in _walk(_region(loop)):
+        if isinstance(node, ast.Call):
+            fact = model.fact_of(node)
+            if fact is not None and isinstance(fact.callee, External):
+                if fact.callee.qualname in _CLOCKS:
+                    return True
+    return False
 
 
 def _region(loop: ast.AST) -> list[ast.AST]:
