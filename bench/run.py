@@ -4,6 +4,7 @@
     python bench/run.py --files 500     # a smaller generated project
     python bench/run.py --memory        # also peak RSS at 500 and 5,000 generated files
     python bench/run.py --memory-only   # only those
+    python bench/run.py --server-only   # only the language server's rows (bench/server.py)
 
 Corpora: the installed ``parsl`` package (its source and its test-suite) and a generated
 project of ~5,000 files of which ~5% use Parsl. Every row runs as a separate process over the
@@ -312,6 +313,9 @@ def main() -> None:
     parser.add_argument("--skip-parsl", action="store_true", help="only the generated project")
     parser.add_argument("--memory-only", action="store_true", help="only the peak-RSS rows")
     parser.add_argument(
+        "--server-only", action="store_true", help="only the language server's rows"
+    )
+    parser.add_argument(
         "--repeat", type=int, default=3, help="runs per row (best kept) for the cheap rows"
     )
     args = parser.parse_args()
@@ -321,6 +325,11 @@ def main() -> None:
     import parsl_lint
 
     compileall.compile_dir(os.path.dirname(parsl_lint.__file__), quiet=1)
+    if args.server_only:
+        from server import main as server_main  # bench/server.py, beside this script
+
+        server_main()
+        return
     if args.fixit == "auto":
         args.fixit = fixit_executable()
     spec = importlib.util.find_spec("parsl")

@@ -22,6 +22,8 @@ from parsl_lint.snapshot import CACHE_DIR_NAME, VERSION_DIR, replace_atomically
 CACHE_DIR = CACHE_DIR_NAME
 #: The prefilter's scans of every project file (see ``Project.scan_cache``).
 SCANS_FILE = "scans.marshal"
+#: Bumped when what an entry stores changes (entries of another layout are never read).
+ENTRY_FORMAT = "2"  # 2: source snippets, rule links, notebook file rows, noqa warnings
 
 
 def digest(*parts: str | bytes) -> str:
@@ -46,7 +48,7 @@ class Cache:
         return self.directory / (digest(os.path.abspath(path))[:32] + ".json")
 
     def key(self, raw: bytes, dependencies: str) -> str:
-        return digest(raw, self.settings_key, dependencies)
+        return digest(raw, self.settings_key, dependencies, ENTRY_FORMAT)
 
     def get(self, path: Path, key: str, shown: str) -> FileResult | None:
         try:
@@ -54,7 +56,8 @@ class Cache:
             if data.get("key") != key:
                 raise ValueError("stale")
             diagnostics = tuple(diagnostic_from_json(d, shown) for d in data["diagnostics"])
-            result = FileResult(shown, Outcome(data["outcome"]), diagnostics)
+            warnings = tuple(str(w) for w in data.get("warnings", ()))
+            result = FileResult(shown, Outcome(data["outcome"]), diagnostics, warnings=warnings)
         except (OSError, ValueError, KeyError, TypeError):
             self.misses += 1
             return None
@@ -68,6 +71,7 @@ class Cache:
             "key": key,
             "outcome": result.outcome.value,
             "diagnostics": [diagnostic_to_json(d) for d in result.diagnostics],
+            "warnings": list(result.warnings),
         }
         try:
             self._ensure()

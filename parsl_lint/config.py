@@ -1,10 +1,14 @@
-"""Configuration: the ``[tool.parsl-lint]`` table, rule selection and per-file ignores.
+"""Configuration: ``parsl-lint.toml``, the ``[tool.parsl-lint]`` table, rule selection and
+per-file ignores.
 
 Settings come from, in order of precedence: the command line (``Settings.with_overrides``),
-``--config FILE``, the nearest ``pyproject.toml`` with a ``[tool.parsl-lint]`` table (found by
-walking up from the first path), and the defaults below. Every key, value type and rule code is
-checked when the file is read: a mistake is a ``ConfigError`` that names the file and the key,
-never a setting that is silently ignored.
+``--config KEY=VALUE`` overrides, ``--config FILE``, the nearest configuration file found by
+walking up from the first path, and the defaults below. In each directory, as ruff looks for
+``.ruff.toml``, ``ruff.toml`` and ``pyproject.toml``, the first of ``.parsl-lint.toml``,
+``parsl-lint.toml`` (keys at the top level) and a ``pyproject.toml`` with a ``[tool.parsl-lint]``
+table wins. ``extend = "PATH"`` reads another file first and lets this one override it. Every
+key, value type and rule code is checked when the file is read: a mistake is a ``ConfigError``
+that names the file and the key, never a setting that is silently ignored.
 
 Rule selectors follow ruff: an exact code (``PSL101``), a prefix (``PSL1``, ``PSL``) or ``ALL``.
 A prefix selects only the rules that are on by default; an exact code selects its rule even when
@@ -38,10 +42,13 @@ __all__ = [
     "DEFAULT_EXCLUDES",
     "DEFAULT_HELPER",
     "SYNTAX_ERROR_CODE",
+    "CONFIG_FILE_NAMES",
     "ConfigError",
     "Settings",
+    "parse_per_file_ignores",
     "find_config",
     "find_project_root",
+    "is_valid_selector",
     "load_settings",
     "selector_matches",
     "validate_selectors",
@@ -89,6 +96,7 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 
 #: The keys of ``[tool.parsl-lint]``, spelled as in the file.
 CONFIG_KEYS: tuple[str, ...] = (
+    "extend",
     "select",
     "ignore",
     "extend-select",
@@ -98,6 +106,8 @@ CONFIG_KEYS: tuple[str, ...] = (
     "helper",
 )
 
+#: Files that hold the settings at their top level, in the order they are looked for.
+CONFIG_FILE_NAMES: tuple[str, ...] = (".parsl-lint.toml", "parsl-lint.toml")
 _TABLE = "[tool.parsl-lint]"
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", ".hg")
 
@@ -124,6 +134,8 @@ class Settings:
     helper: str = DEFAULT_HELPER
     config_path: Path | None = None
     project_root: Path = field(default_factory=Path.cwd)
+    #: Every file the settings were read from (``config_path`` and what it extends).
+    config_files: tuple[Path, ...] = ()
 
     @property
     def helper_module(self) -> str:
@@ -173,11 +185,19 @@ class Settings:
         select: Sequence[str] | None = None,
         ignore: Sequence[str] = (),
         extend_select: Sequence[str] = (),
+        *,
+        exclude: Sequence[str] | None = None,
+        extend_exclude: Sequence[str] = (),
+        per_file_ignores: Sequence[tuple[str, tuple[str, ...]]] | None = None,
+        extend_per_file_ignores: Sequence[tuple[str, tuple[str, ...]]] = (),
     ) -> Settings:
-        """Apply command-line selectors (validate them first with ``validate_selectors``).
+        """Apply command-line options (validate them first with ``validate_selectors`` and
+        ``parse_per_file_ignores``), as ruff's overrides do.
 
         ``select`` replaces the configured selection, including the config's ``extend-select``
         (``--select PSL101`` reports PSL101 only); ``ignore`` and ``extend_select`` add to it.
+        ``exclude`` and ``per_file_ignores`` replace the configured ones; the ``extend_``
+        forms add to them.
         """
         if select is None:
             new_select, base_extend = self.select, self.extend_select
@@ -188,6 +208,12 @@ class Settings:
             select=new_select,
             ignore=(*self.ignore, *ignore),
             extend_select=(*base_extend, *extend_select),
+            exclude=self.exclude if exclude is None else tuple(exclude),
+            extend_exclude=(*self.extend_exclude, *extend_exclude),
+            per_file_ignores=(
+                *(self.per_file_ignores if per_file_ignores is None else per_file_ignores),
+                *extend_per_file_ignores,
+            ),
         )
 
 
@@ -232,8 +258,9 @@ def _glob_matches(pattern: str, rel: str) -> bool:
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest ``pyproject.toml`` with a ``[tool.parsl-lint]`` table, walking up from
-    ``start`` (a file or directory); ``None`` when no such file exists.
+    """The nearest configuration file, walking up from ``start`` (a file or directory):
+    in each directory ``.parsl-lint.toml``, then ``parsl-lint.toml``, then a ``pyproject.toml``
+    with a ``[tool.parsl-lint]`` table; ``None`` when there is none.
 
     A ``pyproject.toml`` without the table is skipped, as ruff does. One that is not valid TOML
     raises ``ConfigError``.
@@ -241,6 +268,9 @@ def find_config(start: Path) -> Path | None:
     start = Path(os.path.abspath(start))
     directory = start if start.is_dir() else start.parent
     for folder in (directory, *directory.parents):
+        for name in CONFIG_FILE_NAMES:
+            if (folder / name).is_file():
+                return folder / name
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
             tool = _read_toml(candidate).get("tool")
@@ -274,45 +304,135 @@ def find_project_root(paths: Sequence[Path]) -> Path:
 
 
 def load_settings(
-    config: Path | None, paths: Sequence[Path], known_codes: Collection[str]
+    config: Path | None,
+    paths: Sequence[Path],
+    known_codes: Collection[str],
+    overrides: Sequence[str] = (),
 ) -> Settings:
     """Read and validate the settings for a run.
 
-    ``config`` (``--config``) may be a ``pyproject.toml`` with a ``[tool.parsl-lint]`` table or
-    a standalone TOML file (e.g. ``parsl-lint.toml``) holding the keys at its top level. Without
-    it, the nearest ``pyproject.toml`` with the table above the first path (or the current
-    directory) is used, else the defaults. Patterns are relative to the directory of a
-    ``pyproject.toml`` that holds the settings, else to ``find_project_root(paths)``.
-    ``known_codes`` lists every rule code (a mapping of code to "on by default" works too).
+    ``config`` (``--config FILE``) may be a ``pyproject.toml`` with a ``[tool.parsl-lint]``
+    table or a standalone TOML file (e.g. ``parsl-lint.toml``) holding the keys at its top
+    level. Without it, the nearest configuration file above the first path (or the current
+    directory) is used (see ``find_config``), else the defaults. ``overrides`` are
+    ``--config "KEY = VALUE"`` TOML pairs, applied last. Patterns are relative to the directory
+    of a configuration file that was found (or of a ``pyproject.toml`` given), else to
+    ``find_project_root(paths)``. ``known_codes`` lists every rule code (a mapping of code to
+    "on by default" works too).
     """
+    explicit = config is not None
     if config is None:
         config = find_config(paths[0] if paths else Path.cwd())
-        if config is None:
-            return Settings(project_root=find_project_root(paths))
+    values: dict[str, Any] = {}
+    files: list[Path] = []
+    project_root = find_project_root(paths)
+    if config is not None:
+        values, files = _load_file(config, known_codes, ())
+        if not explicit or config.name == "pyproject.toml":
+            project_root = Path(os.path.abspath(config)).parent
+    for override in overrides:
+        values = _merge(values, _parse_override(override, known_codes))
+    if config is None and not overrides:
+        return Settings(project_root=project_root)
+    return Settings(
+        **values, config_path=config, project_root=project_root, config_files=tuple(files)
+    )
+
+
+def _load_file(
+    config: Path, known_codes: Collection[str], chain: tuple[Path, ...]
+) -> tuple[dict[str, Any], list[Path]]:
+    """The validated values of one file, over those of the file it ``extend``s."""
     data = _read_toml(config)
     display = _display(config)
     tool = data.get("tool")
-    if isinstance(tool, dict) and "parsl-lint" in tool:
+    if config.name not in CONFIG_FILE_NAMES and isinstance(tool, dict) and "parsl-lint" in tool:
         table: object = tool["parsl-lint"]
         source = f"{display}: {_TABLE}"
         if not isinstance(table, dict):
             raise ConfigError(f"{display}: {_TABLE} must be a table, got {_show(table)}")
-        project_root = Path(os.path.abspath(config)).parent
     elif config.name == "pyproject.toml":
         raise ConfigError(f"{display}: no {_TABLE} table")
     else:
         table, source = data, f"{display}:"
-        project_root = find_project_root(paths)
-    return _parse_table(table, source, known_codes, config, project_root)
+    values = _parse_values(table, source, known_codes)
+    files = [config]
+    if "extend" not in table:
+        return values, files
+    base = _extend_path(table["extend"], config, _where(source, "extend"))
+    here = Path(os.path.realpath(config))
+    if Path(os.path.realpath(base)) in (*chain, here):
+        cycle = " -> ".join(_display(p) for p in (*chain, here, Path(os.path.realpath(base))))
+        raise ConfigError(f"{_where(source, 'extend')}: the files extend each other ({cycle})")
+    base_values, base_files = _load_file(base, known_codes, (*chain, here))
+    return _merge(base_values, values), [*files, *base_files]
 
 
-def _parse_table(
-    table: Mapping[str, Any],
-    source: str,
-    known_codes: Collection[str],
-    config: Path,
-    project_root: Path,
-) -> Settings:
+def _extend_path(value: object, config: Path, where: str) -> Path:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where} must be the path of a TOML file, got {_show(value)}")
+    path = Path(os.path.expanduser(value))
+    if not path.is_absolute():
+        path = Path(os.path.abspath(config)).parent / path
+    if not path.is_file():
+        raise ConfigError(f"{where}: no such file {_show(value)} (read as {_display(path)})")
+    return path
+
+
+def _merge(base: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
+    """``child``'s values over ``base``'s: ``select`` starts the selection over (dropping the
+    base's ``extend-select`` and ``ignore``, as in ruff); ``ignore``, ``extend-select`` and
+    ``extend-exclude`` add up; ``per-file-ignores`` merge by glob; the rest are replaced."""
+    merged = dict(base)
+    if "select" in child:
+        merged.pop("extend_select", None)
+        merged.pop("ignore", None)
+    for key, value in child.items():
+        if key in ("ignore", "extend_select", "extend_exclude") and key in merged:
+            merged[key] = (*merged[key], *value)
+        elif key == "per_file_ignores" and key in merged:
+            table = dict(merged[key])
+            table.update(dict(value))
+            merged[key] = tuple(table.items())
+        else:
+            merged[key] = value
+    return merged
+
+
+def _parse_override(text: str, known_codes: Collection[str]) -> dict[str, Any]:
+    """One ``--config "KEY = VALUE"`` pair, read as TOML and checked like a file's keys."""
+    source = "--config override"
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            f"--config {_show(text)} is neither a file nor a TOML `KEY = VALUE` pair ({exc})"
+        ) from exc
+    if "extend" in table:
+        raise ConfigError(f'{source} key "extend": only a configuration file can extend another')
+    return _parse_values(table, f"{source} {_show(text)}:", known_codes)
+
+
+def parse_per_file_ignores(
+    values: Sequence[str], option: str, known_codes: Collection[str]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``--per-file-ignores GLOB:CODES`` values (repeatable; codes comma-separated) as the
+    settings store them (exact codes, prefixes expanded). Raises ``ConfigError``."""
+    table: dict[str, list[str]] = {}
+    for value in values:
+        glob, sep, codes = value.rpartition(":")
+        if not sep or not glob:
+            raise ConfigError(
+                f"{option}: expected GLOB:CODES (e.g. 'tests/*:PSL101'), got {_show(value)}"
+            )
+        table.setdefault(glob, []).extend(c.strip().upper() for c in codes.split(",") if c.strip())
+    return _per_file_ignores(table, option, _with_syntax_error(known_codes))
+
+
+def _parse_values(
+    table: Mapping[str, Any], source: str, known_codes: Collection[str]
+) -> dict[str, Any]:
+    """The validated values of one table, by ``Settings`` field name (``extend`` aside)."""
     for key in table:
         if key not in CONFIG_KEYS:
             hint = _did_you_mean(key, CONFIG_KEYS)
@@ -331,7 +451,7 @@ def _parse_table(
         values["per_file_ignores"] = _per_file_ignores(table["per-file-ignores"], source, known)
     if "helper" in table:
         values["helper"] = _helper(table["helper"], _where(source, "helper"))
-    return Settings(**values, config_path=config, project_root=project_root)
+    return values
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -373,7 +493,7 @@ def validate_selectors(
 
 
 def _where(source: str, key: str) -> str:
-    if source.startswith("-"):  # a command-line option names itself
+    if source.startswith("-") and not source.endswith(":"):  # an option names itself
         return source
     return f'{source} key "{key}"'
 
@@ -393,6 +513,11 @@ def _selectors(values: object, where: str, known: frozenset[str]) -> tuple[str, 
                 hint = _did_you_mean(selector, sorted(known))
             raise ConfigError(f"{where}: unknown rule code or prefix {_show(selector)}{hint}")
     return selectors
+
+
+def is_valid_selector(selector: str, known: Collection[str]) -> bool:
+    """``ALL``, a known code, or a prefix of one that keeps its letters whole."""
+    return _is_valid_selector(selector, frozenset(known))
 
 
 def _is_valid_selector(selector: str, known: frozenset[str]) -> bool:

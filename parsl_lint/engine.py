@@ -13,6 +13,7 @@ import codecs
 import dataclasses
 import functools
 import io
+import re
 import sys
 import tokenize
 from collections.abc import Iterable, Sequence
@@ -20,19 +21,20 @@ from dataclasses import dataclass
 
 from parsl_lint.config import Settings
 from parsl_lint.ftypes import (
-    NOQA_RE,
     Diagnostic,
     Edit,
     FileResult,
     Location,
     Outcome,
     PathLike,
+    Snippet,
     SourceFile,
 )
 from parsl_lint.model import Project, analyze
 from parsl_lint.model.project import ModuleInfo
-from parsl_lint.notebook import NotebookError, is_notebook, read_notebook
-from parsl_lint.rule import LineIndex, Rule, RuleContext
+from parsl_lint.noqa import Directives, parse_directives
+from parsl_lint.notebook import Notebook, NotebookError, is_notebook, read_notebook
+from parsl_lint.rule import LineIndex, Rule, RuleContext, rule_url
 from parsl_lint.rules import all_rules
 
 SYNTAX_CODE = "PSL000"
@@ -72,24 +74,34 @@ def decode_source(raw: bytes, path: str) -> SourceFile:
     return SourceFile(path, text, encoding, bom, raw)
 
 
-def noqa_codes(line: str) -> frozenset[str] | None:
-    """None when the line has no ``# noqa``; an empty set for a bare ``# noqa`` (all codes)."""
-    if "noqa" not in line.lower():
-        return None
-    for m in NOQA_RE.finditer(line):
-        codes = m.group("codes")
-        if not codes:
-            return frozenset()
-        return frozenset(c.upper() for c in codes.replace(",", " ").split())
-    return None
+#: Rows of context shown around a finding's lines in ruff's ``full`` output.
+CONTEXT_ROWS = 2
+#: A finding spanning more rows shows only this many of them.
+MAX_SNIPPET_RANGE = 8
 
 
-def suppressed(diagnostic: Diagnostic, lines: LineIndex) -> bool:
-    row = diagnostic.noqa_row or diagnostic.location.row
-    codes = noqa_codes(lines.line(row))
-    if codes is None:
-        return False
-    return not codes or any(diagnostic.code.startswith(c) for c in codes)
+def snippet(lines: LineIndex, start: Location, end: Location, bounds: tuple[int, int]) -> Snippet:
+    """The rows of a finding with up to ``CONTEXT_ROWS`` around them, within ``bounds`` (first
+    and last row, inclusive); blank context rows at either edge are left out, as ruff does."""
+    low, high = bounds
+    first_range = max(low, min(start.row, high))
+    last_range = max(first_range, min(end.row, high, first_range + MAX_SNIPPET_RANGE - 1))
+    first = max(low, first_range - CONTEXT_ROWS)
+    last = min(high, last_range + CONTEXT_ROWS)
+    rows = [lines.line(r).rstrip("\r\n") for r in range(first, last + 1)]
+    while first < first_range and not rows[0].strip():
+        rows.pop(0)
+        first += 1
+    while last > last_range and not rows[-1].strip():
+        rows.pop()
+        last -= 1
+    return Snippet(first, tuple(rows))
+
+
+def row_count(lines: LineIndex) -> int:
+    """How many rows the text has (a final line break does not start another)."""
+    count = len(lines.starts)
+    return count - 1 if count > 1 and lines.starts[-1] == len(lines.text) else count
 
 
 @dataclass
@@ -165,10 +177,18 @@ class Linter:
             notebook = read_notebook(text)
         except NotebookError as exc:
             return self._unreadable(shown, str(exc), Location(1, 1))
+        return self.lint_cells(notebook, shown, path)
+
+    def lint_cells(self, notebook: Notebook, shown: str, path: PathLike | None) -> FileResult:
+        """A notebook's code cells (read from its file, or sent cell by cell by an editor),
+        linted as one module; each diagnostic is placed in its cell."""
         result = self.lint_text(notebook.source, shown, path)
+        lines = LineIndex(notebook.written)  # the snippet shows the cell as written
         placed = []
         for d in result.diagnostics:
             cell, row = notebook.cell_of(d.location.row)
+            first, last = notebook.cell_rows(cell)
+            cut = snippet(lines, d.location, d.end_location, (first, last))
             end_cell, end_row = notebook.cell_of(d.end_location.row)
             end = (
                 Location(end_row, d.end_location.column)
@@ -183,9 +203,15 @@ class Linter:
                     cell=cell,
                     fix=None,
                     noqa_row=notebook.cell_of(d.noqa_row)[1] if d.noqa_row else None,
+                    notebook_row=notebook.file_row(cell, row),
+                    snippet=Snippet(cut.first - first + 1, cut.lines),
                 )
             )
-        return dataclasses.replace(result, diagnostics=tuple(placed))
+        return dataclasses.replace(
+            result,
+            diagnostics=tuple(placed),
+            warnings=tuple(_in_cells(w, shown, notebook) for w in result.warnings),
+        )
 
     def is_candidate(self, path: PathLike) -> bool:
         """The prefilter: can this file contain Parsl code worth a parse?"""
@@ -200,11 +226,22 @@ class Linter:
     def lint_text(self, text: str, shown: str, path: PathLike | None) -> FileResult:
         """Lint source text; ``path`` (None for stdin) places it in the project."""
         try:
-            return self._lint_text(text, shown, path)
+            result = self._lint_text(text, shown, path)
         except (Exception, RecursionError) as exc:  # never raise past one file
             return FileResult(
                 shown, Outcome.FAILED, error=f"internal error: {type(exc).__name__}: {exc}"
             )
+        if not result.diagnostics:
+            return result
+        lines = LineIndex(text)
+        bounds = (1, row_count(lines))
+        return dataclasses.replace(
+            result,
+            diagnostics=tuple(
+                dataclasses.replace(d, snippet=snippet(lines, d.location, d.end_location, bounds))
+                for d in result.diagnostics
+            ),
+        )
 
     def _lint_text(self, text: str, shown: str, path: PathLike | None) -> FileResult:
         info = self.module_for(path, text)
@@ -227,20 +264,47 @@ class Linter:
         model = analyze(self.project, info, tree)
         lines = LineIndex(text)
         ctx = RuleContext(model, lines, shown, self.settings)
+        ctx.enabled = self.enabled
         for rule in self.rules:
-            rule.check(ctx)
+            if not rule.runs_last:
+                rule.check(ctx)
         ignored = self.settings.ignored_for(path) if path is not None else frozenset()
+        directives = parse_directives(text, shown)
         kept = [
             d
             for d in ctx.diagnostics
-            if not any(d.code.startswith(i) for i in ignored) and not suppressed(d, lines)
+            if not any(d.code.startswith(i) for i in ignored) and not directives.suppresses(d)
         ]
+        kept.extend(self._last_rules(ctx, directives, ignored))
         kept.sort(key=Diagnostic.sort_key)
         if self.import_edits:
             kept = _with_import_edits(text, tree, kept)
         if path is not None and self.release_trees:
             self.project.release(info)
-        return FileResult(shown, Outcome.OK, tuple(kept))
+        return FileResult(shown, Outcome.OK, tuple(kept), warnings=tuple(directives.warnings))
+
+    def _last_rules(
+        self, ctx: RuleContext, directives: Directives, ignored: frozenset[str]
+    ) -> list[Diagnostic]:
+        """Run the rules that judge the suppression itself (PSL001), once it is done."""
+        last = [rule for rule in self.rules if rule.runs_last]
+        if not last:
+            return []
+        ctx.diagnostics = []
+        ctx.directives = directives
+        for rule in last:
+            rule.check(ctx)
+        return [d for d in ctx.diagnostics if not any(d.code.startswith(i) for i in ignored)]
+
+
+def _in_cells(warning: str, shown: str, notebook: Notebook) -> str:
+    """A warning about ``shown:ROW`` of a notebook's joined cells, about its cell's row."""
+
+    def place(match: re.Match[str]) -> str:
+        cell, row = notebook.cell_of(int(match.group(1)))
+        return f"{shown}:cell {cell}:{row}"
+
+    return re.sub(rf"{re.escape(shown)}:(\d+)", place, warning, count=1)
 
 
 def _syntax_diagnostic(path: str, message: str, loc: Location) -> Diagnostic:
@@ -251,6 +315,7 @@ def _syntax_diagnostic(path: str, message: str, loc: Location) -> Diagnostic:
         path=path,
         location=loc,
         end_location=loc,
+        url=rule_url(SYNTAX_CODE),
         noqa_row=None,
     )
 

@@ -14,11 +14,15 @@ from __future__ import annotations
 import os
 import sys
 
-_FORMATS = ("text", "json", "sarif", "github")
+#: The formats a snapshot stores (``snapshot.STORED_FORMATS``), and ``text``, ``full``'s
+#: older name.
+_FORMATS = ("full", "concise", "github", "pylint", "json", "json-lines", "sarif")
+_FORMAT_ALIASES = {"text": "full"}
 _VALUED = {
     "--select": "select",
     "--ignore": "ignore",
     "--extend-select": "extend_select",
+    "--output-format": "fmt",
     "--format": "fmt",
     "--config": "config",
     "--cache-dir": "cache_dir",
@@ -36,7 +40,7 @@ class CheckArgs:
         self.select: list[str] = []
         self.ignore: list[str] = []
         self.extend_select: list[str] = []
-        self.fmt = "text"
+        self.fmt = "full"
         self.config: str | None = None
         self.cache_dir: str | None = None
         self.jobs: str | None = None
@@ -81,11 +85,14 @@ def parse_check(argv: list[str]) -> CheckArgs | None:
             if value is None:
                 return None
         attr = _VALUED[name]
+        if attr == "config" and args.config is not None:
+            return None  # a second --config: click tells a file from a KEY=VALUE override
         current = getattr(args, attr)
         if isinstance(current, list):
             current.append(value)
         else:
             setattr(args, attr, value)
+    args.fmt = _FORMAT_ALIASES.get(args.fmt, args.fmt)
     if any(p == "-" or not p for p in args.paths) or args.fmt not in _FORMATS:
         return None
     if args.jobs is not None and not (args.jobs.isdigit() and args.jobs.isascii()):
@@ -121,10 +128,11 @@ def replay_check(argv: list[str]) -> int | None:
     args = parse_check(argv)
     if args is None:
         return None
+    from parsl_lint.color import use_color
     from parsl_lint.snapshot import lookup_roots, stored_report
 
     roots = lookup_roots(args.paths, args.cache_dir, args.config)
-    stored = stored_report(args.key(), roots, args.fmt, args.quiet)
+    stored = stored_report(args.key(), roots, args.fmt, args.quiet, use_color(sys.stdout))
     if stored is None:
         return None
     output, count = stored

@@ -44,6 +44,8 @@ class FixResult:
     remaining: list[Diagnostic] = field(default_factory=list)
     held_back: int = 0  # unsafe fixes not applied without --unsafe-fixes
     error: str | None = None
+    #: The code of each fix applied (``check --fix --show-fixes`` counts them per rule).
+    applied_codes: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -54,8 +56,14 @@ def applicable(fix: Fix | None, unsafe: bool) -> bool:
     return fix is not None and (unsafe or fix.applicability is Applicability.SAFE)
 
 
-def apply_edits(text: str, diagnostics: Sequence[Diagnostic], unsafe: bool) -> tuple[str, int]:
-    """Apply the fixes that do not overlap an earlier one; returns the text and how many."""
+def apply_edits(
+    text: str,
+    diagnostics: Sequence[Diagnostic],
+    unsafe: bool,
+    applied: list[str] | None = None,
+) -> tuple[str, int]:
+    """Apply the fixes that do not overlap an earlier one; returns the text and how many.
+    ``applied``, when given, collects the code of each fix applied."""
     lines = LineIndex(text)
     chosen: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
@@ -73,6 +81,8 @@ def apply_edits(text: str, diagnostics: Sequence[Diagnostic], unsafe: bool) -> t
         chosen.extend(spans)
         taken.extend((s, e) for s, e, _ in spans)
         count += 1
+        if applied is not None:
+            applied.append(diag.code)
     for start, end, content in sorted(chosen, reverse=True):
         text = text[:start] + content + text[end:]
     return text, count
@@ -162,7 +172,8 @@ def fix_text(text: str, filename: str, lint: LintFn, unsafe: bool = False) -> Fi
         fixable = [d for d in diagnostics if applicable(d.fix, unsafe)]
         if not fixable:
             break
-        edited, count = apply_edits(current, fixable, unsafe)
+        codes: list[str] = []
+        edited, count = apply_edits(current, fixable, unsafe, codes)
         imports = sorted({i for d in fixable if d.fix for i in d.fix.imports})
         rules = ", ".join(sorted({d.code for d in fixable}))
         try:
@@ -172,16 +183,19 @@ def fix_text(text: str, filename: str, lint: LintFn, unsafe: bool = False) -> Fi
             result.error = f"fix by {rules} would produce invalid code ({exc}); file left as is"
             result.fixed = text
             result.applied = 0
+            result.applied_codes = []
             result.remaining = list(lint(text))
             return result
         except Exception as exc:  # an import LibCST cannot add, ...
             result.error = f"fix by {rules} failed ({type(exc).__name__}: {exc}); file left as is"
             result.fixed, result.applied, result.remaining = text, 0, list(lint(text))
+            result.applied_codes = []
             return result
         if edited == current:
             break
         current = edited
         result.applied += count
+        result.applied_codes.extend(codes)
         diagnostics = list(lint(current))
     else:
         if any(applicable(d.fix, unsafe) for d in diagnostics):

@@ -12,12 +12,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
 
-#: A "noqa" comment: bare, or followed by a colon and codes or prefixes (comma or space separated).
+#: A line's "noqa" directive: bare, or a colon and codes or prefixes (comma or space separated).
+#: ``sep`` and ``loose`` catch what ruff warns about: a colon with no codes after it, and codes
+#: without the colon (noqa, a space, PSL101), which both suppress every rule on the line.
 NOQA_RE = re.compile(
     r"""
-    \#\s*noqa                               # the marker, as flake8 and ruff spell it
-    (?::\s*(?P<codes>[A-Z]+[0-9]*           # an optional list of codes or prefixes ...
-        (?:[\s,]+[A-Z]+[0-9]*)*))?          # ... separated by commas and/or spaces
+    \#\s*(?P<marker>noqa)                   # the marker, as flake8 and ruff spell it
+    (?:
+        (?P<sep>:\s*)                       # a colon, then codes or prefixes ...
+        (?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)?  # ... separated by commas/spaces
+      | \s+(?P<loose>[A-Z]+[0-9]+)\b         # a code without the colon
+    )?
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+#: A file's exemption, as a comment of its own: ``parsl-lint: noqa`` (every rule), the same
+#: with a colon and codes after it (those rules), and flake8's ``flake8: noqa``.
+FILE_NOQA_RE = re.compile(
+    r"""
+    \#\s*(?P<tool>parsl-lint|flake8)\s*:\s*noqa
+    (?:\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?
+    (?=\s*(?:\#|$))                         # nothing after it but another comment
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -62,6 +78,15 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class Snippet:
+    """The source lines around a diagnostic, for ruff's ``full`` output: ``lines`` start at
+    row ``first`` (a notebook's rows are its cell's)."""
+
+    first: int
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     """One finding of one rule in one file."""
 
@@ -76,6 +101,9 @@ class Diagnostic:
     noqa_row: int | None = None
     #: In a notebook: the 1-based number of the code cell (rows are then the cell's rows).
     cell: int | None = None
+    #: In a notebook: the row of the ``.ipynb`` file that holds the reported line.
+    notebook_row: int | None = None
+    snippet: Snippet | None = None
 
     @property
     def fixable(self) -> bool:
@@ -101,6 +129,8 @@ class FileResult:
     outcome: Outcome
     diagnostics: tuple[Diagnostic, ...] = ()
     error: str | None = None
+    #: Problems worth a word that are not findings (a noqa comment ruff would warn about).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,6 +171,8 @@ def diagnostic_to_json(d: Diagnostic) -> dict[str, Any]:
         "url": d.url,
         "noqa_row": d.noqa_row,
         "cell": d.cell,
+        "notebook_row": d.notebook_row,
+        "snippet": [d.snippet.first, list(d.snippet.lines)] if d.snippet else None,
     }
 
 
@@ -155,6 +187,7 @@ def diagnostic_from_json(data: dict[str, Any], shown: str) -> Diagnostic:
             Applicability(f["applicability"]),
             tuple((m, n) for m, n in f["imports"]),
         )
+    snippet = data.get("snippet")
     return Diagnostic(
         code=data["code"],
         name=data["name"],
@@ -166,4 +199,6 @@ def diagnostic_from_json(data: dict[str, Any], shown: str) -> Diagnostic:
         url=data["url"],
         noqa_row=data["noqa_row"],
         cell=data.get("cell"),
+        notebook_row=data.get("notebook_row"),
+        snippet=Snippet(snippet[0], tuple(snippet[1])) if snippet else None,
     )

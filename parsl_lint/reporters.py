@@ -1,15 +1,18 @@
-"""Output formats: ``text``, ``json`` (ruff's fields), ``sarif`` (2.1.0) and ``github``.
+"""Output formats, ruff's names and shapes: ``full`` (the default) and ``concise`` (in
+:mod:`parsl_lint.report_text`), ``json`` and ``json-lines`` (ruff's fields), ``sarif`` (2.1.0),
+``github`` (workflow commands), and ``gitlab``, ``junit`` and ``pylint`` (in
+:mod:`parsl_lint.report_ci`). ``text`` is kept as another name for ``full``.
 
-Every reporter works from the ``Diagnostic`` values alone; none re-reads a file. Diagnostics
-arrive sorted. Rows and columns are 1-based, columns counted in characters; an end column is
-the column just past the range, as in ruff (and SARIF's ``endColumn``).
+Every reporter works from the ``Diagnostic`` values alone (each carries its source snippet);
+none re-reads a file. Diagnostics arrive sorted. Rows and columns are 1-based, columns counted
+in characters; an end column is the column just past the range, as in ruff (and SARIF's
+``endColumn``).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import Any, TextIO
@@ -20,24 +23,32 @@ from parsl_lint.ftypes import Applicability, Diagnostic, Edit, Fix, Location
 
 __all__ = [
     "FORMATS",
+    "FORMAT_ALIASES",
     "SARIF_SCHEMA_URI",
     "report",
     "sarif_log",
-    "text_summary",
     "write_github",
     "write_json",
     "write_sarif",
-    "write_text",
 ]
 
-#: The values of ``--format``.
-FORMATS: tuple[str, ...] = ("text", "json", "sarif", "github")
+#: The values of ``--output-format`` (ruff's names).
+FORMATS: tuple[str, ...] = (
+    "full",
+    "concise",
+    "json",
+    "json-lines",
+    "sarif",
+    "github",
+    "gitlab",
+    "junit",
+    "pylint",
+)
+#: Older names still accepted: ``text`` was the one-line format's name before ``full``.
+FORMAT_ALIASES: dict[str, str] = {"text": "full"}
 
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-
-_FIX_COMMAND = "`parsl-lint fix --write`"
-_NEWLINES = re.compile(r"[ \t]*(?:\r\n|\r|\n)\s*")
 
 
 def report(
@@ -49,61 +60,45 @@ def report(
     quiet: bool = False,
     fix_mode_note: bool = True,
     rule_summaries: Mapping[str, str] | None = None,
+    color: bool = False,
+    unsafe: bool = False,
+    fixed: int = 0,
 ) -> None:
-    """Write ``diagnostics`` to ``stream`` in format ``fmt`` (one of ``FORMATS``).
+    """Write ``diagnostics`` to ``stream`` in format ``fmt`` (one of ``FORMATS`` or an alias).
 
-    ``quiet`` drops the text summary; ``fix_mode_note=False`` drops its "fixable with" note
-    (for ``parsl-lint fix``, which has just applied what it could). ``rule_summaries`` maps a
-    code to a one-line description for SARIF's rule metadata (default: the rule's name).
+    ``quiet`` drops the summary of ``full`` and ``concise``; ``fix_mode_note=False`` drops its
+    "fixable with" note (for ``parsl-lint fix``, which has just applied what it could).
+    ``rule_summaries`` maps a code to a one-line description for SARIF's rule metadata
+    (default: the rule's summary). ``color`` styles the human formats; ``unsafe`` counts unsafe
+    fixes as applicable (``--unsafe-fixes``); ``fixed`` is how many ``check --fix`` applied.
     """
-    if fmt == "text":
-        write_text(diagnostics, stream, quiet=quiet, fix_mode_note=fix_mode_note)
+    from parsl_lint import report_ci, report_text
+
+    fmt = FORMAT_ALIASES.get(fmt, fmt)
+    if fmt in ("full", "concise"):
+        writer = report_text.write_full if fmt == "full" else report_text.write_concise
+        writer(diagnostics, stream, color=color, unsafe=unsafe)
+        if not quiet:
+            summary = report_text.text_summary(
+                diagnostics, fix_mode_note=fix_mode_note, unsafe=unsafe, fixed=fixed, color=color
+            )
+            stream.write(summary + "\n")
     elif fmt == "json":
         write_json(diagnostics, stream)
+    elif fmt == "json-lines":
+        write_json_lines(diagnostics, stream)
     elif fmt == "sarif":
         write_sarif(diagnostics, stream, files_checked=files_checked, summaries=rule_summaries)
     elif fmt == "github":
         write_github(diagnostics, stream)
+    elif fmt == "gitlab":
+        report_ci.write_gitlab(diagnostics, stream)
+    elif fmt == "junit":
+        report_ci.write_junit(diagnostics, stream)
+    elif fmt == "pylint":
+        report_ci.write_pylint(diagnostics, stream)
     else:
         raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(FORMATS)}")
-
-
-# --------------------------------------------------------------------------- text
-
-
-def write_text(
-    diagnostics: Sequence[Diagnostic],
-    stream: TextIO,
-    *,
-    quiet: bool = False,
-    fix_mode_note: bool = True,
-) -> None:
-    """``path:row:col: CODE [*] message`` lines (``path:cell N:row:col:`` in a notebook, as
-    ruff prints them), then a summary unless ``quiet``."""
-    for d in diagnostics:
-        marker = " [*]" if d.fix is not None else ""
-        message = _NEWLINES.sub(" ", d.message)  # one line per diagnostic, always
-        where = f"cell {d.cell}:" if d.cell is not None else ""
-        row, col = d.location.row, d.location.column
-        stream.write(f"{d.path}:{where}{row}:{col}: {d.code}{marker} {message}\n")
-    if not quiet:
-        stream.write(text_summary(diagnostics, fix_mode_note=fix_mode_note) + "\n")
-
-
-def text_summary(diagnostics: Sequence[Diagnostic], *, fix_mode_note: bool = True) -> str:
-    """``Found 3 errors (2 fixable with `parsl-lint fix --write`).`` or ``All checks passed!``"""
-    if not diagnostics:
-        return "All checks passed!"
-    count = len(diagnostics)
-    summary = f"Found {count} error{'' if count == 1 else 's'}"
-    safe = sum(1 for d in diagnostics if d.fix and d.fix.applicability is Applicability.SAFE)
-    unsafe = sum(1 for d in diagnostics if d.fix and d.fix.applicability is not Applicability.SAFE)
-    notes = []
-    if fix_mode_note and safe:
-        notes.append(f"{safe} fixable with {_FIX_COMMAND}")
-    if fix_mode_note and unsafe:
-        notes.append(f"{unsafe} fixable with `parsl-lint fix --write --unsafe-fixes`")
-    return summary + (f" ({'; '.join(notes)})." if notes else ".")
 
 
 # --------------------------------------------------------------------------- json
@@ -113,6 +108,12 @@ def write_json(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
     """A JSON list with ruff's field names (plus ``name``), indented by 2."""
     json.dump([_json_diagnostic(d) for d in diagnostics], stream, indent=2, ensure_ascii=False)
     stream.write("\n")
+
+
+def write_json_lines(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
+    """One JSON object per line, the fields of ``json`` (ruff's ``json-lines``)."""
+    for d in diagnostics:
+        stream.write(json.dumps(_json_diagnostic(d), ensure_ascii=False) + "\n")
 
 
 def _json_diagnostic(d: Diagnostic) -> dict[str, Any]:
@@ -125,7 +126,7 @@ def _json_diagnostic(d: Diagnostic) -> dict[str, Any]:
         "location": _json_location(d.location),
         "end_location": _json_location(d.end_location),
         "fix": _json_fix(d.fix) if d.fix is not None else None,
-        "url": d.url,
+        "url": _url(d),
         "noqa_row": d.noqa_row,
     }
     if d.cell is not None:
@@ -136,6 +137,16 @@ def _json_diagnostic(d: Diagnostic) -> dict[str, Any]:
 def _in_cell(d: Diagnostic) -> str:
     """Where in a notebook, for formats whose lines are lines of the file (SARIF, GitHub)."""
     return f"cell {d.cell}, line {d.location.row}, column {d.location.column}: "
+
+
+def _rule_docs(code: str) -> tuple[str, str] | None:
+    """``(summary, documentation)`` of a registered rule (None for an unknown code)."""
+    from parsl_lint.rules import all_rules
+
+    rule = all_rules().get(code)
+    if rule is None:
+        return None
+    return rule.summary, rule.documentation()
 
 
 def _json_location(location: Location) -> dict[str, int]:
@@ -211,16 +222,37 @@ def sarif_log(
     }
 
 
+def _url(d: Diagnostic) -> str:
+    """The finding's documentation link: its own, else its rule's page (as the LSP server's)."""
+    if d.url:
+        return d.url
+    from parsl_lint.rule import rule_url  # the rule module imports the model: only when needed
+
+    return rule_url(d.code)
+
+
 def _sarif_rule(d: Diagnostic, summaries: Mapping[str, str]) -> dict[str, Any]:
+    """A rule's metadata; GitHub code scanning shows ``help`` (markdown) as the rule's help."""
+    docs = _rule_docs(d.code)
+    summary = summaries.get(d.code) or (docs[0] if docs else d.name)
     rule: dict[str, Any] = {
         "id": d.code,
         "name": d.name,
-        "shortDescription": {"text": summaries.get(d.code) or d.name},
+        "shortDescription": {"text": summary},
         "defaultConfiguration": {"level": "error"},
     }
-    if d.url:
-        rule["helpUri"] = d.url
+    if docs is not None:
+        _, documentation = docs
+        rule["fullDescription"] = {"text": _first_paragraph(documentation) or summary}
+        rule["help"] = {"text": documentation, "markdown": documentation}
+    rule["helpUri"] = _url(d)
     return rule
+
+
+def _first_paragraph(documentation: str) -> str:
+    """The text of "What it does", joined to one paragraph."""
+    body = documentation.split("## What it does", 1)[-1].split("\n## ", 1)[0]
+    return " ".join(body.split())
 
 
 def _sarif_result(d: Diagnostic, index: int) -> dict[str, Any]:
@@ -228,6 +260,8 @@ def _sarif_result(d: Diagnostic, index: int) -> dict[str, Any]:
     location: dict[str, Any] = {"artifactLocation": {"uri": uri}}
     if d.cell is None:
         location["region"] = _sarif_region(d.location, d.end_location)
+    elif d.notebook_row:  # the row of the .ipynb file; its columns are not the cell's
+        location["region"] = {"startLine": d.notebook_row}
     # A notebook's rows are rows of a cell, not of the file: the result names the file, and
     # its message says where in which cell.
     prefix = _in_cell(d) if d.cell is not None else ""
@@ -288,16 +322,19 @@ def _artifact_uri(path: str) -> str:
 
 
 def write_github(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
-    """One ``::error ...::CODE message`` workflow command per diagnostic."""
+    """One ``::error ...::CODE message`` workflow command per diagnostic. A notebook's
+    annotation goes on the row of the ``.ipynb`` file that holds the reported line."""
     for d in diagnostics:
         properties: dict[str, object] = {"file": d.path}
-        if d.cell is None:  # a notebook's annotation goes on the file; its message says where
+        if d.cell is None:
             properties.update(
                 line=d.location.row,
                 col=d.location.column,
                 endLine=d.end_location.row,
                 endColumn=d.end_location.column,
             )
+        elif d.notebook_row:  # the row of the .ipynb file; the message says cell, row, column
+            properties["line"] = d.notebook_row
         properties["title"] = d.code
         props = ",".join(f"{key}={_escape_property(str(v))}" for key, v in properties.items())
         where = _in_cell(d) if d.cell is not None else ""

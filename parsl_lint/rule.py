@@ -17,6 +17,7 @@ from typing import ClassVar
 from parsl_lint.config import Settings
 from parsl_lint.ftypes import Applicability, Diagnostic, Edit, Fix, Location
 from parsl_lint.model import FileModel
+from parsl_lint.noqa import Directives
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -80,16 +81,20 @@ class Invalid:
         if self.fixed is not None:
             object.__setattr__(self, "fixed", example_text(self.fixed))
 
-    def expected(self, code: str) -> tuple[int, ...] | None:
-        """The rows ``code`` is expected on: ``lines``, else the marked rows (``None``: none)."""
-        if self.lines is not None:
-            return self.lines
+    def marked(self, code: str) -> tuple[int, ...]:
+        """The rows marked ``# code`` (a row twice for ``# code code``)."""
         rows: list[int] = []
         for row, line in enumerate(self.code.splitlines(), start=1):
             m = EXPECT_MARKER.search(line)
             if m:
                 rows.extend(row for c in re.split(r"[ ,]+", m.group(1)) if c == code)
-        return tuple(rows) or None
+        return tuple(rows)
+
+    def expected(self, code: str) -> tuple[int, ...] | None:
+        """The rows ``code`` is expected on: ``lines``, else the marked rows (``None``: none)."""
+        if self.lines is not None:
+            return self.lines
+        return self.marked(code) or None
 
 
 class LineIndex:
@@ -127,6 +132,11 @@ class RuleContext:
         self.path = path
         self.settings = settings
         self.diagnostics: list[Diagnostic] = []
+        #: The codes this run reports.
+        self.enabled: frozenset[str] = frozenset()
+        #: The file's suppression comments, once the other rules' findings went through them
+        #: (set for the rules that run last, see ``Rule.runs_last``).
+        self.directives: Directives | None = None
 
     def start(self, node: ast.AST) -> Location:
         return self.lines.location(node.lineno, node.col_offset)  # type: ignore[attr-defined]
@@ -152,16 +162,36 @@ class RuleContext:
         message: str,
         fix: Fix | None = None,
     ) -> None:
+        self.report_at(
+            rule,
+            self.start(node),
+            self.end(node),
+            message,
+            fix,
+            noqa_row=node.lineno,  # type: ignore[attr-defined]
+        )
+
+    def report_at(
+        self,
+        rule: Rule | type[Rule],
+        start: Location,
+        end: Location,
+        message: str,
+        fix: Fix | None = None,
+        noqa_row: int | None = None,
+    ) -> None:
+        """Report a range that is not one node's (a comment, say)."""
         self.diagnostics.append(
             Diagnostic(
                 code=rule.code,
                 name=rule.name,
                 message=message,
                 path=self.path,
-                location=self.start(node),
-                end_location=self.end(node),
+                location=start,
+                end_location=end,
                 fix=fix,
-                noqa_row=node.lineno,  # type: ignore[attr-defined]
+                url=rule.url(),
+                noqa_row=noqa_row,
             )
         )
 
@@ -175,6 +205,10 @@ class Rule:
     default_enabled: ClassVar[bool] = True
     fixable: ClassVar[bool] = False
     fix_applicability: ClassVar[Applicability] = Applicability.SAFE
+    #: Runs after the other rules' findings went through the noqa comments (PSL001).
+    runs_last: ClassVar[bool] = False
+    #: Other codes enabled when this rule's examples run (PSL001 judges their suppression).
+    examples_enable: ClassVar[tuple[str, ...]] = ()
     VALID: ClassVar[list[Valid]] = []
     INVALID: ClassVar[list[Invalid]] = []
 
@@ -199,3 +233,13 @@ class Rule:
     @classmethod
     def documentation(cls) -> str:
         return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def help_text(cls) -> str:
+        """What ``parsl-lint rule CODE`` prints (markdown): title, fixable/default, the docs."""
+        default = "on" if cls.default_enabled else f"off (enable with `--extend-select {cls.code}`)"
+        fixable = "yes" if cls.fixable else "no"
+        return (
+            f"# {cls.name} ({cls.code})\n\n"
+            f"Fixable: {fixable}. Default: {default}.\n\n{cls.documentation()}"
+        )

@@ -9,19 +9,26 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from parsl_lint.cache import CACHE_DIR, Cache, digest
-from parsl_lint.config import ConfigError, Settings, load_settings, validate_selectors
+from parsl_lint.config import (
+    ConfigError,
+    Settings,
+    load_settings,
+    parse_per_file_ignores,
+    validate_selectors,
+)
 from parsl_lint.discovery import discover_with_project, iter_project_files
 from parsl_lint.engine import Linter, SourceError, decode_source
 from parsl_lint.ftypes import Diagnostic, FileResult, Outcome
 from parsl_lint.notebook import is_notebook
 from parsl_lint.rules import all_rules, defaults
-from parsl_lint.snapshot import Watch, now_ns
+from parsl_lint.snapshot import STORED_FORMATS, Watch, now_ns
 from parsl_lint.snapshot import write as write_snapshot
 
 if TYPE_CHECKING:
@@ -50,11 +57,24 @@ class SessionError(Exception):
     """A usage or configuration error: the CLI prints it and exits 2."""
 
 
+@dataclass(frozen=True)
+class FileOptions:
+    """The command line's file options (ruff's): ``--extend-ignore``, ``--exclude``,
+    ``--extend-exclude``, ``--per-file-ignores`` and ``--extend-per-file-ignores``."""
+
+    extend_ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] | None = None
+    extend_exclude: tuple[str, ...] = ()
+    per_file_ignores: tuple[str, ...] = ()
+    extend_per_file_ignores: tuple[str, ...] = ()
+
+
 @dataclass
 class CheckOutcome:
     diagnostics: list[Diagnostic]
     files_checked: int
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -67,6 +87,9 @@ class FixOutcome:
     files_changed: int = 0
     held_back: int = 0
     stdin_text: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    #: The codes of the fixes applied, per file (``check --fix --show-fixes``).
+    fixed_codes: dict[str, Counter[str]] = field(default_factory=dict)
 
     @property
     def would_change(self) -> bool:
@@ -111,6 +134,9 @@ class Session:
         ignore: Sequence[str] = (),
         extend_select: Sequence[str] = (),
         stdin_filename: Path | None = None,
+        *,
+        config_overrides: Sequence[str] = (),
+        files: FileOptions | None = None,
         import_edits: bool = False,
         jobs: int | None = None,
         cache: bool = True,
@@ -118,7 +144,10 @@ class Session:
         snapshot_key: str | None = None,
     ) -> Session:
         """Resolve settings and files for a run. With ``snapshot_key`` (and the cache on),
-        :meth:`check` also records a snapshot the next identical run can replay."""
+        :meth:`check` also records a snapshot the next identical run can replay.
+        ``config_overrides`` are ``--config KEY=VALUE`` pairs; ``files`` the command line's
+        exclude and per-file-ignores options."""
+        files = files or FileOptions()
         started = now_ns()
         use_stdin = STDIN in paths
         if use_stdin and len(paths) > 1:
@@ -128,16 +157,32 @@ class Session:
             anchor = []
         known = defaults()
         try:
-            settings = load_settings(config, anchor, known)
+            settings = load_settings(config, anchor, known, config_overrides)
             for option, values in (
                 ("--select", select or ()),
                 ("--ignore", ignore),
                 ("--extend-select", extend_select),
+                ("--extend-ignore", files.extend_ignore),
             ):
                 validate_selectors(values, option, option, known)
+            per_file = files.per_file_ignores
+            settings = settings.with_overrides(
+                select,
+                (*ignore, *files.extend_ignore),
+                extend_select,
+                exclude=files.exclude,
+                extend_exclude=files.extend_exclude,
+                per_file_ignores=(
+                    parse_per_file_ignores(per_file, "--per-file-ignores", known)
+                    if per_file
+                    else None
+                ),
+                extend_per_file_ignores=parse_per_file_ignores(
+                    files.extend_per_file_ignores, "--extend-per-file-ignores", known
+                ),
+            )
         except ConfigError as exc:
             raise SessionError(str(exc)) from exc
-        settings = settings.with_overrides(select, ignore, extend_select)
         enabled = settings.enabled_codes(known)
         store = None
         if cache and not use_stdin:
@@ -149,8 +194,9 @@ class Session:
             # snapshot records.
             watch = Watch()
             watch.add_ancestors(os.fspath(paths[0]) if paths else os.curdir)
-            if config is not None:
-                watch.probes.add(os.path.abspath(config))
+            for read in (config, *settings.config_files):
+                if read is not None:
+                    watch.probes.add(os.path.abspath(read))
         targets: list[str] = []
         if use_stdin:
             project_files = iter_project_files(settings.project_root, settings)
@@ -255,7 +301,8 @@ class Session:
             checked = len(self.targets)
         diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
         errors = [f"{r.path}: {r.error}" for r in results if r.outcome is Outcome.FAILED]
-        if self.snapshot is not None and self.cache is not None and not errors:
+        warnings = [w for r in results for w in r.warnings]
+        if self.snapshot is not None and self.cache is not None and not errors and not warnings:
             key, watch, started = self.snapshot
             write_snapshot(
                 str(self.cache.root),
@@ -265,9 +312,9 @@ class Session:
                 files_checked=checked,
                 diagnostics=diagnostics,
                 summaries=self.rule_summaries(),
-                formats=("json", "sarif") if self.linter.import_edits else ("text", "github"),
+                formats=STORED_FORMATS[self.linter.import_edits],
             )
-        return CheckOutcome(diagnostics, checked, errors)
+        return CheckOutcome(diagnostics, checked, errors, warnings)
 
     # -- fix ------------------------------------------------------------------------------
 
@@ -293,6 +340,7 @@ class Session:
             if first is None:
                 continue
             shown = first.path
+            outcome.warnings.extend(first.warnings)
             if first.outcome is Outcome.FAILED:
                 outcome.errors.append(f"{shown}: {first.error}")
                 continue
@@ -345,4 +393,5 @@ class Session:
         if result.changed:
             outcome.applied += result.applied
             outcome.files_changed += 1
+            outcome.fixed_codes.setdefault(shown, Counter()).update(result.applied_codes)
         return result

@@ -27,6 +27,7 @@ import time
 import zlib
 
 from parsl_lint import __version__
+from parsl_lint.filestamps import RACY_NS  # a snapshot records nothing changed this recently
 
 # Annotations only: ``typing`` alone costs more to import than the rest of a replay.
 TYPE_CHECKING = False
@@ -41,16 +42,29 @@ if TYPE_CHECKING:
 #: The cache's subdirectory for this tool and Python version (entries never cross versions).
 VERSION_DIR = f"{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}"
 CACHE_DIR_NAME = ".parsl_lint_cache"
-#: A snapshot is not written when anything it records changed less than this before the run.
-RACY_NS = 2_000_000_000
 #: Snapshots kept per cache (one per distinct set of arguments); the oldest go first.
 MAX_SNAPSHOTS = 32
 #: Files and directories whose appearance, disappearance or edit above a project can change the
 #: settings, the project root or the ``.gitignore`` rules.
-_ANCESTOR_FILES = ("pyproject.toml", "setup.py", "setup.cfg", ".gitignore")
+_ANCESTOR_FILES = (
+    ".parsl-lint.toml",
+    "parsl-lint.toml",
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    ".gitignore",
+)
 _ANCESTOR_MARKERS = (".git", ".hg")
 #: Bumped when the snapshot layout changes.
-_FORMAT = 4
+_FORMAT = 5
+#: Output formats whose fixes carry the helper's import as an edit (for tools that apply
+#: them); a run in one of them lints with those edits, so it has its own snapshot.
+IMPORT_EDIT_FORMATS = ("json", "json-lines", "sarif")
+#: What a snapshot stores rendered, for each kind of run. Formats that depend on more than the
+#: findings (``gitlab``'s paths follow ``CI_PROJECT_DIR``) or rarely repeat are not stored.
+STORED_FORMATS = {False: ("full", "concise", "github", "pylint"), True: IMPORT_EDIT_FORMATS}
+#: The formats with a summary line (``--quiet`` drops it) and colour.
+_HUMAN = ("full", "concise")
 
 
 def run_key(
@@ -103,7 +117,7 @@ def check_key(
         extend_select=split_codes(extend_select),
         config=config,
         cache_dir=cache_dir,
-        import_edits=fmt in ("json", "sarif"),
+        import_edits=fmt in IMPORT_EDIT_FORMATS,
     )
 
 
@@ -201,7 +215,7 @@ def write(
     files_checked: int,
     diagnostics: Sequence[Any],
     summaries: Mapping[str, str],
-    formats: Sequence[str] = ("text", "github"),
+    formats: Sequence[str] = STORED_FORMATS[False],
 ) -> bool:
     """Record a finished run; returns False (and writes nothing) when it cannot be trusted.
     The report is stored rendered in ``formats`` (every format that shares this run's key:
@@ -235,9 +249,12 @@ def write(
         "files_checked": files_checked,
         "count": len(diagnostics),
         "rendered": {
-            _variant(fmt, quiet): _render(diagnostics, fmt, quiet, files_checked, summaries)
+            _variant(fmt, quiet, color): _render(
+                diagnostics, fmt, quiet, color, files_checked, summaries
+            )
             for fmt in formats
-            for quiet in ((False, True) if fmt == "text" else (False,))
+            for quiet in ((False, True) if fmt in _HUMAN else (False,))
+            for color in ((False, True) if fmt in _HUMAN else (False,))
         },
     }
     target = _snapshot_path(cache_root, key)
@@ -284,14 +301,17 @@ def _prune(directory: str) -> None:
             pass
 
 
-def _variant(fmt: str, quiet: bool) -> str:
-    return f"{fmt}-quiet" if quiet and fmt == "text" else fmt
+def _variant(fmt: str, quiet: bool, color: bool = False) -> str:
+    if fmt not in _HUMAN:
+        return fmt
+    return fmt + ("-quiet" if quiet else "") + ("-color" if color else "")
 
 
 def _render(
     diagnostics: Sequence[Any],
     fmt: str,
     quiet: bool,
+    color: bool,
     files_checked: int,
     summaries: Mapping[str, str],
 ) -> str:
@@ -307,6 +327,7 @@ def _render(
         files_checked=files_checked,
         quiet=quiet,
         rule_summaries=summaries,
+        color=color,
     )
     return out.getvalue()
 
@@ -321,10 +342,10 @@ class Replay:
         self.count = int(data["count"])  # the exit status only needs how many
         self._rendered: dict[str, str] = data["rendered"]
 
-    def output(self, fmt: str, quiet: bool) -> str | None:
+    def output(self, fmt: str, quiet: bool, color: bool = False) -> str | None:
         """The report exactly as the full run would have printed it; None for a format the
         run did not render (then the caller takes the full path)."""
-        text = self._rendered.get(_variant(fmt, quiet))
+        text = self._rendered.get(_variant(fmt, quiet, color))
         return text if isinstance(text, str) else None
 
 
@@ -342,11 +363,13 @@ def replay(key: str, roots: Sequence[str]) -> Replay | None:
     return None
 
 
-def stored_report(key: str, roots: Sequence[str], fmt: str, quiet: bool) -> tuple[str, int] | None:
-    """The report the last identical run printed (in ``fmt``) and how many diagnostics it
-    had, when nothing that run read has changed since; else None."""
+def stored_report(
+    key: str, roots: Sequence[str], fmt: str, quiet: bool, color: bool = False
+) -> tuple[str, int] | None:
+    """The report the last identical run printed (in ``fmt``, coloured or not) and how many
+    diagnostics it had, when nothing that run read has changed since; else None."""
     found = replay(key, roots)
-    output = found.output(fmt, quiet) if found is not None else None
+    output = found.output(fmt, quiet, color) if found is not None else None
     if found is None or output is None:
         return None
     return output, found.count

@@ -54,7 +54,8 @@ def _linter(root: Path, example: Valid | Invalid, code: str) -> tuple[Linter, Pa
     main.write_text(example.code)
     settings = Settings(project_root=root)
     files = sorted(package.rglob("*.py"))
-    return Linter.create(settings, {code}, files), main
+    rule = all_rules()[code]
+    return Linter.create(settings, {code, *rule.examples_enable}, files), main
 
 
 def lint_example(root: Path, case: Case) -> tuple[list[Diagnostic], Linter, Path]:

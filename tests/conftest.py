@@ -1,9 +1,11 @@
-"""Fixtures shared by the runtime helper's tests."""
+"""Fixtures shared by the tests: the runtime helper's log capture and the output-format schemas."""
 
 from __future__ import annotations
 
+import json
 import logging
-from typing import Callable
+from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
@@ -19,3 +21,33 @@ def log_text(caplog: pytest.LogCaptureFixture) -> Callable[[], list[str]]:
         return [r.getMessage() for r in caplog.records if r.name == LOGGER]
 
     return messages
+
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _validator(name: str) -> Any:
+    import jsonschema
+
+    schema = json.loads((DATA / name).read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+@pytest.fixture(scope="session")
+def sarif_validator() -> Any:
+    """The official SARIF 2.1.0 schema (vendored in tests/data), as a Draft 4 validator."""
+    validator = _validator("sarif-schema-2.1.0.json")
+    assert validator.schema["$schema"].startswith("http://json-schema.org/draft-04/schema")
+    return validator
+
+
+@pytest.fixture(scope="session")
+def gitlab_validator() -> Any:
+    """GitLab's Code Quality report, as its documentation defines the fields."""
+    return _validator("gitlab-code-quality.schema.json")
+
+
+def schema_errors(validator: Any, instance: Any) -> list[str]:
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(instance)]

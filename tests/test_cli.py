@@ -21,30 +21,45 @@ from click.testing import CliRunner, Result
 
 from parsl_lint import __version__
 from parsl_lint.cli import main
+from tests.conftest import schema_errors
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "testdata" / "demo"
 HOOKS = REPO / ".pre-commit-hooks.yaml"
 SCRIPT = Path(sys.executable).parent / "parsl-lint"
-SARIF_SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 
 APP = "from parsl import python_app\n\n\n@python_app\ndef train(x):\n    return x * 2\n\n\n"
 BARE = APP + "fut = train(1)\nvalue = fut.result()\n"  # PSL101 at 10:9
 CLEAN = APP + "print(train(1))\n"
 
-#: Every bare ``.result()`` on a Parsl future in the demo project (file, the reported line's
-#: text); nothing else may be reported there. The traps in ``pipeline.py`` (``unwrap_parsl_future``,
-#: a ``try`` that logs the traceback, ``concurrent.futures.ThreadPoolExecutor``) must stay silent.
+#: Every finding in the demo project (file, the reported line's text, code); nothing else may
+#: be reported there. The write-up's three bugs are there besides the bare ``.result()`` calls:
+#: an app called with ``executor=`` (PSL202), an app returning a JAX array (PSL303) and a
+#: handler that keeps only ``str(e)`` (PSL102). The traps in ``pipeline.py``
+#: (``unwrap_parsl_future``, a ``try`` that logs the traceback,
+#: ``concurrent.futures.ThreadPoolExecutor``) must stay silent.
 DEMO_FINDINGS = [
+    ("climate/apps.py", "return jnp.sum(years * temps) / jnp.sum(years * years)", "PSL303"),
     # c comes from self.coarsen(self.submit(m)): methods returning app futures
-    ("climate/pipeline.py", "return [c.result() for c in coarse]"),
-    ("climate/pipeline.py", "return self.submit(0).result()"),
-    ("climate/pipeline.py", "run = fut.result()"),
-    ("climate/pipeline.py", "runs.append(f.result())"),  # for i, f in enumerate(futs)
-    ("climate/pipeline.py", "out[member] = fut.result(timeout=600)"),  # pending.items()
-    ("climate/pipeline.py", "done.append(fut.result())"),  # as_completed over A.simulate(...)
-    ("climate/pipeline.py", "pngs.append(job.outputs[0].result().filepath)"),  # a DataFuture
-    ("climate/run.py", "smoke = simulate(0, years=1).result()"),  # re-exported by __init__.py
+    ("climate/pipeline.py", "return [c.result() for c in coarse]", "PSL101"),
+    ("climate/pipeline.py", "return self.submit(0).result()", "PSL101"),
+    ("climate/pipeline.py", "run = fut.result()", "PSL101"),
+    ("climate/pipeline.py", "runs.append(f.result())", "PSL101"),  # for i, f in enumerate(futs)
+    ("climate/pipeline.py", "out[member] = fut.result(timeout=600)", "PSL101"),  # .items()
+    (
+        "climate/pipeline.py",
+        'futures = {run["member"]: warming_trend(run, executor="gpu") for run in runs}',
+        "PSL202",
+    ),
+    ("climate/pipeline.py", "slopes[member] = float(fut.result())", "PSL101"),
+    (
+        "climate/pipeline.py",
+        'log.error("trend of member %d failed: %s", member, str(e))',
+        "PSL102",
+    ),
+    ("climate/pipeline.py", "done.append(fut.result())", "PSL101"),  # as_completed(A.simulate)
+    ("climate/pipeline.py", "pngs.append(job.outputs[0].result().filepath)", "PSL101"),
+    ("climate/run.py", "smoke = simulate(0, years=1).result()", "PSL101"),  # re-exported
 ]
 
 
@@ -136,11 +151,30 @@ def test_nonexistent_path_is_a_usage_error(project: Path, monkeypatch: pytest.Mo
 # -- output formats --------------------------------------------------------------------------
 
 
-def test_text_output_and_summary(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_full_output_is_the_default(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = invoke(["check", "."], project, monkeypatch)
+    assert result.stdout == (
+        "PSL101 [*] `fut.result()` on a Parsl future hides the worker's real error; "
+        "use `unwrap_parsl_future(fut, name)` instead\n"
+        "  --> flow.py:10:9\n"
+        "   |\n"
+        " 9 | fut = train(1)\n"
+        "10 | value = fut.result()\n"
+        "   |         ^^^^^^^^^^^^\n"
+        "   |\n"
+        "help: Replace with `unwrap_parsl_future(...)`\n"
+        "\n"
+        "Found 1 error.\n"
+        "[*] 1 fixable with `--fix`.\n"
+    )
+    assert result.stderr == ""
+
+
+def test_concise_output_and_summary(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = invoke(["check", "--output-format", "concise", "."], project, monkeypatch)
     lines = result.stdout.splitlines()
     assert lines[0].startswith("flow.py:10:9: PSL101 [*] `fut.result()`")
-    assert lines[-1] == "Found 1 error (1 fixable with `parsl-lint fix --write`)."
+    assert lines[-2:] == ["Found 1 error.", "[*] 1 fixable with `--fix`."]
     assert result.stderr == ""
 
 
@@ -148,9 +182,7 @@ def test_summary_counts_plural(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     make_project(tmp_path, {"flow.py": BARE + "again = train(2).result()  # noqa\n"})
     (tmp_path / "more.py").write_text(BARE + "third = train(3).result(5)\n")
     result = invoke(["check", "."], tmp_path, monkeypatch)
-    assert result.stdout.splitlines()[-1] == (
-        "Found 3 errors (3 fixable with `parsl-lint fix --write`)."
-    )
+    assert result.stdout.splitlines()[-2:] == ["Found 3 errors.", "[*] 3 fixable with `--fix`."]
 
 
 def test_clean_run_says_so(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -160,7 +192,7 @@ def test_clean_run_says_so(project: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_quiet_prints_diagnostics_only(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    result = invoke(["check", "--quiet", "."], project, monkeypatch)
+    result = invoke(["check", "--quiet", "--output-format", "concise", "."], project, monkeypatch)
     assert result.exit_code == 1
     [line] = result.stdout.splitlines()
     assert line.startswith("flow.py:10:9: PSL101 ")
@@ -204,7 +236,7 @@ def test_json_when_clean_is_an_empty_list(project: Path, monkeypatch: pytest.Mon
     assert json.loads(result.stdout) == []
 
 
-def test_sarif_output(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sarif_output(project: Path, monkeypatch: pytest.MonkeyPatch, sarif_validator: Any) -> None:
     result = invoke(["check", "--format", "sarif", "."], project, monkeypatch)
     assert result.exit_code == 1
     log = json.loads(result.stdout)
@@ -214,11 +246,7 @@ def test_sarif_output(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert finding["ruleId"] == "PSL101"
     region = finding["locations"][0]["physicalLocation"]["region"]
     assert (region["startLine"], region["startColumn"]) == (10, 9)
-    if not SARIF_SCHEMA.is_file():
-        pytest.skip(f"the shared SARIF schema is not beside the repository ({SARIF_SCHEMA})")
-    jsonschema = pytest.importorskip("jsonschema")
-    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
-    jsonschema.Draft4Validator(schema).validate(log)
+    assert schema_errors(sarif_validator, log) == []
 
 
 def test_github_output(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -236,14 +264,17 @@ def test_github_output(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_stdin_with_filename(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = invoke(
-        ["check", "-", "--stdin-filename", "named.py"], project, monkeypatch, input=BARE
+        ["check", "--output-format=concise", "-", "--stdin-filename", "named.py"],
+        project,
+        monkeypatch,
+        input=BARE,
     )
     assert result.exit_code == 1
     assert result.stdout.startswith("named.py:10:9: PSL101 ")
 
 
 def test_stdin_without_filename(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    result = invoke(["check", "-"], project, monkeypatch, input=BARE)
+    result = invoke(["check", "--output-format=concise", "-"], project, monkeypatch, input=BARE)
     assert result.exit_code == 1
     assert result.stdout.startswith("-:10:9: PSL101 ")
     clean = invoke(["check", "-"], project, monkeypatch, input=CLEAN)
@@ -275,6 +306,7 @@ def test_rules_json() -> None:
     result = cli_runner().invoke(main, ["rules", "--format", "json"])
     rows = {r["code"]: r for r in json.loads(result.stdout)}
     assert rows["PSL101"]["name"] == "bare-result" and rows["PSL101"]["fixable"] is True
+    assert rows["PSL101"]["url"].endswith("/docs/rules/PSL101.md")
 
 
 @pytest.mark.parametrize("code", ["PSL101", "psl101"])
@@ -293,6 +325,22 @@ def test_rule_prints_its_documentation(code: str) -> None:
     assert result.stdout.startswith("# bare-result (PSL101)")
 
 
+def test_rule_by_name_is_the_same_page() -> None:
+    by_code = cli_runner().invoke(main, ["rule", "PSL101"])
+    by_name = cli_runner().invoke(main, ["rule", "bare-result"])
+    assert by_name.exit_code == 0 and by_name.stdout == by_code.stdout
+    assert by_code.stdout == (REPO / "docs" / "rules" / "PSL101.md").read_text()
+
+
+def test_rule_all_prints_every_page() -> None:
+    result = cli_runner().invoke(main, ["rule", "--all"])
+    assert result.exit_code == 0
+    titles = re.findall(r"^# [a-z-]+ \((PSL\d{3})\)$", result.stdout, flags=re.MULTILINE)
+    assert titles == sorted(p.stem for p in (REPO / "docs" / "rules").glob("PSL*.md"))
+    for usage in (["rule"], ["rule", "PSL101", "--all"]):
+        assert cli_runner().invoke(main, usage).exit_code == 2
+
+
 def test_unknown_rule_exits_2() -> None:
     result = cli_runner().invoke(main, ["rule", "PSL999"])
     assert result.exit_code == 2
@@ -305,13 +353,14 @@ def test_unknown_rule_exits_2() -> None:
 @pytest.mark.parametrize(
     ("command", "mentions"),
     [
-        ([], ["check", "fix", "rules", "rule"]),
+        ([], ["check", "fix", "rules", "rule", "server"]),
         (["check"], ["--select", "--ignore", "--extend-select", "--format", "--exit-zero"]),
         (["fix"], ["--write", "--diff", "--unsafe-fixes", "--select", "--format"]),
         (["rules"], ["--format"]),
         (["rule"], ["CODE"]),
+        (["server"], ["language server", "LSP"]),
     ],
-    ids=["main", "check", "fix", "rules", "rule"],
+    ids=["main", "check", "fix", "rules", "rule", "server"],
 )
 def test_help(command: list[str], mentions: list[str]) -> None:
     result = cli_runner().invoke(main, [*command, "--help"])
@@ -322,7 +371,7 @@ def test_help(command: list[str], mentions: list[str]) -> None:
 
 def test_every_command_has_help_tested() -> None:
     assert isinstance(main, click.Group)
-    assert set(main.commands) == {"check", "fix", "rules", "rule"}
+    assert set(main.commands) == {"check", "fix", "rules", "rule", "server"}
 
 
 def test_version() -> None:
@@ -345,7 +394,7 @@ def test_demo_project(monkeypatch: pytest.MonkeyPatch) -> None:
         )
         for d in json.loads(result.stdout)
     ]
-    assert found == [(path, demo_row(path, text), "PSL101") for path, text in DEMO_FINDINGS]
+    assert found == [(path, demo_row(path, text), code) for path, text, code in DEMO_FINDINGS]
 
 
 def test_demo_project_imports_without_running_parsl() -> None:
@@ -366,16 +415,20 @@ def test_one_named_file_still_knows_apps_of_other_modules(
             "wf/other.py": "from .apps import train\n\nmodel = train(4).result()\n",
         },
     )
-    result = invoke(["check", "wf/flow.py"], tmp_path, monkeypatch)
+    result = invoke(["check", "--output-format=concise", "wf/flow.py"], tmp_path, monkeypatch)
     assert result.exit_code == 1, result.output
     assert result.stdout.startswith("wf/flow.py:3:9: PSL101 ")
     assert "other.py" not in result.stdout  # only the named file is reported
 
 
 def test_demo_single_file_as_pre_commit_passes_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    result = invoke(["check", "--no-cache", "testdata/demo/climate/run.py"], REPO, monkeypatch)
+    result = invoke(
+        ["check", "--no-cache", "--output-format=concise", "testdata/demo/climate/run.py"],
+        REPO,
+        monkeypatch,
+    )
     assert result.exit_code == 1, result.output
-    row = demo_row(*DEMO_FINDINGS[-1])
+    row = demo_row(*DEMO_FINDINGS[-1][:2])
     assert result.stdout.startswith(f"testdata/demo/climate/run.py:{row}:17: PSL101 ")
 
 
@@ -393,7 +446,7 @@ def command(request: pytest.FixtureRequest) -> list[str]:
 
 def test_subprocess_exit_codes(command: list[str], project: Path) -> None:
     assert run([*command, "check", "clean.py"], project).returncode == 0
-    found = run([*command, "check", "flow.py"], project)
+    found = run([*command, "check", "--output-format=concise", "flow.py"], project)
     assert found.returncode == 1
     assert found.stdout.decode().startswith("flow.py:10:9: PSL101 ")
     assert run([*command, "check", "--exit-zero", "flow.py"], project).returncode == 0
@@ -403,7 +456,11 @@ def test_subprocess_exit_codes(command: list[str], project: Path) -> None:
 
 
 def test_subprocess_stdin_and_version(command: list[str], project: Path) -> None:
-    proc = run([*command, "check", "-", "--stdin-filename", "x.py"], project, stdin=BARE.encode())
+    proc = run(
+        [*command, "check", "--output-format=concise", "-", "--stdin-filename", "x.py"],
+        project,
+        stdin=BARE.encode(),
+    )
     assert proc.returncode == 1
     assert proc.stdout.decode().startswith("x.py:10:9: PSL101 ")
     version = run([*command, "--version"], project)
@@ -454,7 +511,8 @@ def test_pre_commit_hooks_manifest() -> None:
     assert [h["id"] for h in hooks] == ["parsl-lint", "parsl-lint-fix"]
     for hook in hooks:
         assert hook["language"] == "python"
-        assert hook["types"] == ["python"]
+        assert hook["types_or"] == ["python", "jupyter"]  # notebooks are linted too
+        assert "types" not in hook
         assert hook["require_serial"] is True
         assert hook["name"] and hook["entry"]
     assert hooks[0]["entry"] == "parsl-lint check"

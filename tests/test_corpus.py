@@ -108,7 +108,9 @@ def test_whole_suite_through_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:
     if not PARSL_TESTS.is_dir():
         pytest.skip(f"the installed parsl ships no test-suite ({PARSL_TESTS})")
     monkeypatch.chdir(PARSL_TESTS)
-    result = cli_runner().invoke(main, ["check", "--no-cache", "--exit-zero", "--quiet", "."])
+    result = cli_runner().invoke(
+        main, ["check", "--no-cache", "--exit-zero", "--quiet", "--output-format=concise", "."]
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     lines = result.stdout.splitlines()

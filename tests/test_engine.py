@@ -1,4 +1,5 @@
-"""Engine details: the import edit JSON fixes carry matches what the fixer writes."""
+"""Engine details: the import edit JSON fixes carry matches what the fixer writes; one linter
+lints a file's successive texts (an editor's buffer) as new."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from parsl_lint.engine import import_edit
+from parsl_lint.config import Settings
+from parsl_lint.engine import Linter, import_edit
 from parsl_lint.fixer import add_imports
 from parsl_lint.rule import LineIndex
 
@@ -57,3 +59,23 @@ def test_import_edit_matches_libcst_on_the_parsl_package() -> None:
         assert mine == add_imports(text, [IMPORT]), path.name
         checked += 1
     assert checked > 20
+
+
+def test_a_linter_lints_each_new_text_of_a_file_not_the_last_tree(tmp_path: Path) -> None:
+    """A module that does not mention parsl (it imports the apps) drops its text after the
+    prefilter's scan and keeps the tree it was linted with; a new text replaces that tree."""
+    (tmp_path / "apps.py").write_text(
+        "from parsl import python_app\n\n@python_app\ndef f():\n    return 1\n"
+    )
+    main = tmp_path / "main.py"
+    text = "from apps import f\n\nx = f()\n"
+    main.write_text(text)
+    linter = Linter.create(
+        Settings(project_root=tmp_path), {"PSL000", "PSL101"}, [tmp_path / "apps.py", main]
+    )
+    linter.release_trees = False
+    assert linter.lint_text(text, "main.py", main).diagnostics == ()
+    later = linter.lint_text(text + "print(x.result())\n", "main.py", main)
+    assert [d.code for d in later.diagnostics] == ["PSL101"]
+    broken = linter.lint_text(text + "def g(:\n", "main.py", main)
+    assert [d.code for d in broken.diagnostics] == ["PSL000"]

@@ -147,6 +147,16 @@ def _kill_leftovers(executor: HighThroughputExecutor) -> None:
             pass
 
 
+def _close_dead_result_pipe(executor: HighThroughputExecutor) -> None:
+    """Close the result pipe that the dead result thread would have closed on its way out:
+    ``shutdown()`` leaves it to that thread, and an open socket makes its ZMQ context's
+    ``term()`` (run when the context is garbage collected) block the interpreter's exit."""
+    thread = executor._result_queue_thread
+    assert thread is not None and not thread.is_alive()
+    executor.incoming_q.results_receiver.close(linger=0)
+    executor.incoming_q.zmq_context.term()
+
+
 # --- PSL206 -------------------------------------------------------------------------------
 
 PSL206_CODE = """
@@ -255,6 +265,7 @@ def test_psl305_unrebuildable_exception_hangs_htex(
     finally:
         dfk.cleanup()
         _kill_leftovers(executor)
+        _close_dead_result_pipe(executor)
     assert [type(e).__name__ for e in died] == ["TypeError"]
     assert "missing 1 required positional argument: 'code'" in str(died[0])
 

@@ -12,10 +12,7 @@ from click.testing import CliRunner
 
 from parsl_lint.cli import main
 from parsl_lint.notebook import NotebookError, read_notebook
-
-SARIF_SCHEMA = (
-    Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
-)
+from tests.conftest import schema_errors
 
 
 def _code(source: str | list[str]) -> dict[str, Any]:
@@ -87,7 +84,7 @@ def _check(*args: str) -> tuple[int, str]:
 
 
 def test_text_output_places_each_finding_in_its_cell(project: Path) -> None:
-    status, out = _check(".")
+    status, out = _check("--output-format=concise", ".")
     assert status == 1
     assert out.splitlines() == [
         "flow.ipynb:cell 4:4:7: PSL101 `fut.result()` on a Parsl future hides the worker's "
@@ -98,28 +95,78 @@ def test_text_output_places_each_finding_in_its_cell(project: Path) -> None:
     ]
 
 
+def test_full_output_shows_the_cells_lines(project: Path) -> None:
+    status, out = _check("flow.ipynb")
+    assert status == 1
+    assert out.splitlines()[:9] == [
+        "PSL101 `fut.result()` on a Parsl future hides the worker's real error; "
+        "use `unwrap_parsl_future(fut, name)` instead",
+        " --> flow.ipynb:cell 4:4:7",
+        "  |",
+        "2 | files = !ls",  # the cell as written, not as linted
+        "3 | double?",
+        "4 | print(fut.result())",
+        "  |       ^^^^^^^^^^^^",
+        "5 | fut.result()  # noqa: PSL101",
+        "  |",
+    ]
+
+
+def test_a_noqa_warning_names_the_cell(project: Path) -> None:
+    nb = _notebook(_code("import parsl\n"), _code(["x = 1\n", "y = 2  # noqa PSL101\n"]))
+    (project / "warn.ipynb").write_text(nb)
+    result = CliRunner().invoke(main, ["check", "--no-cache", "warn.ipynb"])
+    assert result.exit_code == 0
+    assert result.stderr.startswith(
+        "parsl-lint: warning: invalid `# noqa` directive on warn.ipynb:cell 2:2: "
+    )
+
+
 def test_json_carries_the_cell_and_no_fix(project: Path) -> None:
     status, out = _check("flow.ipynb", "--format", "json")
     [d] = json.loads(out)
     assert (status, d["cell"], d["location"], d["fix"]) == (1, 4, {"row": 4, "column": 7}, None)
 
 
-def test_sarif_and_github_name_the_cell_in_the_message(project: Path) -> None:
+def test_sarif_and_github_name_the_cell_in_the_message(project: Path, sarif_validator: Any) -> None:
+    # As Jupyter writes a notebook: indented, one source line per JSON line.
+    text = json.dumps(json.loads(FLOW), indent=1)
+    (project / "flow.ipynb").write_text(text)
+    [row] = [n for n, line in enumerate(text.splitlines(), 1) if "print(fut.result())" in line]
     _, out = _check("flow.ipynb", "--format", "github")
-    assert out.startswith("::error file=flow.ipynb,title=PSL101::PSL101 cell 4, line 4, column 7: ")
+    assert out.startswith(
+        f"::error file=flow.ipynb,line={row},title=PSL101::PSL101 cell 4, line 4, column 7: "
+    )
     _, out = _check("flow.ipynb", "--format", "sarif")
     log = json.loads(out)
     [result] = log["runs"][0]["results"]
     assert result["message"]["text"].startswith("cell 4, line 4, column 7: ")
-    assert "region" not in result["locations"][0]["physicalLocation"]
-    if SARIF_SCHEMA.is_file():
-        jsonschema = pytest.importorskip("jsonschema")
-        jsonschema.validate(log, json.loads(SARIF_SCHEMA.read_text()))
+    assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": row}
+    assert schema_errors(sarif_validator, log) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(["a = 1\n", "b = 2\n", "c = 3"], id="one-line-per-element"),
+        pytest.param("a = 1\nb = 2\nc = 3", id="one-string"),
+        pytest.param(["a = 1\nb = 2\n", "c", " = 3"], id="elements-split-anywhere"),
+    ],
+)
+def test_each_cell_line_knows_its_row_in_the_file(source: Any) -> None:
+    text = json.dumps(json.loads(_notebook(_code("x = 0\n"), _code(source))), indent=1)
+    rows = text.splitlines()
+    notebook = read_notebook(text)
+    for n, expected in enumerate(["a = 1", "b = 2", "c"], start=1):
+        row = notebook.file_row(2, n)
+        assert row is not None and expected in rows[row - 1], (n, row)
+    assert notebook.file_row(1, 1) == next(i for i, r in enumerate(rows, 1) if "x = 0" in r)
+    assert notebook.file_row(3, 1) is None
 
 
 def test_a_broken_notebook_is_reported_and_the_run_goes_on(project: Path) -> None:
     (project / "broken.ipynb").write_text('{"cells": [ "import parsl"')
-    status, out = _check(".")
+    status, out = _check("--output-format=concise", ".")
     assert status == 1
     assert "broken.ipynb:1:1: PSL000 not a valid notebook: " in out
     assert "flow.ipynb:cell 4:4:7: PSL101" in out
@@ -133,7 +180,9 @@ def test_fix_never_rewrites_a_notebook(project: Path) -> None:
 
 
 def test_standard_input_named_as_a_notebook(project: Path) -> None:
-    result = CliRunner().invoke(main, ["check", "-", "--stdin-filename", "x.ipynb"], input=FLOW)
+    result = CliRunner().invoke(
+        main, ["check", "--output-format=concise", "-", "--stdin-filename", "x.ipynb"], input=FLOW
+    )
     assert result.exit_code == 1
     assert result.output.startswith("x.ipynb:cell 4:4:7: PSL101 ")
 

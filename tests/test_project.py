@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from parsl_lint.model import project as project_module
+from parsl_lint.model.index import prefilter as prefilter_module
 from parsl_lint.model.project import ModuleInfo, Project
 
 APPS = "from parsl import python_app\n\n\n@python_app\ndef double(x):\n    return 2 * x\n"
@@ -19,7 +19,7 @@ PLAIN = "import json\nimport os\n\nX = 1\n"
 @pytest.fixture
 def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # Files written a moment ago are "racily clean"; these tests want their scans recorded.
-    monkeypatch.setattr(project_module, "RACY_NS", 0)
+    monkeypatch.setattr(prefilter_module, "RACY_NS", 0)
     pkg = tmp_path / "pkg"
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
@@ -125,7 +125,7 @@ def test_a_changed_text_is_scanned_again(root: Path) -> None:
 def test_a_file_changed_just_before_the_run_is_not_recorded(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(project_module, "RACY_NS", 2 * 10**9)
+    monkeypatch.setattr(prefilter_module, "RACY_NS", 2 * 10**9)
     (root / "pkg" / "user.py").write_text(USER)
     project = Project.from_files(root, _files(root))
     project.scan_cache = {}

@@ -5,18 +5,17 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import parsl_lint
-from parsl_lint.ftypes import Applicability, Diagnostic, Edit, Fix, Location
+from parsl_lint.ftypes import Applicability, Diagnostic, Edit, Fix, Location, Snippet
 from parsl_lint.reporters import FORMATS, report
-
-SARIF_SCHEMA = (
-    Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
-)
+from parsl_lint.rule import rule_url
+from parsl_lint.rules import all_rules
 
 FIXED = Diagnostic(
     code="PSL101",
@@ -74,50 +73,132 @@ def render(diagnostics: list[Diagnostic], fmt: str, **options: Any) -> str:
 # --------------------------------------------------------------------------- text
 
 
-def test_text_lines_and_summary() -> None:
-    assert render(DIAGNOSTICS, "text") == (
+def test_concise_lines_and_summary() -> None:
+    assert render(DIAGNOSTICS, "concise") == (
         "src/app.py:12:5: PSL101 [*] `.result()` on a Parsl future hides the remote error; "
         "use `unwrap_parsl_future`\n"
         "src/we,ird:name.py:3:1: PSL201 `executor=` is not a decorator keyword; "
         "use `executors=[...]`\n"
-        "Found 2 errors (1 fixable with `parsl-lint fix --write`).\n"
+        "Found 2 errors.\n"
+        "[*] 1 fixable with `--fix`.\n"
     )
 
 
 @pytest.mark.parametrize(
     ("diagnostics", "options", "summary"),
     [
-        pytest.param([], {}, "All checks passed!", id="none"),
-        pytest.param([UNFIXED], {}, "Found 1 error.", id="singular-no-fix"),
-        pytest.param(
-            [FIXED], {}, "Found 1 error (1 fixable with `parsl-lint fix --write`).", id="one-fix"
-        ),
-        pytest.param([FIXED, UNFIXED], {"fix_mode_note": False}, "Found 2 errors.", id="no-note"),
+        pytest.param([], {}, ["All checks passed!"], id="none"),
+        pytest.param([UNFIXED], {}, ["Found 1 error."], id="singular-no-fix"),
+        pytest.param([FIXED], {}, ["Found 1 error.", "[*] 1 fixable with `--fix`."], id="one-fix"),
+        pytest.param([FIXED, UNFIXED], {"fix_mode_note": False}, ["Found 2 errors."], id="no-note"),
         pytest.param(
             [UNSAFE, FIXED, UNFIXED],
             {},
-            "Found 3 errors (1 fixable with `parsl-lint fix --write`; "
-            "1 fixable with `parsl-lint fix --write --unsafe-fixes`).",
+            [
+                "Found 3 errors.",
+                "[*] 1 fixable with `--fix` (1 hidden fix can be enabled with the "
+                "`--unsafe-fixes` option).",
+            ],
             id="unsafe",
+        ),
+        pytest.param(
+            [UNSAFE],
+            {},
+            [
+                "Found 1 error.",
+                "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` "
+                "option).",
+            ],
+            id="only-unsafe",
+        ),
+        pytest.param(
+            [UNSAFE, FIXED],
+            {"unsafe": True},
+            ["Found 2 errors.", "[*] 2 fixable with `--fix`."],
+            id="unsafe-fixes-on",
+        ),
+        pytest.param(
+            [UNFIXED], {"fixed": 2}, ["Found 3 errors (2 fixed, 1 remaining)."], id="after-fix"
         ),
     ],
 )
-def test_text_summary(diagnostics: list[Diagnostic], options: dict[str, Any], summary: str) -> None:
-    lines = render(diagnostics, "text", **options).splitlines()
-    assert len(lines) == len(diagnostics) + 1
-    assert lines[-1] == summary
+def test_text_summary(
+    diagnostics: list[Diagnostic], options: dict[str, Any], summary: list[str]
+) -> None:
+    lines = render(diagnostics, "concise", **options).splitlines()
+    assert len(lines) == len(diagnostics) + len(summary)
+    assert lines[len(diagnostics) :] == summary
 
 
 def test_text_quiet_has_no_summary() -> None:
-    assert render([UNFIXED], "text", quiet=True) == (
+    assert render([UNFIXED], "concise", quiet=True) == (
         "src/we,ird:name.py:3:1: PSL201 `executor=` is not a decorator keyword; "
         "use `executors=[...]`\n"
     )
-    assert render([], "text", quiet=True) == ""
+    assert render([], "concise", quiet=True) == ""
+    assert render([], "full", quiet=True) == ""
 
 
-def test_unsafe_fix_is_marked() -> None:
-    assert render([UNSAFE], "text", quiet=True).startswith("pkg/dev ice.py:1:1: PSL303 [*] ")
+def test_unsafe_fix_is_marked_only_with_unsafe_fixes() -> None:
+    assert render([UNSAFE], "concise", quiet=True).startswith("pkg/dev ice.py:1:1: PSL303 ")
+    assert render([UNSAFE], "concise", quiet=True, unsafe=True).startswith(
+        "pkg/dev ice.py:1:1: PSL303 [*] "
+    )
+
+
+SNIPPED = dataclasses.replace(
+    FIXED,
+    snippet=Snippet(10, ("def f(fut):", "    # wait", "    x = fut.result()", "    return x")),
+)
+
+
+def test_full_shows_the_line_carets_and_fix_title() -> None:
+    assert render([SNIPPED, UNSAFE], "full") == (
+        "PSL101 [*] `.result()` on a Parsl future hides the remote error; "
+        "use `unwrap_parsl_future`\n"
+        "  --> src/app.py:12:5\n"
+        "   |\n"
+        "10 | def f(fut):\n"
+        "11 |     # wait\n"
+        "12 |     x = fut.result()\n"
+        "   |     ^^^^^^^^^^^^^\n"
+        "13 |     return x\n"
+        "   |\n"
+        "help: Replace with `unwrap_parsl_future(fut, ...)`\n"
+        "\n"
+        "PSL303 returns a device array 100% of the time convert with `np.asarray`\n"
+        " --> pkg/dev ice.py:1:1\n"
+        "help: Wrap in `np.asarray`\n"
+        "note: This is an unsafe fix and may change runtime behavior\n"
+        "\n"
+        "Found 2 errors.\n"
+        "[*] 1 fixable with `--fix` (1 hidden fix can be enabled with the `--unsafe-fixes` "
+        "option).\n"
+    )
+
+
+def test_full_with_tabs_and_a_multiline_range() -> None:
+    d = dataclasses.replace(
+        UNFIXED,
+        location=Location(3, 2),
+        end_location=Location(4, 3),
+        snippet=Snippet(3, ("\tcall(", "\t  x)")),
+    )
+    lines = render([d], "full", quiet=True).splitlines()
+    assert lines[3:6] == ["3 |     call(", "  |     ^^^^^", "4 |       x)"]
+
+
+def test_colour_only_when_asked() -> None:
+    plain = render([SNIPPED], "full")
+    coloured = render([SNIPPED], "full", color=True)
+    assert "\x1b[" not in plain and "\x1b[1m\x1b[91mPSL101\x1b[0m" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+    concise = render([SNIPPED], "concise", color=True)
+    assert re.sub(r"\x1b\[[0-9;]*m", "", concise) == render([SNIPPED], "concise")
+
+
+def test_text_is_the_old_name_of_full() -> None:
+    assert render([SNIPPED], "text") == render([SNIPPED], "full")
 
 
 # --------------------------------------------------------------------------- json
@@ -160,7 +241,9 @@ def test_json_fields_match_ruff() -> None:
         "url": "https://example.invalid/rules/bare-result",
         "noqa_row": 12,
     }
-    assert unfixed["fix"] is None and unfixed["url"] is None and unfixed["noqa_row"] is None
+    assert unfixed["fix"] is None and unfixed["noqa_row"] is None
+    # Without a link of its own, a finding links to its rule's documentation page.
+    assert unfixed["url"] == rule_url("PSL201")
     assert unfixed["filename"] == "src/we,ird:name.py"
     assert unfixed["end_location"] == {"row": 4, "column": 7}
     assert unsafe["fix"]["applicability"] == "unsafe"
@@ -171,17 +254,6 @@ def test_json_empty_is_empty_list() -> None:
 
 
 # --------------------------------------------------------------------------- sarif
-
-
-@pytest.fixture(scope="module")
-def sarif_validator() -> Any:
-    if not SARIF_SCHEMA.is_file():
-        pytest.skip(f"the shared SARIF schema is not beside the repository ({SARIF_SCHEMA})")
-    jsonschema = pytest.importorskip("jsonschema")
-    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
-    assert schema["$schema"].startswith("http://json-schema.org/draft-04/schema")
-    jsonschema.Draft4Validator.check_schema(schema)
-    return jsonschema.Draft4Validator(schema)
 
 
 @pytest.mark.parametrize(
@@ -218,7 +290,13 @@ def test_sarif_content() -> None:
     assert driver["version"] == parsl_lint.__version__
     assert [rule["id"] for rule in driver["rules"]] == ["PSL000", "PSL101", "PSL201", "PSL303"]
     assert driver["rules"][1]["helpUri"] == "https://example.invalid/rules/bare-result"
-    assert driver["rules"][1]["shortDescription"] == {"text": "bare-result"}
+    psl101 = all_rules()["PSL101"]
+    assert driver["rules"][1]["shortDescription"] == {"text": psl101.summary}
+    assert driver["rules"][1]["fullDescription"]["text"].startswith("Finds ")
+    assert driver["rules"][1]["help"] == {
+        "text": psl101.documentation(),
+        "markdown": psl101.documentation(),
+    }
     results = {r["ruleId"]: r for r in run["results"]}
     fixed = results["PSL101"]
     assert fixed["level"] == "error"
@@ -275,7 +353,17 @@ def test_github_no_diagnostics_prints_nothing() -> None:
 
 
 def test_every_format_renders() -> None:
-    assert FORMATS == ("text", "json", "sarif", "github")
+    assert FORMATS == (
+        "full",
+        "concise",
+        "json",
+        "json-lines",
+        "sarif",
+        "github",
+        "gitlab",
+        "junit",
+        "pylint",
+    )
     for fmt in FORMATS:
         assert render(DIAGNOSTICS, fmt).endswith("\n")
 
@@ -286,7 +374,7 @@ def test_unknown_format() -> None:
 
 
 def test_text_message_newlines_are_joined() -> None:
-    assert render([UNSAFE], "text", quiet=True) == (
-        "pkg/dev ice.py:1:1: PSL303 [*] returns a device array 100% of the time "
+    assert render([UNSAFE], "concise", quiet=True) == (
+        "pkg/dev ice.py:1:1: PSL303 returns a device array 100% of the time "
         "convert with `np.asarray`\n"
     )

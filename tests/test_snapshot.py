@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -138,6 +139,28 @@ def test_configuration_changes_take_the_full_path(project: Path, runs: Runs) -> 
     assert runs.check(".")[0] == 0 and runs.full == 3
 
 
+@pytest.mark.parametrize("name", ["parsl-lint.toml", ".parsl-lint.toml"])
+def test_a_new_parsl_lint_toml_takes_the_full_path(name: str, project: Path, runs: Runs) -> None:
+    _prime(runs, project, ".")
+    (project / name).write_text('ignore = ["PSL101"]\n')
+    os.utime(project / name, ns=(OLD_NS + 10**9, OLD_NS + 10**9))
+    assert runs.check(".")[0] == 0
+    assert runs.full == 3
+
+
+def test_an_extended_configuration_is_watched(project: Path, runs: Runs) -> None:
+    base = project.parent / "shared.toml"
+    base.write_text('ignore = ["PSL102"]\n')
+    (project / "parsl-lint.toml").write_text('extend = "../shared.toml"\n')
+    _age(project)
+    os.utime(base, ns=(OLD_NS, OLD_NS))
+    assert _prime(runs, project, ".")[0] == 1
+    base.write_text('ignore = ["PSL101"]\n')
+    os.utime(base, ns=(OLD_NS + 10**9, OLD_NS + 10**9))
+    assert runs.check(".")[0] == 0
+    assert runs.full == 3
+
+
 def test_gitignore_changes_take_the_full_path(project: Path, runs: Runs) -> None:
     (project / ".gitignore").write_text("pkg/user.py\n")
     assert _prime(runs, project, ".")[0] == 0
@@ -216,6 +239,8 @@ def test_a_run_with_errors_writes_no_snapshot(
         ["--ignore", "PSL102", "--extend-select", "PSL304", "-q", "--exit-zero", "."],
         ["--format", "json", "--cache-dir", "cache", "./pkg/"],
         ["--format=sarif", "--config", "pyproject.toml", "-j", "2", "--jobs=0", "."],
+        ["--output-format", "concise", "--format=text", "."],
+        ["--output-format=json-lines", "--format", "pylint", "."],
         ["--", "pkg"],
     ],
 )
@@ -225,7 +250,9 @@ def test_the_fast_parser_keys_a_run_as_click_does(project: Path, argv: list[str]
     args = entry.parse_check(argv)
     assert args is not None
     with check.make_context("check", list(argv)) as ctx:
-        assert args.key() == _snapshot_key(Options(**ctx.params))
+        fields = Options.__dataclass_fields__
+        params = {k: v for k, v in ctx.params.items() if k in fields}
+        assert args.key() == _snapshot_key(Options(**params))
 
 
 @pytest.mark.parametrize(
@@ -238,6 +265,12 @@ def test_the_fast_parser_keys_a_run_as_click_does(project: Path, argv: list[str]
         ["--format", "xml", "."],
         ["--jobs", "-1", "."],
         ["--config", "missing.toml", "."],
+        ["--config", "pyproject.toml", "--config", "select=['PSL101']", "."],
+        ["--config", "select=['PSL101']", "."],
+        ["--statistics", "."],
+        ["--fix", "."],
+        ["--exclude", "pkg", "."],
+        ["--output-format", "gitlab", "."],
         ["--stdin-filename", "x.py", "."],
         ["--select"],
         ["--quiet=yes", "."],
@@ -264,6 +297,25 @@ def test_the_executable_replays_without_the_cli(
     monkeypatch.setattr(sys, "argv", ["parsl-lint", "check", "-qj1", "."])
     entry.main()
     assert called == [["check", "-qj1", "."]]
+
+
+def test_a_replay_is_coloured_as_the_full_run_would_be(
+    project: Path,
+    runs: Runs,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    _, plain = _prime(runs, project, ".")
+    outputs = {}
+    for force in ("", "1"):
+        monkeypatch.setenv("FORCE_COLOR", force)
+        assert entry.replay_check(["."]) == 1
+        outputs[force] = capsys.readouterr().out
+    assert outputs[""] == plain and "\x1b[" not in plain
+    assert "\x1b[1m\x1b[91mPSL101\x1b[0m" in outputs["1"]
+    assert re.sub(r"\x1b\[[0-9;]*m", "", outputs["1"]) == plain
 
 
 @pytest.mark.parametrize(

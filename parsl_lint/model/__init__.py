@@ -14,18 +14,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from parsl_lint.model import configs, exceptions
+from parsl_lint.model.evaluator import Evaluator
 from parsl_lint.model.exceptions import Raised
-from parsl_lint.model.project import FunctionNode, ModuleInfo, Project, own_nodes
-from parsl_lint.model.scopes import module_reads
-from parsl_lint.model.values import (
-    App,
-    AppInfo,
-    External,
-    Future,
-    MaybeFuture,
-    Value,
-)
-from parsl_lint.model.walker import (
+from parsl_lint.model.facts import (
     AppDef,
     CallFact,
     Facts,
@@ -33,20 +24,27 @@ from parsl_lint.model.walker import (
     GuardCtx,
     IndexCtx,
     TryCtx,
-    Walker,
     WithCtx,
 )
+from parsl_lint.model.index import ModuleInfo
+from parsl_lint.model.project import Project
+from parsl_lint.model.scopes import module_reads
+from parsl_lint.model.syntax import FunctionNode, own_nodes
+from parsl_lint.model.values import App, AppInfo, External, Future, MaybeFuture, Value
 
 __all__ = [
     "AppDef",
     "CallFact",
     "FileModel",
+    "FunctionNode",
+    "ModuleInfo",
     "Project",
     "Raised",
     "analyze",
     "handler_is_broad",
     "handler_raises",
     "handler_surfaces_traceback",
+    "own_nodes",
 ]
 
 _BROAD = frozenset({"Exception", "BaseException"})
@@ -173,6 +171,23 @@ class FileModel:
         for fact in self.calls():
             if isinstance(fact.callee, App):
                 yield fact, fact.callee.info
+
+    @staticmethod
+    def app_arguments(fact: CallFact) -> Iterator[tuple[ast.expr, Value, int]]:
+        """Each argument an app call sends to the task: its node, its value and how deep to
+        look into it (PSL302 and PSL304 ask).
+
+        Positional and keyword arguments count at the top level only; ``inputs=[...]`` is
+        looked into one level, since Parsl itself iterates it. ``*args``/``**kwargs`` are
+        skipped.
+        """
+        call = fact.node
+        for arg, value in zip(call.args, fact.args):
+            if not isinstance(arg, ast.Starred):
+                yield arg, value, 0
+        for kw in call.keywords:
+            if kw.arg is not None and kw.arg in fact.kwargs:
+                yield kw.value, fact.kwargs[kw.arg], 1 if kw.arg == "inputs" else 0
 
     @property
     def app_defs(self) -> list[AppDef]:
@@ -320,11 +335,13 @@ class FileModel:
         for info in list(project.modules.values()):
             if not project.mentions_parsl(info):
                 continue
-            tree = self.tree if info is self.module else project.tree_of(info)
-            if tree is None:
-                return None
-            found = configs.scan_module(tree, self._is_project_module)
-            if not found.literal:
+            if info is self.module:
+                found = configs.scan_module(self.tree)
+            else:
+                found = configs.scan_text(info.name, project.text_of(info))
+            if found is None:
+                return None  # a module that does not parse: its configuration is unknown
+            if not found.known(self._is_project_module):
                 return None
             built += found.configs
             labels |= found.labels
@@ -562,5 +579,5 @@ def analyze(project: Project, module: ModuleInfo, tree: ast.Module) -> FileModel
     """Build the model of one parsed file (``tree`` is the file's own parse, reused)."""
     project.set_tree(module, tree)
     facts = Facts()
-    Walker(project, module, facts).walk_module(tree)
+    Evaluator(project, module, facts).walk_module(tree)
     return FileModel(project, module, tree, facts)

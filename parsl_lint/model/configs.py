@@ -13,7 +13,7 @@ answer unknown: :func:`scan_module` then reports the module as not literal.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 #: The label each Parsl executor class has when none is given (Parsl 2026.10).
@@ -44,18 +44,25 @@ class ModuleConfigs:
     labels: frozenset[str]
     configs: int
     literal: bool
+    #: Modules outside Parsl that the configuration handed to ``parsl.load`` comes from: the
+    #: answer is unknown unless each is a project module.
+    loaded_from: frozenset[str] = frozenset()
+
+    def known(self, is_project_module: Callable[[str], bool]) -> bool:
+        """Every configuration of the module is literal and built in the project."""
+        return self.literal and all(is_project_module(m) for m in self.loaded_from)
 
 
-def scan_module(tree: ast.Module, is_project_module: Callable[[str], bool]) -> ModuleConfigs:
-    """The configurations ``tree`` builds. ``is_project_module`` tells whether an absolute
-    module name is part of the project (a configuration imported from elsewhere is unknown)."""
+def scan_module(tree: ast.Module) -> ModuleConfigs:
+    """The configurations ``tree`` builds."""
     names = _parsl_names(tree)
     if names is None:  # the module uses ``parsl.configs``: a configuration from a package
         return ModuleConfigs(frozenset(), 0, False)
     labels: set[str] = set()
     configs = 0
     literal = True
-    external = _external_imports(tree, is_project_module)
+    imported = _imports(tree)
+    loaded_from: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and any(_names(b, names) == "Config" for b in node.bases):
             literal = False  # a subclass of Config builds its executors its own way
@@ -77,9 +84,31 @@ def scan_module(tree: ast.Module, is_project_module: Callable[[str], bool]) -> M
             if not node.args and not node.keywords and called == "load":
                 configs += 1  # ``parsl.load()``: the default configuration, one thread pool
                 labels.add(DEFAULT_LABELS["ThreadPoolExecutor"])
-            elif node.args and _from_outside(node.args[0], external):
-                literal = False
-    return ModuleConfigs(frozenset(labels), configs, literal)
+            elif node.args:
+                loaded_from.update(_sources(node.args[0], imported))
+    return ModuleConfigs(frozenset(labels), configs, literal, frozenset(loaded_from))
+
+
+#: What each module text configures, by (module name, text): a run asks once per file that
+#: pins labels, and the modules it reads (released after linting) would be parsed each time.
+_SCANNED: dict[tuple[str, str], ModuleConfigs | None] = {}
+_SCANNED_MAX = 4096
+
+
+def scan_text(name: str, text: str) -> ModuleConfigs | None:
+    """:func:`scan_module` of a module's text (None when it does not parse), remembered for
+    as long as the text is the same."""
+    key = (name, text)
+    if key not in _SCANNED:
+        if len(_SCANNED) >= _SCANNED_MAX:
+            _SCANNED.clear()
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            _SCANNED[key] = None
+        else:
+            _SCANNED[key] = scan_module(tree)
+    return _SCANNED[key]
 
 
 def _parsl_names(tree: ast.Module) -> dict[str, str] | None:
@@ -174,31 +203,20 @@ def _mutates_executors(node: ast.AST) -> bool:
     return any(isinstance(t, ast.Attribute) and t.attr == "executors" for t in targets)
 
 
-def _external_imports(tree: ast.Module, is_project_module: Callable[[str], bool]) -> set[str]:
-    """Names the module imports from outside both the project and Parsl."""
-    out: set[str] = set()
+def _imports(tree: ast.Module) -> dict[str, str]:
+    """Names the module imports from absolute modules other than Parsl: name -> module."""
+    out: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            top = node.module.split(".")[0]
-            if top != "parsl" and not is_project_module(node.module):
-                out.update(a.asname or a.name for a in node.names)
+            if node.module.split(".")[0] != "parsl":
+                out.update((a.asname or a.name, node.module) for a in node.names)
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                top = alias.name.split(".")[0]
-                if top != "parsl" and not is_project_module(alias.name):
-                    out.add(alias.asname or top)
+                if alias.name.split(".")[0] != "parsl":
+                    out[alias.asname or alias.name.split(".")[0]] = alias.name
     return out
 
 
-def _from_outside(arg: ast.expr, external: set[str]) -> bool:
-    """The configuration handed to Parsl is read from an imported package."""
-    for node in _names_in(arg):
-        if node.id in external:
-            return True
-    return False
-
-
-def _names_in(node: ast.expr) -> Iterator[ast.Name]:
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name):
-            yield sub
+def _sources(arg: ast.expr, imported: dict[str, str]) -> set[str]:
+    """The imported modules the configuration handed to Parsl is read from."""
+    return {imported[n.id] for n in ast.walk(arg) if isinstance(n, ast.Name) and n.id in imported}

@@ -17,7 +17,10 @@ import builtins
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from parsl_lint.model.project import ModuleInfo, Project, _collect_bindings, own_nodes
+from parsl_lint.model.index import ModuleInfo
+from parsl_lint.model.project import Project
+from parsl_lint.model.symbols import collect_bindings
+from parsl_lint.model.syntax import own_nodes
 
 #: Built-in exception classes whose ``args`` are exactly what ``__init__`` received (not
 #: ``OSError``, ``UnicodeError`` or exception groups, which build their own).
@@ -220,7 +223,7 @@ def _module_bindings(project: Project, info: ModuleInfo) -> dict[str, list[ast.A
     tree = project.tree_of(info)
     out: dict[str, list[ast.AST]] = {}
     if tree is not None:
-        _collect_bindings(tree.body, out)
+        collect_bindings(tree.body, out)
     return out
 
 

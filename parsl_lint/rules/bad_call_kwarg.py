@@ -8,8 +8,6 @@ from parsl_lint.model.values import AppInfo, Signature
 from parsl_lint.parsl_facts import ALWAYS_PASSED, CALL_TIME_KEYWORDS
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
 
-_IMPORT = "from parsl import python_app, bash_app\n"
-_APP = "\n\n@python_app\ndef train(x, scale=1):\n    return x * scale\n"
 #: Keywords of the decorators: meaningless at call time, where they reach the function.
 _DECORATOR_KEYWORDS = frozenset({"executor", "executors", "cache", "data_flow_kernel"})
 
@@ -70,114 +68,448 @@ class BadCallKwarg(Rule):
 
     VALID = [
         # ``inputs`` without a default fails before any collision: PSL203 reports it.
-        Valid(_IMPORT + "\n\n@python_app\ndef run(inputs, hp):\n    return hp\n\n\nrun(None, 1)\n"),
+        Valid(
+            """
+            from parsl import python_app, bash_app
+
+
+            @python_app
+            def run(inputs, hp):
+                return hp
+
+
+            run(None, 1)
+            """,
+            id="special-parameter-without-default-left-to-psl203",
+        ),
         # Called the way Parsl calls it: the object passed explicitly, or no ``self`` at all.
         Valid(
-            _IMPORT
-            + "\n\nclass Runner:\n    @python_app\n    def run(self, job):\n        return job\n\n"
-            + "    @python_app\n    def plain(job):\n        return job\n\n"
-            + "    @staticmethod\n    @python_app\n    def static(job):\n        return job\n\n\n"
-            + "r = Runner()\nr.run(r, 1)\nr.plain(2)\nr.static(3)\nRunner.run(r, 4)\n"
+            """
+            from parsl import python_app, bash_app
+
+
+            class Runner:
+                @python_app
+                def run(self, job):
+                    return job
+
+                @python_app
+                def plain(job):
+                    return job
+
+                @staticmethod
+                @python_app
+                def static(job):
+                    return job
+
+
+            r = Runner()
+            r.run(r, 1)
+            r.plain(2)
+            r.static(3)
+            Runner.run(r, 4)
+            """,
+            id="class-body-apps-called-as-parsl-calls-them",
         ),
         Valid(
-            _IMPORT
-            + _APP
-            + "\n\na = train(1)\nb = train(1, 2)\nc = train(x=1, scale=2)\n"
-            + "d = train(*[1, 2])\ne = train(**{'x': 1})\n"
+            """
+            from parsl import python_app, bash_app
+
+
+            @python_app
+            def train(x, scale=1):
+                return x * scale
+
+
+            a = train(1)
+            b = train(1, 2)
+            c = train(x=1, scale=2)
+            d = train(*[1, 2])
+            e = train(**{'x': 1})
+            """,
+            id="calls-that-bind",
         ),
         Valid(
-            _IMPORT
-            + "\n\n@python_app\ndef flexible(*args, **kwargs):\n    return args\n\n\n"
-            + "flexible(1, 2, 3, executor='x', anything=True)\n"
+            """
+            from parsl import python_app, bash_app
+
+
+            @python_app
+            def flexible(*args, **kwargs):
+                return args
+
+
+            flexible(1, 2, 3, executor='x', anything=True)
+            """,
+            id="star-args-and-kwargs-accept-anything",
         ),
         Valid(
-            _IMPORT
-            + "\n\n@python_app\ndef sleep(t):\n    from time import sleep\n\n"
-            + "    sleep(t, 1, 2)\n    return t\n\n\nsleep(1)\n"
+            """
+            from parsl import python_app, bash_app
+
+
+            @python_app
+            def sleep(t):
+                from time import sleep
+
+                sleep(t, 1, 2)
+                return t
+
+
+            sleep(1)
+            """,
+            id="local-name-shadows-the-app-in-its-body",
         ),
         Valid(
-            _IMPORT
-            + _APP
-            + "\n\n@python_app\ndef other(a, b, c):\n    return a\n\n\n"
-            + "def run(app=train):\n    return app(1, 2, 3)\n\n\nrun(other)\n"
+            """
+            from parsl import python_app, bash_app
+
+
+            @python_app
+            def train(x, scale=1):
+                return x * scale
+
+
+            @python_app
+            def other(a, b, c):
+                return a
+
+
+            def run(app=train):
+                return app(1, 2, 3)
+
+
+            run(other)
+            """,
+            id="app-passed-as-parameter-is-not-checked",
         ),
         Valid(
-            _IMPORT
-            + "\n\ndef first():\n    @python_app\n    def step(x, pause=0):\n        return x\n\n"
-            + "    return step(1, pause=2)\n\n\n"
-            + "def second():\n    @python_app\n    def step(x):\n        return x\n\n"
-            + "    return step(1)\n"
+            """
+            from parsl import python_app, bash_app
+
+
+            def first():
+                @python_app
+                def step(x, pause=0):
+                    return x
+
+                return step(1, pause=2)
+
+
+            def second():
+                @python_app
+                def step(x):
+                    return x
+
+                return step(1)
+            """,
+            id="nested-apps-with-the-same-name",
         ),
         Valid(
-            _IMPORT
-            + "import functools\n\n\ndef add(x, y):\n    return x + y\n\n\n"
-            + "add_one = python_app(functools.partial(add, 1))\nadd_one(2)\n"
+            """
+            from parsl import python_app, bash_app
+            import functools
+
+
+            def add(x, y):
+                return x + y
+
+
+            add_one = python_app(functools.partial(add, 1))
+            add_one(2)
+            """,
+            id="python-app-of-a-partial",
         ),
         Valid(
-            _IMPORT
-            + "import functools\n\n\ndef log_calls(f):\n    @functools.wraps(f)\n"
-            + "    def inner(*a, **k):\n        return f(*a, **k)\n\n    return inner\n\n\n"
-            + "@python_app\n@log_calls\ndef wrapped(x):\n    return x\n\n\nwrapped(1, 2, z=3)\n"
+            """
+            from parsl import python_app, bash_app
+            import functools
+
+
+            def log_calls(f):
+                @functools.wraps(f)
+                def inner(*a, **k):
+                    return f(*a, **k)
+
+                return inner
+
+
+            @python_app
+            @log_calls
+            def wrapped(x):
+                return x
+
+
+            wrapped(1, 2, z=3)
+            """,
+            id="decorator-between-app-and-function",
         ),
         Valid(
-            _IMPORT
-            + "\n\n@bash_app\ndef echo(msg, stdout=None, label=None):\n"
-            + "    return f'echo {msg}'\n\n\necho('hi', stdout='o.txt', label='x')\n"
+            """
+            from parsl import python_app, bash_app
+
+
+            @bash_app
+            def echo(msg, stdout=None, label=None):
+                return f'echo {msg}'
+
+
+            echo('hi', stdout='o.txt', label='x')
+            """,
+            id="bash-app-special-keywords-by-name",
         ),
         Valid(
-            _IMPORT
-            + "\n\n@python_app\ndef identity(inp):\n    return inp\n\n\n"
-            + "@python_app\ndef add(inputs=[identity(1), identity(2)]):\n"
-            + "    return sum(inputs)\n\n\nadd()\n"
+            """
+            from parsl import python_app, bash_app
+
+
+            @python_app
+            def identity(inp):
+                return inp
+
+
+            @python_app
+            def add(inputs=[identity(1), identity(2)]):
+                return sum(inputs)
+
+
+            add()
+            """,
+            id="inputs-default-of-futures",
         ),
     ]
     INVALID = [
-        Invalid(_IMPORT + _APP + "\n\nfut = train(3, executor='htex')\n", lines=(9,)),
+        Invalid(
+            """
+            from parsl import python_app, bash_app
+
+
+            @python_app
+            def train(x, scale=1):
+                return x * scale
+
+
+            fut = train(3, executor='htex')  # PSL202
+            """,
+            id="executor-keyword-at-call-time",
+            messages=(
+                "`train()` has no parameter `executor`: it is not a call-time option, so Parsl "
+                "hands it to the function and the task fails with TypeError; set it on the "
+                "app's decorator (`executors=[...]`, `cache=True`) instead",
+            ),
+        ),
         # A redefined app: each call is checked against the definition in effect there.
         Invalid(
-            _IMPORT
-            + "\n\n@python_app\ndef gen(limit):\n    return limit\n\n\nfirst = gen(10, 1)\n\n\n"
-            + "@python_app\ndef gen(limit, delay):\n    return limit + delay\n\n\n"
-            + "second = gen(10, 1)\nthird = gen(10)\n",
-            lines=(9, 18),
+            """
+            from parsl import python_app, bash_app
+
+
+            @python_app
+            def gen(limit):
+                return limit
+
+
+            first = gen(10, 1)  # PSL202
+
+
+            @python_app
+            def gen(limit, delay):
+                return limit + delay
+
+
+            second = gen(10, 1)
+            third = gen(10)  # PSL202
+            """,
+            id="redefined-app-checked-against-each-definition",
+            messages=(
+                "`gen()` takes 1 positional argument but 2 are given, so the task fails with "
+                "TypeError; remove the extra arguments or pass them by keyword",
+                "`gen()` is missing the required argument `delay`, so the task fails with "
+                "TypeError; pass it",
+            ),
         ),
-        Invalid(_IMPORT + _APP + "\n\nfut = train(1, 2, 3)\n", lines=(9,)),
-        Invalid(_IMPORT + _APP + "\n\nfut = train(scale=3)\n", lines=(9,)),
-        Invalid(_IMPORT + _APP + "\n\nfut = train(1, x=2)\n", lines=(9,)),
         Invalid(
-            _IMPORT + "\n\n@python_app\ndef kw(x, *, y):\n    return x\n\n\nkw(1, 2)\nkw(1)\n",
-            lines=(9, 10),
+            """
+            from parsl import python_app, bash_app
+
+
+            @python_app
+            def train(x, scale=1):
+                return x * scale
+
+
+            fut = train(1, 2, 3)  # PSL202
+            """,
+            id="too-many-positional-arguments",
+            messages=(
+                "`train()` takes 2 positional arguments but 3 are given, so the task fails with "
+                "TypeError; remove the extra arguments or pass them by keyword",
+            ),
         ),
         Invalid(
-            _IMPORT
-            + "\n\n@bash_app\ndef echo(msg, times=1, stdout=None):\n"
-            + "    return f'echo {msg}'\n\n\necho('hi', 3)\n",
-            lines=(9,),
+            """
+            from parsl import python_app, bash_app
+
+
+            @python_app
+            def train(x, scale=1):
+                return x * scale
+
+
+            fut = train(scale=3)  # PSL202
+            """,
+            id="missing-required-argument",
+            messages=(
+                "`train()` is missing the required argument `x`, so the task fails with "
+                "TypeError; pass it",
+            ),
         ),
         Invalid(
-            _IMPORT
-            + "\n\n@python_app\ndef total(x, inputs=()):\n    return x + sum(inputs)\n\n\n"
-            + "total(1, [2, 3])\n",
-            lines=(9,),
+            """
+            from parsl import python_app, bash_app
+
+
+            @python_app
+            def train(x, scale=1):
+                return x * scale
+
+
+            fut = train(1, x=2)  # PSL202
+            """,
+            id="argument-given-twice",
+            messages=(
+                "`train()` gets `x` both by position and by keyword, so the task fails with "
+                "TypeError; pass it once",
+            ),
+        ),
+        Invalid(
+            """
+            from parsl import python_app, bash_app
+
+
+            @python_app
+            def kw(x, *, y):
+                return x
+
+
+            kw(1, 2)  # PSL202
+            kw(1)  # PSL202
+            """,
+            id="keyword-only-parameter-by-position-or-left-out",
+            messages=(
+                "`kw()` takes 1 positional argument but 2 are given, so the task fails with "
+                "TypeError; remove the extra arguments or pass them by keyword",
+                "`kw()` is missing the required argument `y`, so the task fails with TypeError; "
+                "pass it",
+            ),
+        ),
+        Invalid(
+            """
+            from parsl import python_app, bash_app
+
+
+            @bash_app
+            def echo(msg, times=1, stdout=None):
+                return f'echo {msg}'
+
+
+            echo('hi', 3)  # PSL202
+            """,
+            id="bash-app-defaulted-parameter-by-position",
+            messages=(
+                "positional argument 2 of `echo()` lands on `times`, which Parsl always passes "
+                "by keyword, so the task fails with TypeError (multiple values); pass it as "
+                "`times=...`",
+            ),
+        ),
+        Invalid(
+            """
+            from parsl import python_app, bash_app
+
+
+            @python_app
+            def total(x, inputs=()):
+                return x + sum(inputs)
+
+
+            total(1, [2, 3])  # PSL202
+            """,
+            id="inputs-by-position",
+            messages=(
+                "positional argument 2 of `total()` lands on `inputs`, which Parsl always "
+                "passes by keyword, so the task fails with TypeError (multiple values); pass it "
+                "as `inputs=...`",
+            ),
         ),
         # An app is not a descriptor: ``obj.app(...)`` does not pass ``obj``.
         Invalid(
-            _IMPORT
-            + "\n\nclass Runner:\n    @bash_app\n    def run(self, job, stdout=None):\n"
-            + "        return f'echo {job}'\n\n    def start(self):\n"
-            + "        return self.run(1)\n\n\nfut = Runner().run(job=2)\n",
-            lines=(10, 13),
+            """
+            from parsl import python_app, bash_app
+
+
+            class Runner:
+                @bash_app
+                def run(self, job, stdout=None):
+                    return f'echo {job}'
+
+                def start(self):
+                    return self.run(1)  # PSL202
+
+
+            fut = Runner().run(job=2)  # PSL202
+            """,
+            id="class-body-app-called-on-instance",
+            messages=(
+                "`run` is an app defined in a class body and called on an instance: a Parsl app "
+                "is not bound to the instance, so `self` is not passed and the task fails with "
+                "TypeError; define the app outside the class and pass what it needs as arguments",
+                "`run` is an app defined in a class body and called on an instance: a Parsl app "
+                "is not bound to the instance, so `self` is not passed and the task fails with "
+                "TypeError; define the app outside the class and pass what it needs as arguments",
+            ),
         ),
         Invalid(
-            "from .apps import train\n\n\nfuture = train(1, cache=True)\n",
-            lines=(4,),
-            files={"apps.py": _IMPORT + _APP},
+            """
+            from .apps import train
+
+
+            future = train(1, cache=True)  # PSL202
+            """,
+            id="cache-keyword-on-imported-app",
+            files={
+                "apps.py": """
+                from parsl import python_app, bash_app
+
+
+                @python_app
+                def train(x, scale=1):
+                    return x * scale
+                """,
+            },
+            messages=(
+                "`train()` has no parameter `cache`: it is not a call-time option, so Parsl "
+                "hands it to the function and the task fails with TypeError; set it on the "
+                "app's decorator (`executors=[...]`, `cache=True`) instead",
+            ),
         ),
         Invalid(
-            "from parsl import python_app\n\n\ndef build(x):\n    return x\n\n\n"
-            "build_app = python_app(build, executors=['local'])\n"
-            "target = build_app('t', executor='build')\n",
-            lines=(9,),
+            """
+            from parsl import python_app
+
+
+            def build(x):
+                return x
+
+
+            build_app = python_app(build, executors=['local'])
+            target = build_app('t', executor='build')  # PSL202
+            """,
+            id="executor-keyword-on-functional-app",
+            messages=(
+                "`build()` has no parameter `executor`: it is not a call-time option, so Parsl "
+                "hands it to the function and the task fails with TypeError; set it on the "
+                "app's decorator (`executors=[...]`, `cache=True`) instead",
+            ),
         ),
     ]
 

@@ -9,8 +9,6 @@ from parsl_lint.model.values import AppFactory
 from parsl_lint.parsl_facts import CALL_TIME_KEYWORDS, factory_keywords, factory_name
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
 
-_BODY = "def run(x):\n    return x\n"
-
 
 class BadDecoratorKwarg(Rule):
     """
@@ -60,64 +58,236 @@ class BadDecoratorKwarg(Rule):
 
     VALID = [
         Valid(
-            "from parsl import python_app, bash_app, join_app\n\n\n"
-            "@python_app(executors=['htex'], cache=True, ignore_for_cache=['x'])\n" + _BODY + "\n\n"
-            "@bash_app(executors='all')\n" + _BODY + "\n\n"
-            "@join_app(cache=True)\n" + _BODY
+            """
+            from parsl import python_app, bash_app, join_app
+
+
+            @python_app(executors=['htex'], cache=True, ignore_for_cache=['x'])
+            def run(x):
+                return x
+
+
+            @bash_app(executors='all')
+            def run(x):
+                return x
+
+
+            @join_app(cache=True)
+            def run(x):
+                return x
+            """,
+            id="accepted-keywords-of-each-decorator",
         ),
         Valid(
-            "from parsl.app.python import PythonApp\n\n\n" + _BODY + "\n\n"
-            "app = PythonApp(run, executors=['_parsl_internal'], join=True)\n"
+            """
+            from parsl.app.python import PythonApp
+
+
+            def run(x):
+                return x
+
+
+            app = PythonApp(run, executors=['_parsl_internal'], join=True)
+            """,
+            id="pythonapp-class-with-its-keywords",
         ),
         Valid(
-            "def python_app(**options):\n    return lambda f: f\n\n\n"
-            "@python_app(executor='htex', walltime=5)\n" + _BODY
+            """
+            def python_app(**options):
+                return lambda f: f
+
+
+            @python_app(executor='htex', walltime=5)
+            def run(x):
+                return x
+            """,
+            id="project-function-named-python-app",
         ),
         Valid(
-            "from desipipe import PythonApp\n\n\n" + _BODY + "\n\n"
-            "app = PythonApp(run, executor='htex')\n"
+            """
+            from desipipe import PythonApp
+
+
+            def run(x):
+                return x
+
+
+            app = PythonApp(run, executor='htex')
+            """,
+            id="other-library-class-named-pythonapp",
         ),
     ]
     INVALID = [
         Invalid(
-            "from parsl import python_app\n\n\n@python_app(executor='htex')\n" + _BODY,
-            lines=(4,),
-            fixed="from parsl import python_app\n\n\n@python_app(executors=['htex'])\n" + _BODY,
+            """
+            from parsl import python_app
+
+
+            @python_app(executor='htex')  # PSL201
+            def run(x):
+                return x
+            """,
+            id="executor-string-becomes-executors-list",
+            messages=(
+                "`python_app` has no `executor=` keyword and raises TypeError; use "
+                "`executors=[...]` (a list of executor labels)",
+            ),
+            fixed="""
+            from parsl import python_app
+
+
+            @python_app(executors=['htex'])  # PSL201
+            def run(x):
+                return x
+            """,
         ),
         Invalid(
-            "import parsl\n\n\n@parsl.bash_app(executor=['a', 'b'], cache=True)\n" + _BODY,
-            lines=(4,),
-            fixed="import parsl\n\n\n@parsl.bash_app(executors=['a', 'b'], cache=True)\n" + _BODY,
+            """
+            import parsl
+
+
+            @parsl.bash_app(executor=['a', 'b'], cache=True)  # PSL201
+            def run(x):
+                return x
+            """,
+            id="executor-list-on-parsl-bash-app",
+            messages=(
+                "`bash_app` has no `executor=` keyword and raises TypeError; use "
+                "`executors=[...]` (a list of executor labels)",
+            ),
+            fixed="""
+            import parsl
+
+
+            @parsl.bash_app(executors=['a', 'b'], cache=True)  # PSL201
+            def run(x):
+                return x
+            """,
         ),
         Invalid(
-            "from parsl import python_app as papp\n\n\n" + _BODY + "\n\n"
-            "app = papp(run, executors='htex')\n",
-            lines=(8,),
-            fixed="from parsl import python_app as papp\n\n\n" + _BODY + "\n\n"
-            "app = papp(run, executors=['htex'])\n",
+            """
+            from parsl import python_app as papp
+
+
+            def run(x):
+                return x
+
+
+            app = papp(run, executors='htex')  # PSL201
+            """,
+            id="executors-string-in-aliased-function-call",
+            messages=(
+                "`executors=` of `python_app` takes a list of executor labels, not a string; "
+                "use `executors=[...]`",
+            ),
+            fixed="""
+            from parsl import python_app as papp
+
+
+            def run(x):
+                return x
+
+
+            app = papp(run, executors=['htex'])  # PSL201
+            """,
         ),
         Invalid(
-            "from parsl import python_app\n\nLABELS = ('a',)\n\n\n"
-            "@python_app(executor=LABELS)\n" + _BODY,
-            lines=(6,),
-            fixed="from parsl import python_app\n\nLABELS = ('a',)\n\n\n"
-            "@python_app(executors=LABELS)\n" + _BODY,
+            """
+            from parsl import python_app
+
+            LABELS = ('a',)
+
+
+            @python_app(executor=LABELS)  # PSL201
+            def run(x):
+                return x
+            """,
+            id="executor-variable-renamed-unsafely",
+            messages=(
+                "`python_app` has no `executor=` keyword and raises TypeError; use "
+                "`executors=[...]` (a list of executor labels)",
+            ),
+            fixed="""
+            from parsl import python_app
+
+            LABELS = ('a',)
+
+
+            @python_app(executors=LABELS)  # PSL201
+            def run(x):
+                return x
+            """,
         ),
         Invalid(
-            "from parsl import python_app\n\n\n@python_app(executors=('a', 'b'))\n" + _BODY,
-            lines=(4,),
-            fixed="from parsl import python_app\n\n\n@python_app(executors=['a', 'b'])\n" + _BODY,
+            """
+            from parsl import python_app
+
+
+            @python_app(executors=('a', 'b'))  # PSL201
+            def run(x):
+                return x
+            """,
+            id="executors-tuple-becomes-list",
+            messages=(
+                "`executors=` of `python_app` takes a list of executor labels, not a tuple; use "
+                "`executors=[...]`",
+            ),
+            fixed="""
+            from parsl import python_app
+
+
+            @python_app(executors=['a', 'b'])  # PSL201
+            def run(x):
+                return x
+            """,
         ),
         Invalid(
-            "import parsl\n\n\ndef test():\n    @parsl.python_app(walltime=1)\n"
-            "    def slow():\n        return 1\n",
-            lines=(5,),
+            """
+            import parsl
+
+
+            def test():
+                @parsl.python_app(walltime=1)  # PSL201
+                def slow():
+                    return 1
+            """,
+            id="walltime-on-nested-decorator",
+            messages=(
+                "`walltime=` is not a keyword of `python_app` and raises TypeError; declare "
+                "`walltime` as a parameter of the app function and pass it when calling the app",
+            ),
         ),
-        Invalid("from parsl import join_app\n\n\n@join_app(executors=['htex'])\n" + _BODY),
         Invalid(
-            "from parsl.app.bash import BashApp\n\n\n" + _BODY + "\n\n"
-            "app = BashApp(run, join=True)\n",
-            lines=(8,),
+            """
+            from parsl import join_app
+
+
+            @join_app(executors=['htex'])  # PSL201
+            def run(x):
+                return x
+            """,
+            id="executors-on-join-app",
+            messages=(
+                "`join_app` has no `executors=` keyword and raises TypeError (join apps always "
+                "run on Parsl's internal executor); remove it",
+            ),
+        ),
+        Invalid(
+            """
+            from parsl.app.bash import BashApp
+
+
+            def run(x):
+                return x
+
+
+            app = BashApp(run, join=True)  # PSL201
+            """,
+            id="join-keyword-on-bashapp-class",
+            messages=(
+                "`BashApp` has no `join=` keyword and raises TypeError; use one of `cache`, "
+                "`data_flow_kernel`, `executors`, `func`, `ignore_for_cache`",
+            ),
         ),
     ]
 

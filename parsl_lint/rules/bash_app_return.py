@@ -8,7 +8,6 @@ import re
 from parsl_lint.model.project import FunctionNode, own_nodes
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
 
-_IMPORT = "from parsl import bash_app\n\n\n"
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 #: Calls that never return (a body ending in one does not fall off its end).
 _NO_RETURN = frozenset(
@@ -68,42 +67,171 @@ class BashAppReturn(Rule):
     VALID = [
         # Parsl before 1.0 ran the bash app's ``cmd_line`` variable.
         Valid(
-            "from parsl import App\n\n\n@App('bash', None)\ndef setup():\n"
-            "    cmd_line = 'export PATH=$PWD/app:$PATH'\n"
-        ),
-        Valid(_IMPORT + "@bash_app\ndef echo(msg):\n    return f'echo {msg}'\n"),
-        Valid(
-            _IMPORT + "@bash_app\ndef pick(flag):\n    if flag:\n        return 'true'\n"
-            "    else:\n        return 'false'\n"
-        ),
-        Valid(
-            _IMPORT + "@bash_app\ndef check(x):\n    if x < 0:\n"
-            "        raise ValueError(x)\n    return f'echo {x}'\n"
+            """
+            from parsl import App
+
+
+            @App('bash', None)
+            def setup():
+                cmd_line = 'export PATH=$PWD/app:$PATH'
+            """,
+            id="pre-1-0-bash-app-sets-cmd-line",
         ),
         Valid(
-            _IMPORT + "@bash_app\ndef guarded(x):\n    try:\n        return f'run {x}'\n"
-            "    except KeyError:\n        raise\n"
+            """
+            from parsl import bash_app
+
+
+            @bash_app
+            def echo(msg):
+                return f'echo {msg}'
+            """,
+            id="returns-f-string",
         ),
-        Valid("from parsl import python_app\n\n\n@python_app\ndef compute(x):\n    print(x)\n"),
-        Valid("def bash_app(f):\n    return f\n\n\n@bash_app\ndef helper():\n    print('hi')\n"),
-        Valid(_IMPORT + "@bash_app\ndef forever():\n    while True:\n        return 'sleep 1'\n"),
+        Valid(
+            """
+            from parsl import bash_app
+
+
+            @bash_app
+            def pick(flag):
+                if flag:
+                    return 'true'
+                else:
+                    return 'false'
+            """,
+            id="both-branches-return",
+        ),
+        Valid(
+            """
+            from parsl import bash_app
+
+
+            @bash_app
+            def check(x):
+                if x < 0:
+                    raise ValueError(x)
+                return f'echo {x}'
+            """,
+            id="raises-or-returns",
+        ),
+        Valid(
+            """
+            from parsl import bash_app
+
+
+            @bash_app
+            def guarded(x):
+                try:
+                    return f'run {x}'
+                except KeyError:
+                    raise
+            """,
+            id="try-returns-except-re-raises",
+        ),
+        Valid(
+            """
+            from parsl import python_app
+
+
+            @python_app
+            def compute(x):
+                print(x)
+            """,
+            id="python-app-returns-nothing",
+        ),
+        Valid(
+            """
+            def bash_app(f):
+                return f
+
+
+            @bash_app
+            def helper():
+                print('hi')
+            """,
+            id="project-decorator-named-bash-app",
+        ),
+        Valid(
+            """
+            from parsl import bash_app
+
+
+            @bash_app
+            def forever():
+                while True:
+                    return 'sleep 1'
+            """,
+            id="endless-loop-returns",
+        ),
     ]
     INVALID = [
         Invalid(
-            _IMPORT + "@bash_app\ndef compress(path):\n    command = f'gzip {path}'\n",
-            lines=(5,),
+            """
+            from parsl import bash_app
+
+
+            @bash_app
+            def compress(path):  # PSL205
+                command = f'gzip {path}'
+            """,
+            id="command-built-but-not-returned",
+            messages=(
+                "bash app `compress` never returns a command string, so its tasks fail with "
+                "ValueError; return the command line as a str",
+            ),
         ),
         Invalid(
-            _IMPORT + "@bash_app\ndef maybe(flag):\n    if flag:\n        return 'true'\n",
-            lines=(5,),
+            """
+            from parsl import bash_app
+
+
+            @bash_app
+            def maybe(flag):  # PSL205
+                if flag:
+                    return 'true'
+            """,
+            id="falls-off-the-end-of-one-branch",
+            messages=(
+                "bash app `maybe` can reach the end of its body without returning a command "
+                "string, so its tasks fail with ValueError; return the command line as a str",
+            ),
         ),
         Invalid(
-            _IMPORT + "@bash_app\ndef nothing(x):\n    if x:\n        return\n    return None\n",
-            lines=(7, 8),
+            """
+            from parsl import bash_app
+
+
+            @bash_app
+            def nothing(x):
+                if x:
+                    return  # PSL205
+                return None  # PSL205
+            """,
+            id="bare-return-and-return-none",
+            messages=(
+                "bash app `nothing` returns None here instead of a command string, so the task "
+                "fails with ValueError; return the command line as a str",
+                "bash app `nothing` returns None here instead of a command string, so the task "
+                "fails with ValueError; return the command line as a str",
+            ),
         ),
         Invalid(
-            "import parsl\n\n\ndef body(x):\n    print(x)\n\n\nrun = parsl.bash_app(body)\n",
-            lines=(4,),
+            """
+            import parsl
+
+
+            def body(x):  # PSL205
+                print(x)
+
+
+            run = parsl.bash_app(body)
+            """,
+            id="functional-bash-app-never-returns",
+            messages=(
+                "bash app `body` never returns a command string, so its tasks fail with "
+                "ValueError; return the command line as a str",
+            ),
         ),
     ]
 

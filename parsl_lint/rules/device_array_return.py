@@ -9,7 +9,6 @@ from parsl_lint.model import resources
 from parsl_lint.model.values import External, Module, Resource, Value
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
 
-_APP = "from parsl import python_app\n"
 _ATOMIC = (ast.Name, ast.Attribute, ast.Call, ast.Subscript)
 _NUMPY_NAMES = ("np", "numpy")
 _INSTEAD = {
@@ -76,149 +75,190 @@ class DeviceArrayReturn(Rule):
 
     VALID = [
         Valid(
-            _APP
-            + """
+            """
+            from parsl import python_app
 
-@python_app
-def gpu_count():
-    import torch
 
-    return torch.xpu.device_count()
-"""
+            @python_app
+            def gpu_count():
+                import torch
+
+                return torch.xpu.device_count()
+            """,
+            id="torch-device-count",
         ),
         Valid(
-            _APP
-            + """
+            """
+            from parsl import python_app
 
-@python_app
-def features(n):
-    import torch
 
-    return torch.zeros(n) + 1
-"""
+            @python_app
+            def features(n):
+                import torch
+
+                return torch.zeros(n) + 1
+            """,
+            id="cpu-tensor",
         ),
         Valid(
-            _APP
-            + """
-import jax.numpy as jnp
-import numpy as np
+            """
+            from parsl import python_app
+
+            import jax.numpy as jnp
+            import numpy as np
 
 
-@python_app
-def grid(n):
-    return np.asarray(jnp.linspace(0, 1, n))
+            @python_app
+            def grid(n):
+                return np.asarray(jnp.linspace(0, 1, n))
 
 
-def local(n):
-    return jnp.zeros(n)
-"""
+            def local(n):
+                return jnp.zeros(n)
+            """,
+            id="already-numpy-and-non-app",
         ),
     ]
     INVALID = [
         Invalid(
-            _APP
-            + """
-import jax.numpy as jnp
-import numpy as np
+            """
+            from parsl import python_app
+
+            import jax.numpy as jnp
+            import numpy as np
 
 
-@python_app
-def grid(n):
-    x = jnp.linspace(0, 1, n)
-    return x * 2
-""",
-            lines=(10,),
-            fixed=_APP
-            + """
-import jax.numpy as jnp
-import numpy as np
+            @python_app
+            def grid(n):
+                x = jnp.linspace(0, 1, n)
+                return x * 2  # PSL303
+            """,
+            id="jax-array-with-module-numpy",
+            messages=(
+                "app `grid` returns `x * 2`, a JAX array (`jax.numpy.linspace()`), which loads "
+                "only where JAX is installed and can hang Parsl's result thread; return a NumPy "
+                "array (`np.asarray(...)`) instead",
+            ),
+            fixed="""
+            from parsl import python_app
+
+            import jax.numpy as jnp
+            import numpy as np
 
 
-@python_app
-def grid(n):
-    x = jnp.linspace(0, 1, n)
-    return np.asarray(x * 2)
-""",
+            @python_app
+            def grid(n):
+                x = jnp.linspace(0, 1, n)
+                return np.asarray(x * 2)  # PSL303
+            """,
         ),
         Invalid(
-            _APP
-            + """
-import jax
+            """
+            from parsl import python_app
+
+            import jax
 
 
-@python_app
-def sample(key, n):
-    return jax.random.normal(key, (n,))
-""",
-            lines=(8,),
-            fixed=_APP
-            + """
-import jax
-import numpy
+            @python_app
+            def sample(key, n):
+                return jax.random.normal(key, (n,))  # PSL303
+            """,
+            id="jax-random-adds-numpy-import",
+            messages=(
+                "app `sample` returns `jax.random.normal(key, (n,))`, a JAX array "
+                "(`jax.random.normal()`), which loads only where JAX is installed and can hang "
+                "Parsl's result thread; return a NumPy array (`np.asarray(...)`) instead",
+            ),
+            fixed="""
+            from parsl import python_app
+
+            import jax
+            import numpy
 
 
-@python_app
-def sample(key, n):
-    return numpy.asarray(jax.random.normal(key, (n,)))
-""",
+            @python_app
+            def sample(key, n):
+                return numpy.asarray(jax.random.normal(key, (n,)))  # PSL303
+            """,
         ),
         Invalid(
-            _APP
-            + """
+            """
+            from parsl import python_app
 
-@python_app
-def embed(tokens):
-    import torch
 
-    t = torch.tensor(tokens, device="cuda")
-    return t.float()
-""",
-            lines=(9,),
-            fixed=_APP
-            + """
+            @python_app
+            def embed(tokens):
+                import torch
 
-@python_app
-def embed(tokens):
-    import torch
+                t = torch.tensor(tokens, device="cuda")
+                return t.float()  # PSL303
+            """,
+            id="cuda-tensor-to-numpy",
+            messages=(
+                "app `embed` returns `t.float()`, a CUDA tensor (`torch.tensor()`), which loads "
+                "only where PyTorch is installed and a GPU is present and can hang Parsl's "
+                "result thread; return a NumPy array (`.detach().cpu().numpy()`) instead",
+            ),
+            fixed="""
+            from parsl import python_app
 
-    t = torch.tensor(tokens, device="cuda")
-    return t.float().detach().cpu().numpy()
-""",
+
+            @python_app
+            def embed(tokens):
+                import torch
+
+                t = torch.tensor(tokens, device="cuda")
+                return t.float().detach().cpu().numpy()  # PSL303
+            """,
         ),
         Invalid(
-            _APP
-            + """
+            """
+            from parsl import python_app
 
-@python_app
-def infer(batch, model):
-    import numpy as np
-    import jax.numpy as jnp
 
-    return jnp.asarray(batch) @ jnp.ones(3)
-""",
-            lines=(9,),
-            fixed=_APP
-            + """
+            @python_app
+            def infer(batch, model):
+                import numpy as np
+                import jax.numpy as jnp
 
-@python_app
-def infer(batch, model):
-    import numpy as np
-    import jax.numpy as jnp
+                return jnp.asarray(batch) @ jnp.ones(3)  # PSL303
+            """,
+            id="jax-array-with-local-numpy-import",
+            messages=(
+                "app `infer` returns `jnp.asarray(batch) @ jnp.ones(3)`, a JAX array "
+                "(`jax.numpy.asarray()`), which loads only where JAX is installed and can hang "
+                "Parsl's result thread; return a NumPy array (`np.asarray(...)`) instead",
+            ),
+            fixed="""
+            from parsl import python_app
 
-    return np.asarray(jnp.asarray(batch) @ jnp.ones(3))
-""",
+
+            @python_app
+            def infer(batch, model):
+                import numpy as np
+                import jax.numpy as jnp
+
+                return np.asarray(jnp.asarray(batch) @ jnp.ones(3))  # PSL303
+            """,
         ),
         Invalid(
-            _APP
-            + """
+            """
+            from parsl import python_app
 
-@python_app
-def warm(model):
-    import jax.numpy as jnp
 
-    return model.cuda(), jnp.zeros(2)
-""",
-            lines=(8,),
+            @python_app
+            def warm(model):
+                import jax.numpy as jnp
+
+                return model.cuda(), jnp.zeros(2)  # PSL303
+            """,
+            id="cuda-object-in-tuple-without-fix",
+            messages=(
+                "app `warm` returns `model.cuda(), jnp.zeros(2)`, which holds an object moved "
+                "to the GPU (`.cuda()`) that loads only where PyTorch is installed and a GPU is "
+                "present and can hang Parsl's result thread; move it to the CPU (`.cpu()`) "
+                "before returning it",
+            ),
         ),
     ]
 

@@ -187,6 +187,12 @@ class FutureInContainer(Rule):
             merge([parts[0], parts[1]], outputs=["all.txt"])  # PSL206
             """,
             id="data-futures",
+            messages=(
+                "`[parts[0], parts[1]]` holds Parsl futures inside a list: Parsl does not wait "
+                "for them, so app `merge` receives the futures themselves (SerializationError "
+                "on a remote executor); pass them in `inputs=[...]` and read `inputs` in the "
+                "app, or as separate arguments",
+            ),
         ),
     ]
 

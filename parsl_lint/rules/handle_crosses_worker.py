@@ -8,15 +8,6 @@ import ast
 from parsl_lint.model import resources
 from parsl_lint.model.values import Value
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
-from parsl_lint.rules.unserializable_arg import argument_values
-
-_APP = """from parsl import python_app
-
-
-@python_app
-def wait_for(x, inputs=()):
-    return 1
-"""
 
 #: What goes wrong with the copy, and what to do instead, by resource kind.
 _WHY: dict[str, tuple[str, str]] = {
@@ -91,71 +82,118 @@ class HandleCrossesWorker(Rule):
 
     VALID = [
         Valid(
-            _APP
-            + """
-import logging
+            """
+            from parsl import python_app
 
-wait_for("data.csv", inputs=["a.txt"])
-wait_for(logging.getLogger(__name__))
-"""
+
+            @python_app
+            def wait_for(x, inputs=()):
+                return 1
+
+            import logging
+
+            wait_for("data.csv", inputs=["a.txt"])
+            wait_for(logging.getLogger(__name__))
+            """,
+            id="paths-and-logger",
         ),
         Valid(
             """
-from parsl import join_app
-import threading
+            from parsl import join_app
+            import threading
 
 
-@join_app
-def coordinate(event):
-    return []
+            @join_app
+            def coordinate(event):
+                return []
 
 
-coordinate(threading.Event())
-"""
+            coordinate(threading.Event())
+            """,
+            id="join-app-gets-the-event-itself",
         ),
         Valid(
-            _APP
-            + """
-
-def open(path):
-    return path
+            """
+            from parsl import python_app
 
 
-wait_for(open("data.csv"))
-"""
+            @python_app
+            def wait_for(x, inputs=()):
+                return 1
+
+
+            def open(path):
+                return path
+
+
+            wait_for(open("data.csv"))
+            """,
+            id="project-function-named-open",
         ),
     ]
     INVALID = [
         Invalid(
-            _APP
-            + """
-import threading
+            """
+            from parsl import python_app
 
-evt = threading.Event()
-x = wait_for(evt)
-wait_for(1, inputs=[threading.Lock()])
-""",
-            lines=(11, 12),
+
+            @python_app
+            def wait_for(x, inputs=()):
+                return 1
+
+            import threading
+
+            evt = threading.Event()
+            x = wait_for(evt)  # PSL304
+            wait_for(1, inputs=[threading.Lock()])  # PSL304
+            """,
+            id="event-and-lock-in-inputs",
+            messages=(
+                "`evt` is an event (`threading.Event()`): on a remote executor app `wait_for` "
+                "gets a copy, and setting or waiting on the copy does not reach the other "
+                "process; order the work through futures (pass one app's future to the next) "
+                "instead",
+                "`[threading.Lock()]` holds a lock (`threading.Lock()`): on a remote executor "
+                "app `wait_for` gets a copy, and acquiring the copy does not exclude anyone in "
+                "the other process; order the work through futures (pass one app's future to "
+                "the next) instead",
+            ),
         ),
         Invalid(
             """
-from parsl import python_app
+            from parsl import python_app
 
 
-@python_app
-def log_file(path):
-    f = open(path, "a")
-    return f
-""",
-            lines=(7,),
+            @python_app
+            def log_file(path):
+                f = open(path, "a")
+                return f  # PSL304
+            """,
+            id="returns-open-file",
+            messages=(
+                "app `log_file` returns `f`, an open file (`open()`): on a remote executor the "
+                "caller gets a copy, and it is re-opened by name on the other side, with its "
+                "own position and buffer; return plain data instead",
+            ),
         ),
         Invalid(
-            _APP
-            + """
-with open("data.csv") as handle:
-    wait_for(handle)
-""",
-            lines=(9,),
+            """
+            from parsl import python_app
+
+
+            @python_app
+            def wait_for(x, inputs=()):
+                return 1
+
+            with open("data.csv") as handle:
+                wait_for(handle)  # PSL304
+            """,
+            id="open-file-argument",
+            messages=(
+                "`handle` is an open file (`open()`): on a remote executor app `wait_for` gets "
+                "a copy, and it is re-opened by name on the other side, with its own position "
+                "and buffer; pass the path (or a `parsl.File`) and open it inside the app",
+            ),
         ),
     ]
 
@@ -164,7 +202,7 @@ with open("data.csv") as handle:
         for fact, info in model.app_calls():
             if info.kind == "join":
                 continue  # runs in the submitting process: the object itself is passed
-            for node, value, depth in argument_values(fact):
+            for node, value, depth in model.app_arguments(fact):
                 found = resources.find(value, resources.COPIED, depth)
                 if found is not None:
                     what = _what(ctx, node, value, found)

@@ -60,47 +60,64 @@ class NoWorkerLogdir(Rule):
     VALID = [
         Valid(
             """
-from parsl.executors import HighThroughputExecutor
+            from parsl.executors import HighThroughputExecutor
 
-HighThroughputExecutor(label="htex", worker_logdir_root="/scratch/logs")
-"""
+            HighThroughputExecutor(label="htex", worker_logdir_root="/scratch/logs")
+            """,
+            id="worker-logdir-root-given",
         ),
         Valid(
             """
-from parsl.executors import HighThroughputExecutor
+            from parsl.executors import HighThroughputExecutor
 
-options = {"worker_logdir_root": "/scratch/logs"}
-HighThroughputExecutor(label="htex", **options)
-"""
+            options = {"worker_logdir_root": "/scratch/logs"}
+            HighThroughputExecutor(label="htex", **options)
+            """,
+            id="keywords-from-a-mapping",
         ),
         Valid(
             """
-from mylib import HighThroughputExecutor
+            from mylib import HighThroughputExecutor
 
-HighThroughputExecutor(label="htex")
-"""
+            HighThroughputExecutor(label="htex")
+            """,
+            id="other-library-class-of-the-same-name",
         ),
     ]
     INVALID = [
         Invalid(
             """
-import parsl
-from parsl.config import Config
+            import parsl
+            from parsl.config import Config
 
-config = Config(executors=[parsl.HighThroughputExecutor(label="htex", max_workers_per_node=4)])
-""",
-            lines=(4,),
+            config = Config(
+                executors=[
+                    parsl.HighThroughputExecutor(label="htex", max_workers_per_node=4),  # PSL401
+                ]
+            )
+            """,
+            id="htex-in-config",
+            messages=(
+                "`HighThroughputExecutor` without `worker_logdir_root` leaves the worker logs "
+                "under the submitting side's run_dir; set `worker_logdir_root` to a directory "
+                "the compute nodes share",
+            ),
         ),
         Invalid(
             """
-from parsl.executors.high_throughput.executor import HighThroughputExecutor as HTEX
+            from parsl.executors.high_throughput.executor import HighThroughputExecutor as HTEX
 
-executor = HTEX(
-    label="htex",
-    cores_per_worker=2,
-)
-""",
-            lines=(3,),
+            executor = HTEX(  # PSL401
+                label="htex",
+                cores_per_worker=2,
+            )
+            """,
+            id="aliased-htex-over-several-lines",
+            messages=(
+                "`HighThroughputExecutor` without `worker_logdir_root` leaves the worker logs "
+                "under the submitting side's run_dir; set `worker_logdir_root` to a directory "
+                "the compute nodes share",
+            ),
         ),
     ]
 

@@ -287,6 +287,11 @@ class SerialSubmission(Rule):
                 results[p] = clean(data.result())  # PSL104
             """,
             id="result-passed-to-an-app-in-a-loop",
+            messages=(
+                "`data.result()` blocks the script until that task is done before app "
+                "`clean` is even submitted; pass the future itself (`clean(data)`): Parsl "
+                "starts `clean` when it is done and hands it the result",
+            ),
             fixed=_APPS
             + """
             results = {}

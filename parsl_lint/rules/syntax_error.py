@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
+
+#: The grammar a message names: the running Python's (the engine parses with it).
+_GRAMMAR = f"Python {sys.version_info[0]}.{sys.version_info[1]}"
 
 
 class SyntaxErrorRule(Rule):
@@ -37,8 +42,27 @@ class SyntaxErrorRule(Rule):
     code = "PSL000"
     name = "syntax-error"
     summary = "File cannot be parsed"
-    VALID = [Valid("x = 1\n")]
-    INVALID = [Invalid("import parsl\n\n\ndef f(:\n    pass\n", lines=(4,))]
+    VALID = [
+        Valid(
+            """
+            x = 1
+            """,
+            id="module-that-parses",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import parsl
+
+
+            def f(:  # PSL000
+                pass
+            """,
+            id="unclosed-parameter-list",
+            messages=(f"SyntaxError: invalid syntax (as {_GRAMMAR} parses it)",),
+        ),
+    ]
 
     def check(self, ctx: RuleContext) -> None:
         """The engine reports PSL000 itself, before any rule runs."""

@@ -24,19 +24,6 @@ _REPORT_METHODS = frozenset(
 _MESSAGE_FUNCS = frozenset({"str", "repr", "format", "type"})
 _LOGGING = (Module("logging"), External("logging"))
 
-_HEAD = """import logging
-
-from parsl import python_app
-
-log = logging.getLogger(__name__)
-
-
-@python_app
-def train(x):
-    return x * 2
-
-"""
-
 
 class TracebackDiscarded(Rule):
     """
@@ -98,127 +85,172 @@ class TracebackDiscarded(Rule):
         # Checked first: a result whose future's exception() is None cannot raise, so the
         # handler never sees the worker's error.
         Valid(
-            _HEAD
-            + """
-fut = train(1)
-try:
-    if fut.exception() is None:
-        print(fut.result())
-except Exception as e:
-    log.error(f"printing failed: {e}")
-for f in [train(2), train(3)]:
-    if f.exception() is not None:
-        continue
-    try:
-        print(f.result())
-    except Exception as e:
-        log.error(f"printing failed: {e}")
-"""
+            """
+            import logging
+
+            from parsl import python_app
+
+            log = logging.getLogger(__name__)
+
+
+            @python_app
+            def train(x):
+                return x * 2
+
+
+            fut = train(1)
+            try:
+                if fut.exception() is None:
+                    print(fut.result())
+            except Exception as e:
+                log.error(f"printing failed: {e}")
+            for f in [train(2), train(3)]:
+                if f.exception() is not None:
+                    continue
+                try:
+                    print(f.result())
+                except Exception as e:
+                    log.error(f"printing failed: {e}")
+            """,
+            id="exception-checked-before-result",
         ),
         Valid(
-            _HEAD
-            + """
-try:
-    train(1).result()
-except Exception:
-    log.exception("train failed")
-try:
-    train(2).result()
-except Exception as e:
-    log.error("train failed: %s", e, exc_info=True)
-try:
-    train(3).result()
-except Exception as e:
-    print(f"train failed: {e}")
-    raise
-"""
+            """
+            import logging
+
+            from parsl import python_app
+
+            log = logging.getLogger(__name__)
+
+
+            @python_app
+            def train(x):
+                return x * 2
+
+
+            try:
+                train(1).result()
+            except Exception:
+                log.exception("train failed")
+            try:
+                train(2).result()
+            except Exception as e:
+                log.error("train failed: %s", e, exc_info=True)
+            try:
+                train(3).result()
+            except Exception as e:
+                print(f"train failed: {e}")
+                raise
+            """,
+            id="traceback-logged-or-error-re-raised",
         ),
         Valid(
-            _HEAD
-            + """
-import concurrent.futures as cf
+            """
+            import logging
 
-errors = []
-try:
-    train(1).result()
-except Exception as e:
-    errors.append(e)
-    print(e)
-with cf.ThreadPoolExecutor() as pool:
-    try:
-        pool.submit(abs, 1).result()
-    except Exception as e:
-        print(e)
-try:
-    train(1).result()
-except KeyError as e:
-    print(e)
+            from parsl import python_app
+
+            log = logging.getLogger(__name__)
 
 
-def test_failure_is_seen():
-    try:
-        train(1).result()
-    except Exception as e:
-        print(e)
-"""
+            @python_app
+            def train(x):
+                return x * 2
+
+
+            import concurrent.futures as cf
+
+            errors = []
+            try:
+                train(1).result()
+            except Exception as e:
+                errors.append(e)
+                print(e)
+            with cf.ThreadPoolExecutor() as pool:
+                try:
+                    pool.submit(abs, 1).result()
+                except Exception as e:
+                    print(e)
+            try:
+                train(1).result()
+            except KeyError as e:
+                print(e)
+
+
+            def test_failure_is_seen():
+                try:
+                    train(1).result()
+                except Exception as e:
+                    print(e)
+            """,
+            id="error-kept-or-not-a-task-failure-or-in-a-test",
         ),
     ]
+    # The fixes of these two: testdata/fix/traceback_logger_error and
+    # traceback_logging_module_error (before/after pairs, as long as the examples).
     INVALID = [
         Invalid(
-            _HEAD
-            + """
-fut = train(1)
-try:
-    print(fut.result())
-except Exception as e:
-    log.error(f"train failed: {e}")
-""",
-            lines=(17,),
-            fixed=_HEAD
-            + """
-fut = train(1)
-try:
-    print(fut.result())
-except Exception as e:
-    log.exception(f"train failed: {e}")
-""",
+            """
+            import logging
+
+            from parsl import python_app
+
+            log = logging.getLogger(__name__)
+
+
+            @python_app
+            def train(x):
+                return x * 2
+
+
+            fut = train(1)
+            try:
+                print(fut.result())
+            except Exception as e:
+                log.error(f"train failed: {e}")  # PSL102
+            """,
+            id="log-error-with-the-message-only",
+            messages=(
+                "this handler keeps only the message of the error from `fut.result()` and drops "
+                "the worker's traceback; use `log.exception(...)` or pass `exc_info=True`",
+            ),
         ),
         Invalid(
-            _HEAD
-            + """
-from parsl.app.errors import BashExitFailure
-import sys
+            """
+            import logging
 
-for i in range(3):
-    try:
-        train(i).result()
-    except (BashExitFailure, ValueError) as err:
-        print("task", i, "failed:", str(err))
-    except:
-        logging.error("unexpected failure %s", repr(sys.exc_info()))
-try:
-    train(9).result()
-except BaseException as exc:
-    logging.error("failed: %s", exc)
-""",
-            lines=(20, 26),
-            fixed=_HEAD
-            + """
-from parsl.app.errors import BashExitFailure
-import sys
+            from parsl import python_app
 
-for i in range(3):
-    try:
-        train(i).result()
-    except (BashExitFailure, ValueError) as err:
-        print("task", i, "failed:", str(err))
-    except:
-        logging.error("unexpected failure %s", repr(sys.exc_info()))
-try:
-    train(9).result()
-except BaseException as exc:
-    logging.exception("failed: %s", exc)
-""",
+            log = logging.getLogger(__name__)
+
+
+            @python_app
+            def train(x):
+                return x * 2
+
+
+            from parsl.app.errors import BashExitFailure
+            import sys
+
+            for i in range(3):
+                try:
+                    train(i).result()
+                except (BashExitFailure, ValueError) as err:
+                    print("task", i, "failed:", str(err))  # PSL102
+                except:
+                    logging.error("unexpected failure %s", repr(sys.exc_info()))
+            try:
+                train(9).result()
+            except BaseException as exc:
+                logging.error("failed: %s", exc)  # PSL102
+            """,
+            id="parsl-error-class-and-baseexception-handlers",
+            messages=(
+                "this handler keeps only the message of the error from `train(i).result()` and "
+                "drops the worker's traceback; use `log.exception(...)` or pass `exc_info=True`",
+                "this handler keeps only the message of the error from `train(9).result()` and "
+                "drops the worker's traceback; use `log.exception(...)` or pass `exc_info=True`",
+            ),
         ),
     ]
 

@@ -9,8 +9,6 @@ from parsl_lint.model.values import AppInfo, Param, Signature
 from parsl_lint.parsl_facts import ALWAYS_PASSED, CALL_TIME_KEYWORDS
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
 
-_IMPORT = "from parsl import python_app, bash_app\n"
-
 
 class UndeclaredSpecialKwarg(Rule):
     """
@@ -62,67 +60,215 @@ class UndeclaredSpecialKwarg(Rule):
 
     VALID = [
         Valid(
-            _IMPORT
-            + "\n\n@python_app\ndef my_app(t=0.0, walltime=0.1):\n    return t\n\n\n"
-            + "f = my_app(0.01, walltime=6)\n"
+            """
+            from parsl import python_app, bash_app
+
+
+            @python_app
+            def my_app(t=0.0, walltime=0.1):
+                return t
+
+
+            f = my_app(0.01, walltime=6)
+            """,
+            id="walltime-declared",
         ),
         Valid(
-            _IMPORT
-            + "\n\n@bash_app\ndef foo(x, y, z=10, stdout=None, label=None):\n"
-            + "    return 'echo'\n\n\nfoo(1, 2, stdout='o', label='lbl')\n"
+            """
+            from parsl import python_app, bash_app
+
+
+            @bash_app
+            def foo(x, y, z=10, stdout=None, label=None):
+                return 'echo'
+
+
+            foo(1, 2, stdout='o', label='lbl')
+            """,
+            id="bash-app-declares-stdout-and-label",
         ),
         Valid(
-            _IMPORT
-            + "\n\n@python_app\ndef anything(x, **kwargs):\n    return x\n\n\n"
-            + "anything(1, inputs=[], outputs=[], walltime=3, label='a')\n"
+            """
+            from parsl import python_app, bash_app
+
+
+            @python_app
+            def anything(x, **kwargs):
+                return x
+
+
+            anything(1, inputs=[], outputs=[], walltime=3, label='a')
+            """,
+            id="kwargs-takes-special-keywords",
         ),
         Valid(
-            "def bash_app(stdout=None):\n    return 'echo'\n\n\nx = bash_app(stdout='out.txt')\n"
+            """
+            def bash_app(stdout=None):
+                return 'echo'
+
+
+            x = bash_app(stdout='out.txt')
+            """,
+            id="project-function-named-bash-app",
         ),
         Valid(
-            _IMPORT
-            + "\n\n@python_app\ndef plot(data, label):\n    return data\n\n\n"
-            + "plot([1], label='x')\n"
+            """
+            from parsl import python_app, bash_app
+
+
+            @python_app
+            def plot(data, label):
+                return data
+
+
+            plot([1], label='x')
+            """,
+            id="label-parameter-without-default",
         ),
         Valid(
-            _IMPORT
-            + "\n\n@python_app\ndef plain(x):\n    return x\n\n\n"
-            + "@python_app\ndef staged(x, inputs=()):\n    return x\n\n\n"
-            + "def run(app=plain):\n    return app(1, inputs=[])\n\n\nrun(staged)\n"
+            """
+            from parsl import python_app, bash_app
+
+
+            @python_app
+            def plain(x):
+                return x
+
+
+            @python_app
+            def staged(x, inputs=()):
+                return x
+
+
+            def run(app=plain):
+                return app(1, inputs=[])
+
+
+            run(staged)
+            """,
+            id="app-passed-as-parameter-is-not-checked",
         ),
         Valid(
-            _IMPORT
-            + "\n\n@bash_app\ndef launch(parsl_resource_specification, stdout=None):\n"
-            + "    return 'hostname'\n\n\nlaunch(parsl_resource_specification={})\n"
+            """
+            from parsl import python_app, bash_app
+
+
+            @bash_app
+            def launch(parsl_resource_specification, stdout=None):
+                return 'hostname'
+
+
+            launch(parsl_resource_specification={})
+            """,
+            id="bash-app-special-parameter-without-default",
         ),
     ]
     INVALID = [
         Invalid(
-            _IMPORT
-            + "\n\n@bash_app\ndef touch(filename, outputs=()):\n"
-            + "    return f'touch {filename}'\n\n\n"
-            + "touch('t.3', inputs=['t.3'])\n",
-            lines=(9,),
+            """
+            from parsl import python_app, bash_app
+
+
+            @bash_app
+            def touch(filename, outputs=()):
+                return f'touch {filename}'
+
+
+            touch('t.3', inputs=['t.3'])  # PSL203
+            """,
+            id="inputs-not-declared-by-bash-app",
+            messages=(
+                "`touch()` does not declare `inputs`: Parsl passes `inputs=` on to the "
+                "function, which fails with TypeError on the worker; add a `inputs=()` "
+                "parameter to `touch`",
+            ),
         ),
         Invalid(
-            _IMPORT
-            + "\n\n@python_app\ndef plain(x):\n    return x\n\n\n"
-            + "plain(1, walltime=5)\nplain(1, stdout='o', parsl_resource_specification={})\n",
-            lines=(9, 10, 10),
+            """
+            from parsl import python_app, bash_app
+
+
+            @python_app
+            def plain(x):
+                return x
+
+
+            plain(1, walltime=5)  # PSL203
+            plain(1, stdout='o', parsl_resource_specification={})  # PSL203 PSL203
+            """,
+            id="several-undeclared-keywords",
+            messages=(
+                "`plain()` does not declare `walltime`: Parsl passes `walltime=` on to the "
+                "function, which fails with TypeError on the worker; add a `walltime=None` "
+                "parameter to `plain`",
+                "`plain()` does not declare `stdout`: Parsl passes `stdout=` on to the "
+                "function, which fails with TypeError on the worker; add a `stdout=None` "
+                "parameter to `plain`",
+                "`plain()` does not declare `parsl_resource_specification`: Parsl passes "
+                "`parsl_resource_specification=` on to the function, which fails with TypeError "
+                "on the worker; add a `parsl_resource_specification=None` parameter to `plain`",
+            ),
         ),
         Invalid(
-            _IMPORT + "\n\n@python_app\ndef total(inputs):\n    return sum(inputs)\n",
-            lines=(5,),
+            """
+            from parsl import python_app, bash_app
+
+
+            @python_app
+            def total(inputs):  # PSL203
+                return sum(inputs)
+            """,
+            id="inputs-without-default",
+            messages=(
+                "`inputs` of app `total` has no default, so Parsl passes "
+                "`inspect.Parameter.empty` for it whenever a call leaves it out and a "
+                "positional value collides with it (multiple values); make it a keyword with a "
+                "default, e.g. `inputs=()`",
+            ),
         ),
         Invalid(
-            "import parsl\n\n\n@parsl.python_app\ndef generate(n, *, outputs):\n"
-            "    return n\n\n\ngenerate(3, outputs=[])\ngenerate(4)\n",
-            lines=(10,),
+            """
+            import parsl
+
+
+            @parsl.python_app
+            def generate(n, *, outputs):
+                return n
+
+
+            generate(3, outputs=[])
+            generate(4)  # PSL203
+            """,
+            id="keyword-only-outputs-left-out",
+            messages=(
+                "`generate()` is called without `outputs`, which has no default, so Parsl "
+                "passes `inspect.Parameter.empty` for it instead of raising; pass `outputs=` or "
+                "give the parameter a default",
+            ),
         ),
         Invalid(
-            "from .apps import plain\n\n\nplain(1, label='one')\n",
-            lines=(4,),
-            files={"apps.py": _IMPORT + "\n\n@python_app\ndef plain(x):\n    return x\n"},
+            """
+            from .apps import plain
+
+
+            plain(1, label='one')  # PSL203
+            """,
+            id="label-on-imported-app",
+            files={
+                "apps.py": """
+                from parsl import python_app, bash_app
+
+
+                @python_app
+                def plain(x):
+                    return x
+                """,
+            },
+            messages=(
+                "`plain()` does not declare `label`: Parsl passes `label=` on to the function, "
+                "which fails with TypeError on the worker; add a `label=None` parameter to "
+                "`plain`",
+            ),
         ),
     ]
 

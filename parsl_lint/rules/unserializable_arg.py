@@ -2,20 +2,8 @@
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Iterator
-
-from parsl_lint.model import CallFact, resources
-from parsl_lint.model.values import Value
+from parsl_lint.model import resources
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
-
-_APP = """from parsl import python_app
-
-
-@python_app
-def consume(x, inputs=()):
-    return x
-"""
 
 #: What to pass instead, by resource kind.
 ARG_ADVICE: dict[str, str] = {
@@ -25,21 +13,6 @@ ARG_ADVICE: dict[str, str] = {
     "db-cursor": "pass the rows (`cursor.fetchall()`) instead",
 }
 _DEFAULT_ADVICE = "create it inside the app instead"
-
-
-def argument_values(fact: CallFact, depth_inputs: int = 1) -> Iterator[tuple[ast.expr, Value, int]]:
-    """Each argument of an app call: its node, its value and how deep to look into it.
-
-    Positional and keyword arguments count at the top level only; ``inputs=[...]`` is looked
-    into one level, since Parsl itself iterates it. ``*args``/``**kwargs`` are skipped.
-    """
-    call = fact.node
-    for arg, value in zip(call.args, fact.args):
-        if not isinstance(arg, ast.Starred):
-            yield arg, value, 0
-    for kw in call.keywords:
-        if kw.arg is not None and kw.arg in fact.kwargs:
-            yield kw.value, fact.kwargs[kw.arg], depth_inputs if kw.arg == "inputs" else 0
 
 
 class UnserializableArg(Rule):
@@ -86,99 +59,151 @@ class UnserializableArg(Rule):
 
     VALID = [
         Valid(
-            _APP
-            + """
-import logging
-import threading
+            """
+            from parsl import python_app
 
-log = logging.getLogger(__name__)
-consume(log)
-consume(threading.Event())
-consume("data.csv", inputs=["a.txt", "b.txt"])
-"""
-        ),
-        Valid(
-            _APP
-            + """
-import torch
 
-consume(torch.xpu.device_count())
-consume(list(i for i in range(3)))
-"""
+            @python_app
+            def consume(x, inputs=()):
+                return x
+
+            import logging
+            import threading
+
+            log = logging.getLogger(__name__)
+            consume(log)
+            consume(threading.Event())
+            consume("data.csv", inputs=["a.txt", "b.txt"])
+            """,
+            id="logger-event-and-paths",
         ),
         Valid(
             """
-import sqlite3
-from parsl import join_app
+            from parsl import python_app
 
 
-@join_app
-def fan_out(conn):
-    return []
+            @python_app
+            def consume(x, inputs=()):
+                return x
 
+            import torch
 
-fan_out(sqlite3.connect("runs.db"))
-"""
+            consume(torch.xpu.device_count())
+            consume(list(i for i in range(3)))
+            """,
+            id="plain-values",
         ),
         Valid(
-            _APP
-            + """
-
-def generator():
-    yield 1
+            """
+            import sqlite3
+            from parsl import join_app
 
 
-def use(gen=generator()):
-    print(gen)
+            @join_app
+            def fan_out(conn):
+                return []
 
 
-consume(*[generator()])
-"""
+            fan_out(sqlite3.connect("runs.db"))
+            """,
+            id="join-app-runs-in-submitting-process",
+        ),
+        Valid(
+            """
+            from parsl import python_app
+
+
+            @python_app
+            def consume(x, inputs=()):
+                return x
+
+
+            def generator():
+                yield 1
+
+
+            def use(gen=generator()):
+                print(gen)
+
+
+            consume(*[generator()])
+            """,
+            id="starred-argument-and-non-app-calls",
         ),
     ]
     INVALID = [
         Invalid(
-            _APP
-            + """
-
-def generator():
-    num = 0
-    while True:
-        yield num
-        num += 1
+            """
+            from parsl import python_app
 
 
-gen = generator()
-x = consume(gen)
-""",
-            lines=(17,),
-        ),
-        Invalid(
-            _APP
-            + """
-import sqlite3
+            @python_app
+            def consume(x, inputs=()):
+                return x
 
-conn = sqlite3.connect("runs.db")
-consume(1, inputs=[conn])
-consume(x=(n for n in range(3)))
-""",
-            lines=(11, 12),
+
+            def generator():
+                num = 0
+                while True:
+                    yield num
+                    num += 1
+
+
+            gen = generator()
+            x = consume(gen)  # PSL302
+            """,
+            id="generator-argument",
+            messages=(
+                "`gen` is a generator (`generator()`), which cannot be pickled, so on a remote "
+                "executor this call of app `consume` fails with SerializationError; pass "
+                "`list(...)` of it instead",
+            ),
         ),
         Invalid(
             """
-import socket
-from parsl import bash_app
+            from parsl import python_app
 
 
-@bash_app
-def send(sock, stdout=None):
-    return "echo hi"
+            @python_app
+            def consume(x, inputs=()):
+                return x
+
+            import sqlite3
+
+            conn = sqlite3.connect("runs.db")
+            consume(1, inputs=[conn])  # PSL302
+            consume(x=(n for n in range(3)))  # PSL302
+            """,
+            id="connection-in-inputs-and-generator-keyword",
+            messages=(
+                "`[conn]` holds a database connection (`sqlite3.connect()`), which cannot be "
+                "pickled, so on a remote executor this call of app `consume` fails with "
+                "SerializationError; pass the database path or DSN and connect inside the app",
+                "`(n for n in range(3))` is a generator expression, which cannot be pickled, so "
+                "on a remote executor this call of app `consume` fails with SerializationError; "
+                "pass `list(...)` of it instead",
+            ),
+        ),
+        Invalid(
+            """
+            import socket
+            from parsl import bash_app
 
 
-with socket.socket() as s:
-    send(s, stdout="out.txt")
-""",
-            lines=(11,),
+            @bash_app
+            def send(sock, stdout=None):
+                return "echo hi"
+
+
+            with socket.socket() as s:
+                send(s, stdout="out.txt")  # PSL302
+            """,
+            id="socket-to-bash-app",
+            messages=(
+                "`s` is a socket (`socket.socket()`), which cannot be pickled, so on a remote "
+                "executor this call of app `send` fails with SerializationError; pass the "
+                "address and connect inside the app",
+            ),
         ),
     ]
 
@@ -186,7 +211,7 @@ with socket.socket() as s:
         for fact, info in ctx.model.app_calls():
             if info.kind == "join":
                 continue  # a join app runs in the submitting process: nothing is pickled
-            for node, value, depth in argument_values(fact):
+            for node, value, depth in ctx.model.app_arguments(fact):
                 found = resources.find(value, resources.UNSERIALIZABLE, depth)
                 if found is None:
                     continue

@@ -8,8 +8,6 @@ from parsl_lint.model import resources
 from parsl_lint.model.values import Value
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
 
-_APP = "from parsl import python_app\n"
-
 #: What to do instead, by resource kind (the kinds are ``model/resources.py``'s).
 RETURN_ADVICE: dict[str, str] = {
     "generator": "return a list (`list(...)`) instead",
@@ -72,127 +70,168 @@ class UnserializableReturn(Rule):
 
     VALID = [
         Valid(
-            _APP
-            + """
+            """
+            from parsl import python_app
 
-@python_app
-def numbers(n):
-    return list(i * i for i in range(n))
-"""
+
+            @python_app
+            def numbers(n):
+                return list(i * i for i in range(n))
+            """,
+            id="returns-list-of-generator",
         ),
         Valid(
             """
-from parsl import bash_app
+            from parsl import bash_app
 
 
-@bash_app
-def concat(inputs=(), outputs=()):
-    return "cat {0} > {1}".format(" ".join(map(lambda x: x.filepath, inputs)), outputs[0])
-"""
-        ),
-        Valid(
-            _APP
-            + """
-
-@python_app
-def count(path):
-    import sqlite3
-
-    with sqlite3.connect(path) as conn:
-        return conn.execute("select count(*) from t").fetchone()[0]
-"""
+            @bash_app
+            def concat(inputs=(), outputs=()):
+                return "cat {0} > {1}".format(
+                    " ".join(map(lambda x: x.filepath, inputs)), outputs[0]
+                )
+            """,
+            id="bash-app-lambda-in-command",
         ),
         Valid(
             """
-import sqlite3
+            from parsl import python_app
 
 
-def connect(path):
-    return sqlite3.connect(path)
+            @python_app
+            def count(path):
+                import sqlite3
 
-
-def squares(n):
-    yield from range(n)
-"""
+                with sqlite3.connect(path) as conn:
+                    return conn.execute("select count(*) from t").fetchone()[0]
+            """,
+            id="connection-used-inside-the-app",
         ),
         Valid(
-            _APP
-            + """
-import logging
+            """
+            import sqlite3
 
 
-@python_app
-def get_logger():
-    return logging.getLogger("workflow")
-"""
+            def connect(path):
+                return sqlite3.connect(path)
+
+
+            def squares(n):
+                yield from range(n)
+            """,
+            id="plain-functions-are-not-apps",
+        ),
+        Valid(
+            """
+            from parsl import python_app
+
+            import logging
+
+
+            @python_app
+            def get_logger():
+                return logging.getLogger("workflow")
+            """,
+            id="logger-pickles-by-name",
         ),
     ]
     INVALID = [
         Invalid(
-            _APP
-            + """
-
-@python_app
-def squares(n):
-    for i in range(n):
-        yield i * i
-""",
-            lines=(7,),
-        ),
-        Invalid(
-            _APP
-            + """
-
-@python_app
-def evens(n):
-    return (i for i in range(n) if i % 2 == 0)
-""",
-            lines=(6,),
-        ),
-        Invalid(
-            _APP
-            + """
-
-@python_app
-def open_db(path):
-    import sqlite3
-
-    conn = sqlite3.connect(path)
-    return conn
-""",
-            lines=(9,),
-        ),
-        Invalid(
-            _APP
-            + """
-import socket as so
+            """
+            from parsl import python_app
 
 
-@python_app
-def dial(host):
-    s = so.create_connection((host, 80))
-    return s, host
-""",
-            lines=(9,),
+            @python_app
+            def squares(n):
+                for i in range(n):
+                    yield i * i  # PSL301
+            """,
+            id="generator-app",
+            messages=(
+                "app `squares` is a generator function: its generator cannot be pickled back "
+                "from a remote worker; collect the values and return a list",
+            ),
         ),
         Invalid(
             """
-import psycopg2
-from parsl import python_app
+            from parsl import python_app
 
 
-def walk_files(root):
-    for name in root:
-        yield name
+            @python_app
+            def evens(n):
+                return (i for i in range(n) if i % 2 == 0)  # PSL301
+            """,
+            id="returns-generator-expression",
+            messages=(
+                "app `evens` returns `(i for i in range(n) if i % 2 == 0)`, a generator "
+                "expression, which cannot be pickled back from a remote worker; return a list "
+                "(`list(...)`) instead",
+            ),
+        ),
+        Invalid(
+            """
+            from parsl import python_app
 
 
-@python_app
-def query(dsn, root):
-    if not dsn:
-        return walk_files(root)
-    return psycopg2.connect(dsn).cursor()
-""",
-            lines=(13, 14),
+            @python_app
+            def open_db(path):
+                import sqlite3
+
+                conn = sqlite3.connect(path)
+                return conn  # PSL301
+            """,
+            id="returns-sqlite-connection",
+            messages=(
+                "app `open_db` returns `conn`, a database connection (`sqlite3.connect()`), "
+                "which cannot be pickled back from a remote worker; return the rows or values "
+                "read, not the connection",
+            ),
+        ),
+        Invalid(
+            """
+            from parsl import python_app
+
+            import socket as so
+
+
+            @python_app
+            def dial(host):
+                s = so.create_connection((host, 80))
+                return s, host  # PSL301
+            """,
+            id="tuple-holds-socket",
+            messages=(
+                "app `dial` returns `s, host`, which holds a socket "
+                "(`socket.create_connection()`) that cannot be pickled back from a remote "
+                "worker; return the data received, not the socket",
+            ),
+        ),
+        Invalid(
+            """
+            import psycopg2
+            from parsl import python_app
+
+
+            def walk_files(root):
+                for name in root:
+                    yield name
+
+
+            @python_app
+            def query(dsn, root):
+                if not dsn:
+                    return walk_files(root)  # PSL301
+                return psycopg2.connect(dsn).cursor()  # PSL301
+            """,
+            id="returns-generator-call-or-cursor",
+            messages=(
+                "app `query` returns `walk_files(root)`, a generator (`walk_files()`), which "
+                "cannot be pickled back from a remote worker; return a list (`list(...)`) "
+                "instead",
+                "app `query` returns `psycopg2.connect(dsn).cursor()`, a database cursor "
+                "(`psycopg2.connect(...).cursor()`), which cannot be pickled back from a remote "
+                "worker; return `cursor.fetchall()` or the values read, not the cursor",
+            ),
         ),
     ]
 

@@ -7,8 +7,6 @@ import ast
 from parsl_lint.model.values import AppInfo
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
 
-_MAIN = '\n\nif __name__ == "__main__":\n    print(train(1).result())\n'
-
 
 class WorkerGlobal(Rule):
     """
@@ -66,132 +64,438 @@ class WorkerGlobal(Rule):
 
     VALID = [
         Valid(
-            "import json\n\nfrom parsl import python_app\n\n\n"
-            "@python_app\ndef train(x):\n    return json.dumps(x)\n"
+            """
+            import json
+
+            from parsl import python_app
+
+
+            @python_app
+            def train(x):
+                return json.dumps(x)
+            """,
+            id="module-without-main-block",
         ),
         Valid(
-            "from parsl import python_app\n\n\n@python_app\ndef train(x):\n"
-            "    import json\n\n    return json.dumps([len(x), max(x)])\n" + _MAIN
+            """
+            from parsl import python_app
+
+
+            @python_app
+            def train(x):
+                import json
+
+                return json.dumps([len(x), max(x)])
+
+
+            if __name__ == "__main__":
+                print(train(1).result())
+            """,
+            id="import-inside-the-app",
         ),
         Valid(
-            "import time\n\nfrom parsl import python_app\n\n\n@python_app\ndef train(x):\n"
-            "    from time import time as train\n\n    return train()\n" + _MAIN
+            """
+            import time
+
+            from parsl import python_app
+
+
+            @python_app
+            def train(x):
+                from time import time as train
+
+                return train()
+
+
+            if __name__ == "__main__":
+                print(train(1).result())
+            """,
+            id="local-import-shadows-the-global",
         ),
         Valid(
-            "import parsl\nfrom parsl import python_app\n\nSCALE = 3\n\n\n"
-            "@python_app\ndef train(x, scale=SCALE):\n    return [x * scale for x in range(x)]\n"
-            "\n\nparsl.load()\nprint(SCALE)\n"
+            """
+            import parsl
+            from parsl import python_app
+
+            SCALE = 3
+
+
+            @python_app
+            def train(x, scale=SCALE):
+                return [x * scale for x in range(x)]
+
+
+            parsl.load()
+            print(SCALE)
+            """,
+            id="global-only-in-a-default",
         ),
         Valid(
-            "from parsl import python_app\n\n\ndef main():\n    factor = 2\n\n"
-            "    @python_app\n    def train(x):\n        return x * factor\n\n"
-            "    return train(1)\n\n\n"
-            'if __name__ == "__main__":\n    main()\n'
+            """
+            from parsl import python_app
+
+
+            def main():
+                factor = 2
+
+                @python_app
+                def train(x):
+                    return x * factor
+
+                return train(1)
+
+
+            if __name__ == "__main__":
+                main()
+            """,
+            id="app-defined-in-a-function",
         ),
         # Configured here with threads only: every app runs in this process.
         Valid(
-            "import logging\n\nimport parsl\nfrom parsl.config import Config\n"
-            "from parsl.executors import ThreadPoolExecutor\n\nlog = logging.getLogger()\n\n\n"
-            "@parsl.python_app\ndef step():\n    log.info('here')\n\n\n"
-            "parsl.load(Config(executors=[ThreadPoolExecutor(label='local')]))\n"
+            """
+            import logging
+
+            import parsl
+            from parsl.config import Config
+            from parsl.executors import ThreadPoolExecutor
+
+            log = logging.getLogger()
+
+
+            @parsl.python_app
+            def step():
+                log.info('here')
+
+
+            parsl.load(Config(executors=[ThreadPoolExecutor(label='local')]))
+            """,
+            id="thread-only-config-in-the-script",
         ),
         Valid(
-            "import json\n\nimport parsl\nfrom parsl import python_app\n"
-            "from parsl.configs.local_threads import config\n\n\n"
-            "@python_app\ndef encode(x):\n    return json.dumps(x)\n\n\nparsl.load(config)\n"
+            """
+            import json
+
+            import parsl
+            from parsl import python_app
+            from parsl.configs.local_threads import config
+
+
+            @python_app
+            def encode(x):
+                return json.dumps(x)
+
+
+            parsl.load(config)
+            """,
+            id="local-threads-config-loaded",
         ),
         # Pinned to a thread pool's label; a thread-only configuration from a module.
         Valid(
-            "import logging\n\nimport parsl\nfrom parsl import bash_app\n\n"
-            "from .config import cfg\n\nlog = logging.getLogger()\n\n\n"
-            "@bash_app(executors=['submit'])\ndef gen(x):\n    log.info('x')\n"
-            "    return 'true'\n\n\n"
-            "parsl.load(cfg)\n",
+            """
+            import logging
+
+            import parsl
+            from parsl import bash_app
+
+            from .config import cfg
+
+            log = logging.getLogger()
+
+
+            @bash_app(executors=['submit'])
+            def gen(x):
+                log.info('x')
+                return 'true'
+
+
+            parsl.load(cfg)
+            """,
+            id="pinned-to-a-thread-pool-label",
             files={
-                "config.py": "from parsl.config import Config\n"
-                "from parsl.executors import HighThroughputExecutor, ThreadPoolExecutor\n\n"
-                "cfg = Config(executors=[ThreadPoolExecutor(label='submit'), "
-                "HighThroughputExecutor(label='work')])\n"
+                "config.py": """
+                from parsl.config import Config
+                from parsl.executors import HighThroughputExecutor, ThreadPoolExecutor
+
+                cfg = Config(
+                    executors=[
+                        ThreadPoolExecutor(label='submit'),
+                        HighThroughputExecutor(label='work'),
+                    ]
+                )
+                """,
             },
         ),
         Valid(
-            "import json\n\nfrom parsl import python_app\n\nfrom .setup import start\n\n\n"
-            "@python_app\ndef encode(x):\n    return json.dumps(x)\n\n\n"
-            'if __name__ == "__main__":\n    start()\n',
+            """
+            import json
+
+            from parsl import python_app
+
+            from .setup import start
+
+
+            @python_app
+            def encode(x):
+                return json.dumps(x)
+
+
+            if __name__ == "__main__":
+                start()
+            """,
+            id="thread-only-config-from-a-project-module",
             files={
-                "setup.py": "import parsl\nfrom parsl import Config, ThreadPoolExecutor\n\n\n"
-                "def start():\n    parsl.load(Config(executors=[ThreadPoolExecutor()]))\n"
+                "setup.py": """
+                import parsl
+                from parsl import Config, ThreadPoolExecutor
+
+
+                def start():
+                    parsl.load(Config(executors=[ThreadPoolExecutor()]))
+                """,
             },
         ),
         # A module the project imports is a library, whatever its __main__ block does.
         Valid(
-            "import json\n\nfrom parsl import python_app\n\n\n"
-            "@python_app\ndef encode(x):\n    return json.dumps(x)\n" + _MAIN,
-            files={"user.py": "from .example import encode\n\nencode(1)\n"},
+            """
+            import json
+
+            from parsl import python_app
+
+
+            @python_app
+            def encode(x):
+                return json.dumps(x)
+
+
+            if __name__ == "__main__":
+                print(train(1).result())
+            """,
+            id="module-imported-by-the-project",
+            files={
+                "user.py": """
+                from .example import encode
+
+                encode(1)
+                """,
+            },
         ),
         # A join app runs in the submitting process: the script's names are there.
         Valid(
-            "import math\n\nfrom parsl import join_app, python_app\n\n\n"
-            "@python_app\ndef add(a, b):\n    return a + b\n\n\n"
-            "@join_app\ndef fib(n):\n    if n < 2:\n        return add(n, 0)\n"
-            "    return add(fib(n - 1), fib(n - math.floor(2)))\n" + _MAIN
+            """
+            import math
+
+            from parsl import join_app, python_app
+
+
+            @python_app
+            def add(a, b):
+                return a + b
+
+
+            @join_app
+            def fib(n):
+                if n < 2:
+                    return add(n, 0)
+                return add(fib(n - 1), fib(n - math.floor(2)))
+
+
+            if __name__ == "__main__":
+                print(train(1).result())
+            """,
+            id="join-app-uses-script-global",
         ),
         Valid(
-            "from parsl.app.python import PythonApp\n\nSCALE = 2\n\n\n"
-            "def grow(x):\n    return x * SCALE\n\n\n"
-            "grow_app = PythonApp(grow, executors=['_parsl_internal'], join=True)\n" + _MAIN
+            """
+            from parsl.app.python import PythonApp
+
+            SCALE = 2
+
+
+            def grow(x):
+                return x * SCALE
+
+
+            grow_app = PythonApp(grow, executors=['_parsl_internal'], join=True)
+
+
+            if __name__ == "__main__":
+                print(train(1).result())
+            """,
+            id="pythonapp-class-joined-on-internal-executor",
         ),
     ]
     INVALID = [
         # A concurrent.futures pool in an imported module is not Parsl's ThreadPoolExecutor.
         Invalid(
-            "import json\n\nimport parsl\nfrom parsl import python_app\n\n"
-            "from .pool import run\n\n\n@python_app\ndef encode(x):\n    return json.dumps(x)\n\n\n"
-            "parsl.load()\nrun()\n",
-            lines=(11,),
+            """
+            import json
+
+            import parsl
+            from parsl import python_app
+
+            from .pool import run
+
+
+            @python_app
+            def encode(x):
+                return json.dumps(x)  # PSL204
+
+
+            parsl.load()
+            run()
+            """,
+            id="concurrent-futures-pool-in-imported-module",
             files={
-                "pool.py": "import parsl\nfrom concurrent.futures import ThreadPoolExecutor\n\n\n"
-                "def run():\n    return ThreadPoolExecutor(max_workers=2)\n"
+                "pool.py": """
+                import parsl
+                from concurrent.futures import ThreadPoolExecutor
+
+
+                def run():
+                    return ThreadPoolExecutor(max_workers=2)
+                """,
             },
+            messages=(
+                "app `encode` uses `json`, a module-level import of this script: on a remote "
+                "worker it is not defined (NameError); import it inside the app body",
+            ),
         ),
         # Pinned to the HighThroughputExecutor of the same configuration: a remote worker.
         Invalid(
-            "import logging\n\nimport parsl\nfrom parsl import bash_app\n\n"
-            "from .config import cfg\n\nlog = logging.getLogger()\n\n\n"
-            "@bash_app(executors=['work'])\ndef gen(x):\n    log.info('x')\n"
-            "    return 'true'\n\n\n"
-            "parsl.load(cfg)\n",
-            lines=(13,),
+            """
+            import logging
+
+            import parsl
+            from parsl import bash_app
+
+            from .config import cfg
+
+            log = logging.getLogger()
+
+
+            @bash_app(executors=['work'])
+            def gen(x):
+                log.info('x')  # PSL204
+                return 'true'
+
+
+            parsl.load(cfg)
+            """,
+            id="pinned-to-htex-label",
             files={
-                "config.py": "from parsl.config import Config\n"
-                "from parsl.executors import HighThroughputExecutor, ThreadPoolExecutor\n\n"
-                "cfg = Config(executors=[ThreadPoolExecutor(label='submit'), "
-                "HighThroughputExecutor(label='work')])\n"
+                "config.py": """
+                from parsl.config import Config
+                from parsl.executors import HighThroughputExecutor, ThreadPoolExecutor
+
+                cfg = Config(
+                    executors=[
+                        ThreadPoolExecutor(label='submit'),
+                        HighThroughputExecutor(label='work'),
+                    ]
+                )
+                """,
             },
+            messages=(
+                "app `gen` uses `log`, a module-level global of this script: on a remote worker "
+                "it is not defined (NameError); pass its value to the app as an argument",
+            ),
         ),
         # Threads and a HighThroughputExecutor: the apps may run on a remote worker.
         Invalid(
-            "import json\n\nimport parsl\nfrom parsl.config import Config\n"
-            "from parsl.executors import HighThroughputExecutor, ThreadPoolExecutor\n\n\n"
-            "@parsl.python_app\ndef encode(x):\n    return json.dumps(x)\n\n\n"
-            "parsl.load(Config(executors=[ThreadPoolExecutor(), HighThroughputExecutor()]))\n",
-            lines=(10,),
+            """
+            import json
+
+            import parsl
+            from parsl.config import Config
+            from parsl.executors import HighThroughputExecutor, ThreadPoolExecutor
+
+
+            @parsl.python_app
+            def encode(x):
+                return json.dumps(x)  # PSL204
+
+
+            parsl.load(Config(executors=[ThreadPoolExecutor(), HighThroughputExecutor()]))
+            """,
+            id="threads-and-htex-config",
+            messages=(
+                "app `encode` uses `json`, a module-level import of this script: on a remote "
+                "worker it is not defined (NameError); import it inside the app body",
+            ),
         ),
         Invalid(
-            "import json\n\nfrom parsl import python_app\n\n\n"
-            "@python_app\ndef train(x):\n    return json.dumps(x)\n" + _MAIN,
-            lines=(8,),
+            """
+            import json
+
+            from parsl import python_app
+
+
+            @python_app
+            def train(x):
+                return json.dumps(x)  # PSL204
+
+
+            if __name__ == "__main__":
+                print(train(1).result())
+            """,
+            id="module-import-used-in-app",
+            messages=(
+                "app `train` uses `json`, a module-level import of this script: on a remote "
+                "worker it is not defined (NameError); import it inside the app body",
+            ),
         ),
         Invalid(
-            "import parsl\nfrom parsl import python_app\n\nSCALE = 3\n\n\ndef helper(x):\n"
-            "    return x\n\n\n@python_app\ndef train(x):\n"
-            "    return helper(x) * SCALE + helper(1)\n\n\nparsl.load()\n",
-            lines=(13, 13),
+            """
+            import parsl
+            from parsl import python_app
+
+            SCALE = 3
+
+
+            def helper(x):
+                return x
+
+
+            @python_app
+            def train(x):
+                return helper(x) * SCALE + helper(1)  # PSL204 PSL204
+
+
+            parsl.load()
+            """,
+            id="helper-function-and-global-constant",
+            messages=(
+                "app `train` uses `helper`, defined at module level of this script: on a remote "
+                "worker it is not defined (NameError); define it inside the app body or move it "
+                "to an importable module",
+                "app `train` uses `SCALE`, a module-level global of this script: on a remote "
+                "worker it is not defined (NameError); pass its value to the app as an argument",
+            ),
         ),
         Invalid(
-            "from parsl import python_app\n\n\n@python_app\ndef inner():\n    return 1\n\n\n"
-            "@python_app\ndef train(x):\n    return inner().result()\n" + _MAIN,
-            lines=(11,),
+            """
+            from parsl import python_app
+
+
+            @python_app
+            def inner():
+                return 1
+
+
+            @python_app
+            def train(x):
+                return inner().result()  # PSL204
+
+
+            if __name__ == "__main__":
+                print(train(1).result())
+            """,
+            id="another-app-used-in-app",
+            messages=(
+                "app `train` uses `inner`, defined at module level of this script: on a remote "
+                "worker it is not defined (NameError); define it inside the app body or move it "
+                "to an importable module",
+            ),
         ),
     ]
 

@@ -23,6 +23,16 @@ def regrid(run: dict, factor: int = 2) -> dict:
     return {"member": run["member"], "temps": [sum(c) / len(c) for c in chunks]}
 
 
+@python_app(executors=["threads"])
+def warming_trend(run: dict):
+    """The member's warming trend in K per year: a least-squares fit, done with JAX."""
+    import jax.numpy as jnp
+
+    temps = jnp.asarray(run["temps"])
+    years = jnp.arange(temps.shape[0]) - (temps.shape[0] - 1) / 2  # centred on zero
+    return jnp.sum(years * temps) / jnp.sum(years * years)
+
+
 @bash_app
 def render_plot(csv_path: str, outputs=(), stdout=None, stderr=None) -> str:
     """Plot one member's series with gnuplot; the PNG is the app's output file."""

@@ -12,7 +12,7 @@ from parsl.data_provider.files import File
 import climate.apps as A
 from climate.apps import regrid, simulate
 
-from .apps import anomaly, render_plot
+from .apps import anomaly, render_plot, warming_trend
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,18 @@ def anomalies(runs: list[dict], baseline: float) -> dict[int, float]:
     for member, fut in pending.items():
         out[member] = fut.result(timeout=600)
     return out
+
+
+def trends(runs: list[dict]) -> dict[int, float]:
+    """Each member's warming trend on the GPU executor; a failed member is logged and skipped."""
+    futures = {run["member"]: warming_trend(run, executor="gpu") for run in runs}
+    slopes = {}
+    for member, fut in futures.items():
+        try:
+            slopes[member] = float(fut.result())
+        except Exception as e:
+            log.error("trend of member %d failed: %s", member, str(e))
+    return slopes
 
 
 def fastest_first(members: int) -> list[dict]:

@@ -1,15 +1,22 @@
 """The flow-sensitive evaluator: walks a module or function body and tracks what names hold.
 
-One walker serves two purposes. In *summary* mode (no ``facts``) it works out what a project
-function returns or what a class's instance attributes hold, for the project index. In *file*
-mode it walks every statement of the file being linted and records, for each call, what the
-callee and the receiver are and in which context (app body, ``try`` block, ``with
-pytest.raises``, loop with an index variable) the call sits. Rules read those facts; they never
-evaluate anything themselves.
+:class:`Evaluator` serves two purposes. In *summary* mode (no ``facts``) it works out what a
+project function returns or what a class's instance attributes hold, for ``summaries.py`` and
+``symbols.py``. In *file* mode it walks every statement of the file being linted and records
+(``facts.py``), for each call, what the callee and the receiver are and in which context (app
+body, ``try`` block, ``with pytest.raises``, loop with an index variable) the call sits. Rules
+read those facts; they never evaluate anything themselves.
 
 Statements run in order, so a rebound name is no longer what it was; branches are evaluated
 separately and joined; loop bodies run twice so that ``futs.append(app())`` is seen by a later
 iteration; a branch that ends in ``return``/``raise``/``continue``/``break`` does not flow on.
+
+The evaluator dispatches and keeps the flow; the modelling of one kind of thing lives beside
+it: what calling a builtin returns in ``builtins.py``, a container's methods and subscripts in
+``containers.py``, annotations in ``annotations.py``, decorators in ``decorators.py``, what a
+branch or loop header proves in ``branches.py``, scoping rules in ``scopes.py``. What lies
+outside the body being walked is asked through
+:class:`~parsl_lint.model.interface.ProjectView`.
 """
 
 from __future__ import annotations
@@ -18,19 +25,41 @@ import ast
 import dataclasses
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Union
 
 from parsl_lint.model import parsl_api, resources
-from parsl_lint.model.project import (
-    TRANSPARENT_DECORATORS,
-    ClassDef,
-    FuncDef,
-    ModuleInfo,
-    Project,
-    own_nodes,
-    target_names,
+from parsl_lint.model.annotations import annotation_value, qualname_of
+from parsl_lint.model.branches import index_names, succeeded_when, terminates
+from parsl_lint.model.builtins import BuiltinCall, call_builtin
+from parsl_lint.model.containers import (
+    ADDS_MANY,
+    ADDS_ONE,
+    container_method,
+    store_item,
+    subscript,
 )
+from parsl_lint.model.decorators import (
+    TRANSPARENT_DECORATORS,
+    keyword_true,
+    legacy_kind,
+    passes_through,
+)
+from parsl_lint.model.facts import (
+    AppDef,
+    AttributeWrites,
+    CallFact,
+    Ctx,
+    Facts,
+    FuncCtx,
+    GuardCtx,
+    IndexCtx,
+    TryCtx,
+    WithCtx,
+)
+from parsl_lint.model.index import ModuleInfo
+from parsl_lint.model.interface import ProjectView
+from parsl_lint.model.records import ClassRecord, FuncRecord, MethodKind, app_info
+from parsl_lint.model.scopes import Scope, ScopeKind, join_env, local_names
+from parsl_lint.model.syntax import target_names
 from parsl_lint.model.values import (
     BOTTOM,
     NONE,
@@ -62,9 +91,11 @@ from parsl_lint.model.values import (
     join_all,
 )
 
+#: The scope kinds, as module globals: the name lookup compares them in its innermost loop.
+_MODULE, _CLASS = ScopeKind.MODULE, ScopeKind.CLASS
+_FUNCTION, _COMPREHENSION = ScopeKind.FUNCTION, ScopeKind.COMPREHENSION
+
 _HINT_ROUNDS = 3
-_SEQ_MUTATORS_ONE = frozenset({"append", "add", "appendleft"})
-_SEQ_MUTATORS_MANY = frozenset({"extend", "update", "extendleft"})
 _RAISES_QUALNAMES = frozenset({"pytest.raises", "_pytest.python_api.raises"})
 _ASSERT_RAISES = frozenset({"assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Pow, ast.MatMult)
@@ -90,162 +121,40 @@ _OPERATORS: dict[type, str] = {
 }
 
 
-# -- facts ----------------------------------------------------------------------------------
+class Evaluator:
+    """Walks the statements of one module of the project, or of one of its functions, in
+    order, and works out what each name and expression holds.
 
+    With ``facts`` (*file mode*, the file being linted) it records into them every call and
+    its context, the apps the file makes and what their bodies return. Without (*summary
+    mode*, for ``summaries.py`` and ``symbols.py``) it only computes values; :meth:`quiet`
+    switches to summary mode for a sub-evaluation whose calls must not be recorded (a
+    decorator looked at twice, an annotation). With ``writes`` it gathers what methods store
+    in ``self.X`` (the attributes summary of a class).
 
-@dataclass(frozen=True)
-class FuncCtx:
-    """The function a call sits in (``app`` is set when that function is an app body)."""
+    What lies outside the body (other modules, other functions' summaries) it asks the
+    project through :class:`~parsl_lint.model.interface.ProjectView`.
+    """
 
-    name: str
-    app: AppInfo | None
-
-
-@dataclass(frozen=True)
-class TryCtx:
-    """The call sits in the body of this ``try``."""
-
-    node: ast.Try
-
-
-@dataclass(frozen=True)
-class WithCtx:
-    """The call sits in the body of this ``with``; ``expects_raise`` for ``pytest.raises``."""
-
-    node: ast.AST
-    expects_raise: bool
-
-
-@dataclass(frozen=True)
-class IndexCtx:
-    """Inside ``for i, f in enumerate(...)``: ``names`` maps ``f`` to ``i``."""
-
-    names: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class GuardCtx:
-    """In a branch that runs only when these futures succeeded (``if f.exception() is None:``,
-    or the ``else`` of ``if f.exception():``): each is the ``ast.dump`` of the receiver."""
-
-    succeeded: tuple[str, ...]
-
-
-Ctx = Union[FuncCtx, TryCtx, WithCtx, IndexCtx, GuardCtx]
-
-
-@dataclass
-class CallFact:
-    """One call in the linted file: what is called, on what, and where."""
-
-    node: ast.Call
-    callee: Value
-    receiver: Value | None
-    ctx: tuple[Ctx, ...]
-    args: tuple[Value, ...] = ()  # the value of each positional argument (``*x``: UNKNOWN)
-    kwargs: dict[str | None, Value] = field(default_factory=dict)  # ``**x`` under None
-
-
-@dataclass
-class AppDef:
-    """A place where the file makes an app: a decorated ``def`` or ``python_app(f, ...)``."""
-
-    info: AppInfo
-    node: ast.AST
-    factory: ast.expr | None  # the decorator / factory expression
-    maker: AppFactory | None = None  # what ``factory`` evaluates to (Parsl's decorator or class)
-
-
-@dataclass
-class Facts:
-    """Everything file mode records for the rules."""
-
-    calls: dict[int, CallFact] = field(default_factory=dict)
-    app_defs: list[AppDef] = field(default_factory=list)
-    app_functions: dict[int, AppInfo] = field(default_factory=dict)
-    app_function_nodes: dict[int, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda] = field(
-        default_factory=dict
-    )
-    #: id(app function node) -> what its body returns: (the returned expression, its value).
-    #: A generator app lists its ``yield`` expressions instead, each valued ``Gen(..., "<yield>")``.
-    app_returns: dict[int, list[tuple[ast.expr, Value]]] = field(default_factory=dict)
-    #: id(except handler) -> what its exception type expression evaluates to.
-    handler_types: dict[int, Value] = field(default_factory=dict)
-
-
-@dataclass
-class _AttrSink:
-    """Instance-attribute writes seen while summarising a class's methods."""
-
-    assigned: dict[str, list[Value]] = field(default_factory=dict)
-    added: dict[str, list[Value]] = field(default_factory=dict)
-
-
-# -- scopes ---------------------------------------------------------------------------------
-
-
-class Scope:
-    """Names visible while walking one module, class, function or comprehension body."""
-
-    __slots__ = (
-        "kind",
-        "parent",
-        "env",
-        "locals",
-        "globals",
-        "returns",
-        "yields",
-        "cls",
-        "self_name",
-        "qual",
-    )
-
-    def __init__(self, kind: str, parent: Scope | None, qual: str = "") -> None:
-        self.kind = kind
-        self.parent = parent
-        self.env: dict[str, Value] = {}
-        self.locals: frozenset[str] = frozenset()
-        self.globals: set[str] = set()
-        self.returns: list[Value] = []
-        self.yields: list[Value] = []
-        self.cls: str | None = None
-        self.self_name: str | None = None
-        self.qual = qual
-
-
-def _join_env(a: dict[str, Value], b: dict[str, Value]) -> dict[str, Value]:
-    out = dict(a)
-    for k, v in b.items():
-        out[k] = join(out.get(k, BOTTOM), v)
-    for k in a.keys() - b.keys():
-        out[k] = join(a[k], BOTTOM)
-    return out
-
-
-def _terminates(body: list[ast.stmt]) -> bool:
-    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
-
-
-# -- the walker -----------------------------------------------------------------------------
-
-
-class Walker:
-    def __init__(self, project: Project, module: ModuleInfo, facts: Facts | None = None):
-        self.p = project
-        self.m = module
+    def __init__(
+        self, project: ProjectView, module: ModuleInfo, facts: Facts | None = None
+    ) -> None:
+        self.project = project
+        self.module = module
         self.facts = facts
         self.ctx: tuple[Ctx, ...] = ()
-        self.sink: _AttrSink | None = None
-        self.deferred: list[tuple[FuncDef, AppInfo | None]] = []
+        self.writes: AttributeWrites | None = None
+        self.deferred: list[tuple[FuncRecord, AppInfo | None]] = []
         # File mode: what this file's own calls pass to its functions' parameters.
         self.hints: dict[str, dict[str, Value]] = {}
-        self.walked: dict[str, tuple[FuncDef, AppInfo | None]] = {}
+        self.walked: dict[str, tuple[FuncRecord, AppInfo | None]] = {}
         self._app_def_keys: set[tuple[int, int]] = set()
         # File mode, inside an app body: where its ``return``/``yield`` values are recorded.
         self.app_results: list[tuple[ast.expr, Value]] | None = None
 
     @contextmanager
     def quiet(self) -> Iterator[None]:
+        """Evaluate without recording facts (summary mode) for the duration."""
         facts, self.facts = self.facts, None
         try:
             yield
@@ -254,6 +163,7 @@ class Walker:
 
     @contextmanager
     def push(self, entry: Ctx) -> Iterator[None]:
+        """Calls evaluated for the duration sit in ``entry`` (a ``try``, a loop, ...)."""
         saved = self.ctx
         self.ctx = (*saved, entry)
         try:
@@ -262,7 +172,7 @@ class Walker:
             self.ctx = saved
 
     def module_scope(self) -> Scope:
-        return Scope("module", None)
+        return Scope(_MODULE, None)
 
     # -- entry points ---------------------------------------------------------------------
 
@@ -289,12 +199,12 @@ class Walker:
                 done[key] = dict(self.hints[key])
                 self.walk_function(*self.walked[key])
 
-    def walk_function(self, fdef: FuncDef, app: AppInfo | None = None) -> Scope:
+    def walk_function(self, fdef: FuncRecord, app: AppInfo | None = None) -> Scope:
         node = fdef.node
-        parent = fdef.closure if isinstance(fdef.closure, Scope) else self.module_scope()
-        scope = Scope("function", parent, qual=fdef.key.partition(":")[2])
+        parent = fdef.closure or self.module_scope()
+        scope = Scope(_FUNCTION, parent, qual=fdef.key.partition(":")[2])
         scope.cls = fdef.cls
-        scope.locals = _local_names(node)
+        scope.locals = local_names(node)
         self._bind_params(fdef, scope, parent)
         name = "<lambda>" if isinstance(node, ast.Lambda) else node.name
         if app is None and self.facts is not None:
@@ -316,7 +226,7 @@ class Walker:
             self.app_results = saved
         return scope
 
-    def _bind_params(self, fdef: FuncDef, scope: Scope, parent: Scope) -> None:
+    def _bind_params(self, fdef: FuncRecord, scope: Scope, parent: Scope) -> None:
         args = fdef.node.args
         positional = [*args.posonlyargs, *args.args]
         defaults: dict[str, ast.expr] = {}
@@ -330,10 +240,10 @@ class Walker:
             for i, a in enumerate([*positional, *args.kwonlyargs]):
                 value: Value = UNKNOWN
                 if i == 0 and fdef.cls is not None and a in positional:
-                    if fdef.method_kind in ("method", "property"):
+                    if fdef.method_kind in (MethodKind.METHOD, MethodKind.PROPERTY):
                         value = Instance(fdef.cls)
                         scope.self_name = a.arg
-                    elif fdef.method_kind == "class":
+                    elif fdef.method_kind is MethodKind.CLASS:
                         value = Class(fdef.cls, fdef.cls.rpartition(".")[2])
                 if value is UNKNOWN and a.annotation is not None:
                     value = self.annotation(a.annotation, parent)
@@ -346,14 +256,14 @@ class Walker:
                     if contains_future(hinted):
                         value = hinted
                 if value is UNKNOWN and injected is not None and a.arg not in injected:
-                    value = self.p.fixture_value(self.m, a.arg, fdef.key)
+                    value = self.project.fixture_value(self.module, a.arg, fdef.key)
                 scope.env[a.arg] = value
             if args.vararg is not None:
                 scope.env[args.vararg.arg] = UNKNOWN
             if args.kwarg is not None:
                 scope.env[args.kwarg.arg] = UNKNOWN
 
-    def _pytest_injected(self, fdef: FuncDef) -> frozenset[str] | None:
+    def _pytest_injected(self, fdef: FuncRecord) -> frozenset[str] | None:
         """For a module-level test function or fixture, the parameters pytest fills from
         ``parametrize`` (so not from fixtures); None when pytest does not call it."""
         node = fdef.node
@@ -384,8 +294,8 @@ class Walker:
         #: ``now``: only comprehensions passed, which run at once, so the module's names
         #: hold what they hold at this point of the flow (``d.append(f)`` included).
         direct = now = True
-        while s is not None and s.kind != "module":
-            if s.kind == "class" and not direct:
+        while s is not None and s.kind is not _MODULE:
+            if s.kind is _CLASS and not direct:
                 s = s.parent
                 continue
             if name in s.globals:
@@ -395,12 +305,12 @@ class Walker:
                 return s.env[name]
             if name in s.locals:
                 return UNKNOWN
-            now = now and s.kind == "comp"
+            now = now and s.kind is _COMPREHENSION
             s = s.parent
             direct = False
         if s is not None and now and name in s.env:
             return s.env[name]
-        value = self.p.symbol(self.m.name, name)
+        value = self.project.symbol(self.module.name, name)
         if value is not None:
             return value
         if s is not None and name in s.env:
@@ -412,7 +322,7 @@ class Walker:
     def assign_name(self, name: str, value: Value, scope: Scope) -> None:
         s: Scope | None = scope
         if name in scope.globals:
-            while s is not None and s.kind != "module":
+            while s is not None and s.kind is not _MODULE:
                 s = s.parent
         if s is not None:
             s.env[name] = value
@@ -437,8 +347,8 @@ class Walker:
             self.bind(target.value, value, scope)
         elif isinstance(target, ast.Attribute):
             base = self.eval(target.value, scope)
-            if self._is_self(target.value, scope) and self.sink is not None:
-                self.sink.assigned.setdefault(target.attr, []).append(value)
+            if self._is_self(target.value, scope) and self.writes is not None:
+                self.writes.assigned.setdefault(target.attr, []).append(value)
             del base
         elif isinstance(target, ast.Subscript):
             self.eval(target.slice, scope)
@@ -448,7 +358,7 @@ class Walker:
                 # updated one below it.
                 node: ast.expr = target
                 while isinstance(node, ast.Subscript):
-                    updated = _store_item(container, value)
+                    updated = store_item(container, value)
                     if updated is None:
                         break
                     if isinstance(node.value, ast.Name):
@@ -459,13 +369,13 @@ class Walker:
                         break
                     with self.quiet():
                         container = self.eval(node.value, scope)
-            elif self._is_self_attr(target.value, scope) and self.sink is not None:
+            elif self._is_self_attr(target.value, scope) and self.writes is not None:
                 assert isinstance(target.value, ast.Attribute)
-                self.sink.added.setdefault(target.value.attr, []).append(value)
+                self.writes.added.setdefault(target.value.attr, []).append(value)
 
     def _is_self(self, node: ast.expr, scope: Scope) -> bool:
         s: Scope | None = scope
-        while s is not None and s.kind == "comp":
+        while s is not None and s.kind is _COMPREHENSION:
             s = s.parent
         return (
             isinstance(node, ast.Name) and s is not None and s.self_name is not None
@@ -479,9 +389,9 @@ class Walker:
     def exec_block(self, body: list[ast.stmt], scope: Scope) -> None:
         for i, stmt in enumerate(body):
             self.exec_stmt(stmt, scope)
-            if isinstance(stmt, ast.If) and _terminates(stmt.body) and not stmt.orelse:
+            if isinstance(stmt, ast.If) and terminates(stmt.body) and not stmt.orelse:
                 # ``if f.exception(): continue``: the rest of the block runs when f succeeded
-                succeeded = _succeeded_when(stmt.test)[1]
+                succeeded = succeeded_when(stmt.test)[1]
                 if succeeded and i + 1 < len(body):
                     with self.push(GuardCtx(succeeded)):
                         self.exec_block(body[i + 1 :], scope)
@@ -523,15 +433,15 @@ class Walker:
                     result = Seq(join(element(old), element(new)))
             operator = _OPERATORS.get(type(stmt.op))
             if isinstance(old, Instance) and operator is not None:  # ``a += b``
-                method = self.p.find_method(old.cls, f"__i{operator}__")
+                method = self.project.find_method(old.cls, f"__i{operator}__")
                 result = self._dunder(old, f"__i{operator}__" if method else f"__{operator}__")
             self.assign_name(stmt.target.id, result, scope)
-        elif self._is_self_attr(stmt.target, scope) and self.sink is not None:
+        elif self._is_self_attr(stmt.target, scope) and self.writes is not None:
             assert isinstance(stmt.target, ast.Attribute)
             if isinstance(stmt.op, ast.Add) and isinstance(new, (Seq, Tup)):
-                self.sink.added.setdefault(stmt.target.attr, []).append(element(new))
+                self.writes.added.setdefault(stmt.target.attr, []).append(element(new))
             else:
-                self.sink.assigned.setdefault(stmt.target.attr, []).append(UNKNOWN)
+                self.writes.assigned.setdefault(stmt.target.attr, []).append(UNKNOWN)
         else:
             self.eval(stmt.target, scope)
 
@@ -552,7 +462,7 @@ class Walker:
 
     def stmt_If(self, stmt: ast.If, scope: Scope) -> None:
         self.eval(stmt.test, scope)
-        when_true, when_false = _succeeded_when(stmt.test)
+        when_true, when_false = succeeded_when(stmt.test)
         guards = [GuardCtx(g) if g else None for g in (when_true, when_false)]
         self._branches([stmt.body, stmt.orelse], scope, self._narrowed(stmt.test, scope), guards)
 
@@ -603,20 +513,20 @@ class Walker:
                     self.exec_block(body, scope)
             else:
                 self.exec_block(body, scope)
-            if not _terminates(body):
+            if not terminates(body):
                 results.append(scope.env)
         if not results:
             scope.env = pre
             return
         env = results[0]
         for other in results[1:]:
-            env = _join_env(env, other)
+            env = join_env(env, other)
         scope.env = env
 
     def stmt_For(self, stmt: ast.For | ast.AsyncFor, scope: Scope) -> None:
         iterable = self.eval(stmt.iter, scope)
         item = element(iterable)
-        index = _index_names(stmt.target, stmt.iter, iterable)
+        index = index_names(stmt.target, stmt.iter, iterable)
         pre = dict(scope.env)
         for _ in range(2):
             self.bind(stmt.target, item, scope)
@@ -625,7 +535,7 @@ class Walker:
                     self.exec_block(stmt.body, scope)
             else:
                 self.exec_block(stmt.body, scope)
-        scope.env = _join_env(pre, scope.env)
+        scope.env = join_env(pre, scope.env)
         self.exec_block(stmt.orelse, scope)
 
     stmt_AsyncFor = stmt_For
@@ -635,22 +545,22 @@ class Walker:
         for _ in range(2):
             self.eval(stmt.test, scope)
             self.exec_block(stmt.body, scope)
-        scope.env = _join_env(pre, scope.env)
+        scope.env = join_env(pre, scope.env)
         self.exec_block(stmt.orelse, scope)
 
     def stmt_Try(self, stmt: ast.Try, scope: Scope) -> None:
         pre = dict(scope.env)
         with self.push(TryCtx(stmt)):
             self.exec_block(stmt.body, scope)
-        body_ok = not _terminates(stmt.body)
+        body_ok = not terminates(stmt.body)
         after_body = scope.env
         outcomes: list[dict[str, Value]] = []
         scope.env = dict(after_body)
         self.exec_block(stmt.orelse, scope)
-        if body_ok and not _terminates(stmt.orelse):
+        if body_ok and not terminates(stmt.orelse):
             outcomes.append(scope.env)
         for handler in stmt.handlers:
-            scope.env = _join_env(pre, after_body)
+            scope.env = join_env(pre, after_body)
             if handler.type is not None:
                 kind = self.eval(handler.type, scope)
                 if self.facts is not None:
@@ -658,11 +568,11 @@ class Walker:
             if handler.name:
                 scope.env[handler.name] = UNKNOWN
             self.exec_block(handler.body, scope)
-            if not _terminates(handler.body):
+            if not terminates(handler.body):
                 outcomes.append(scope.env)
-        env = outcomes[0] if outcomes else _join_env(pre, after_body)
+        env = outcomes[0] if outcomes else join_env(pre, after_body)
         for other in outcomes[1:]:
-            env = _join_env(env, other)
+            env = join_env(env, other)
         scope.env = env
         self.exec_block(stmt.finalbody, scope)
 
@@ -707,14 +617,16 @@ class Walker:
 
     def stmt_Import(self, stmt: ast.Import, scope: Scope) -> None:
         for alias in stmt.names:
-            self.assign_name(*self.p.import_binding(self.m, alias.name, alias.asname), scope)
+            self.assign_name(
+                *self.project.import_binding(self.module, alias.name, alias.asname), scope
+            )
 
     def stmt_ImportFrom(self, stmt: ast.ImportFrom, scope: Scope) -> None:
-        base = self.p.absolute(self.m, stmt.level, stmt.module)
+        base = self.project.absolute(self.module, stmt.level, stmt.module)
         for alias in stmt.names:
             if alias.name == "*":
                 continue
-            value = self.p.resolve_qualname(f"{base}.{alias.name}")
+            value = self.project.resolve_qualname(f"{base}.{alias.name}")
             self.assign_name(alias.asname or alias.name, value, scope)
 
     def stmt_FunctionDef(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope):
@@ -730,20 +642,20 @@ class Walker:
             self.eval(base, scope)
         for kw in stmt.keywords:
             self.eval(kw.value, scope)
-        key = f"{self.m.name}:{_qualify(scope, stmt.name)}"
-        closure = scope if scope.kind != "module" else None
-        cls = self.p.register_class(ClassDef(key, stmt, self.m.name, closure=closure))
-        body_scope = Scope("class", scope, qual=_qualify(scope, stmt.name))
+        key = f"{self.module.name}:{_qualify(scope, stmt.name)}"
+        closure = scope if scope.kind is not _MODULE else None
+        cls = self.project.register_class(ClassRecord(key, stmt, self.module.name, closure=closure))
+        body_scope = Scope(_CLASS, scope, qual=_qualify(scope, stmt.name))
         body_scope.cls = key
-        cdef = self.p.classes[key]
+        cdef = self.project.classes[key]
         for inner in stmt.body:
             if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 method = cdef.methods.get(inner.name)
                 if method is None or method.node is not inner:
-                    method = FuncDef(f"{key}.{inner.name}", inner, self.m.name, cls=key)
+                    method = FuncRecord(f"{key}.{inner.name}", inner, self.module.name, cls=key)
                 app = self._decorate(inner, body_scope, method)
-                if app is not None and method.method_kind == "method":
-                    self.p.method_apps[method.key] = app
+                if app is not None and method.method_kind is MethodKind.METHOD:
+                    self.project.method_apps[method.key] = app
                 if self.facts is not None:
                     self.deferred.append((method, app))
                 body_scope.env[inner.name] = Func(method.key, inner.name)
@@ -754,13 +666,13 @@ class Walker:
     # -- function definitions -------------------------------------------------------------
 
     def define_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> Value:
-        key = f"{self.m.name}:{_qualify(scope, node.name)}"
-        closure = scope if scope.kind != "module" else None
-        fdef = FuncDef(key, node, self.m.name, closure=closure)
+        key = f"{self.module.name}:{_qualify(scope, node.name)}"
+        closure = scope if scope.kind is not _MODULE else None
+        fdef = FuncRecord(key, node, self.module.name, closure=closure)
         for default in [*node.args.defaults, *[d for d in node.args.kw_defaults if d]]:
             self.eval(default, scope)
-        func = self.p.register_function(fdef)
-        fdef = self.p.functions[func.key]
+        func = self.project.register_function(fdef)
+        fdef = self.project.functions[func.key]
         app = self._decorate(node, scope, fdef)
         if self.facts is not None:
             self.deferred.append((fdef, app))
@@ -787,8 +699,10 @@ class Walker:
                 continue
             with self.quiet():
                 decorator = self.eval(dec, scope)
-            fdef = self.p.functions.get(decorator.key) if isinstance(decorator, Func) else None
-            if fdef is None or not _passes_through(fdef.node):
+            fdef = (
+                self.project.functions.get(decorator.key) if isinstance(decorator, Func) else None
+            )
+            if fdef is None or not passes_through(fdef.node):
                 return False
         return False
 
@@ -804,7 +718,7 @@ class Walker:
             with self.quiet():
                 decorator = self.eval(dec, scope)
             if isinstance(decorator, Func):
-                value = self.p.returns_of(decorator.key)  # what applying it gives
+                value = self.project.returns_of(decorator.key)  # what applying it gives
             elif isinstance(decorator, Class):
                 value = Instance(decorator.key)  # ``@Task``: a callable object
             else:
@@ -816,10 +730,10 @@ class Walker:
             if not isinstance(value, (Func, Instance)):
                 return UNKNOWN
         if isinstance(value, Instance):
-            method = self.p.find_method(value.cls, "__call__")
-            returned = self.p.returns_of(method.key) if method is not None else UNKNOWN
+            method = self.project.find_method(value.cls, "__call__")
+            returned = self.project.returns_of(method.key) if method is not None else UNKNOWN
         else:
-            returned = self.p.returns_of(value.key) if isinstance(value, Func) else UNKNOWN
+            returned = self.project.returns_of(value.key) if isinstance(value, Func) else UNKNOWN
         return value if isinstance(returned, Future) else UNKNOWN
 
     def _is_app_factory(self, dec: ast.expr, scope: Scope) -> bool:
@@ -827,7 +741,7 @@ class Walker:
             value = self.eval(dec.func if isinstance(dec, ast.Call) else dec, scope)
         return isinstance(value, AppFactory)
 
-    def _decorate(self, node: ast.AST, scope: Scope, fdef: FuncDef) -> AppInfo | None:
+    def _decorate(self, node: ast.AST, scope: Scope, fdef: FuncRecord) -> AppInfo | None:
         """The app a decorated def makes, if one of its decorators is Parsl's."""
         decorators: list[ast.expr] = getattr(node, "decorator_list", [])
         app: AppInfo | None = None
@@ -842,15 +756,15 @@ class Walker:
                 factory = self.eval(dec, scope)
             if isinstance(factory, AppFactory) and app is None:
                 kind = factory.kind
-                if isinstance(dec, ast.Call) and _keyword_true(dec, "join"):
+                if isinstance(dec, ast.Call) and keyword_true(dec, "join"):
                     kind = "join"
                 legacy = kind == parsl_api.LEGACY_KIND
                 if legacy:
-                    kind = _legacy_kind(dec) or ""
+                    kind = legacy_kind(dec) or ""
                     if not kind:
                         continue
                 inner_plain = all(self._transparent(d, scope) for d in decorators[i + 1 :])
-                app = self.p.app_info(fdef, kind, inner_plain)
+                app = app_info(fdef, kind, inner_plain)
                 if legacy:
                     app = dataclasses.replace(app, legacy=True, signature=None)
                 if self.facts is not None:
@@ -933,7 +847,7 @@ class Walker:
     def _comprehension(
         self, generators: list[ast.comprehension], scope: Scope, elts: list[ast.expr]
     ) -> list[Value]:
-        inner = Scope("comp", scope)
+        inner = Scope(_COMPREHENSION, scope)
         inner.self_name = None
         names: set[str] = set()
         index: list[tuple[str, str]] = []
@@ -942,7 +856,7 @@ class Walker:
             names.update(target_names(gen.target))
             inner.locals = frozenset(names)
             self.bind(gen.target, element(iterable), inner)
-            index.extend(_index_names(gen.target, gen.iter, iterable))
+            index.extend(index_names(gen.target, gen.iter, iterable))
             for cond in gen.ifs:
                 self.eval(cond, inner)
         if index:
@@ -991,17 +905,19 @@ class Walker:
     def expr_NamedExpr(self, node: ast.NamedExpr, scope: Scope) -> Value:
         value = self.eval(node.value, scope)
         s: Scope | None = scope
-        while s is not None and s.kind == "comp":
+        while s is not None and s.kind is _COMPREHENSION:
             s = s.parent
         self.bind(node.target, value, s or scope)
         return value
 
     def expr_Lambda(self, node: ast.Lambda, scope: Scope) -> Value:
-        key = f"{self.m.name}:{_qualify(scope, '<lambda>')}@{node.lineno}:{node.col_offset}"
-        closure = scope if scope.kind != "module" else None
-        func = self.p.register_function(FuncDef(key, node, self.m.name, closure=closure))
+        key = f"{self.module.name}:{_qualify(scope, '<lambda>')}@{node.lineno}:{node.col_offset}"
+        closure = scope if scope.kind is not _MODULE else None
+        func = self.project.register_function(
+            FuncRecord(key, node, self.module.name, closure=closure)
+        )
         if self.facts is not None and key not in self.walked:  # file mode: walk its body too
-            self.walked[key] = (self.p.functions[key], None)
+            self.walked[key] = (self.project.functions[key], None)
             self.deferred.append(self.walked[key])
         return func
 
@@ -1022,7 +938,7 @@ class Walker:
 
     def attribute(self, base: Value, attr: str, scope: Scope) -> Value:
         if isinstance(base, (Module, External)):
-            return self.p.resolve_qualname(f"{_qual(base)}.{attr}")
+            return self.project.resolve_qualname(f"{qualname_of(base)}.{attr}")
         if isinstance(base, Future):
             if attr == "outputs":
                 return Seq(Future(None, data=True))
@@ -1033,24 +949,24 @@ class Walker:
                 return UNKNOWN
             return Future(base.app)  # Parsl's lifted ``.`` operator: a new AppFuture
         if isinstance(base, Instance):
-            method = self.p.find_method(base.cls, attr)
+            method = self.project.find_method(base.cls, attr)
             if method is not None:
-                if method.method_kind == "property":
-                    return self.p.returns_of(method.key)
-                app = self.p.method_apps.get(method.key)
+                if method.method_kind is MethodKind.PROPERTY:
+                    return self.project.returns_of(method.key)
+                app = self.project.method_apps.get(method.key)
                 if app is not None:  # ``obj.app(...)``: called without ``obj``
                     return App(dataclasses.replace(app, from_instance=True))
                 return BoundMethod(base.cls, attr)
-            return self.p.instance_attribute(base.cls, attr)
+            return self.project.instance_attribute(base.cls, attr)
         if isinstance(base, Class):
-            method = self.p.find_method(base.key, attr)
+            method = self.project.find_method(base.key, attr)
             if method is not None:
-                if method.method_kind in ("static", "class"):
+                if method.method_kind in (MethodKind.STATIC, MethodKind.CLASS):
                     return BoundMethod(base.key, attr)
                 return Func(method.key, attr)
             return UNKNOWN
         if isinstance(base, SuperOf):
-            if self.p.find_method(base.cls, attr, after=base.cls) is not None:
+            if self.project.find_method(base.cls, attr, after=base.cls) is not None:
                 return BoundMethod(base.cls, attr, start_after=base.cls)
             return UNKNOWN
         if isinstance(base, PoolExecutor) and attr == "submit":
@@ -1066,12 +982,16 @@ class Walker:
         self.eval(node.slice, scope)
         if isinstance(base, Instance):  # ``dataset[0]``: the class's ``__getitem__``
             return self._dunder(base, "__getitem__")
-        return _subscript(base, node.slice)
+        return subscript(base, node.slice)
+
+    def annotation(self, node: ast.expr, scope: Scope) -> Value:
+        """The value an annotation promises (see ``annotations.py``)."""
+        return annotation_value(node, scope, self.eval)
 
     def _dunder(self, obj: Instance, name: str) -> Value:
         """What a special method of a project class returns (UNKNOWN when it has none)."""
-        method = self.p.find_method(obj.cls, name)
-        return self.p.returns_of(method.key) if method is not None else UNKNOWN
+        method = self.project.find_method(obj.cls, name)
+        return self.project.returns_of(method.key) if method is not None else UNKNOWN
 
     def expr_Starred(self, node: ast.Starred, scope: Scope) -> Value:
         self.eval(node.value, scope)
@@ -1117,7 +1037,7 @@ class Walker:
             mutated = self._mutate(func, receiver, args, scope)
             if mutated is not None:
                 return mutated
-            method = _container_method(receiver, func.attr, args)
+            method = container_method(receiver, func.attr, args)
             if method is not None:
                 return method
         if isinstance(callee, App):
@@ -1128,28 +1048,39 @@ class Walker:
             return self._app_factory_call(node, callee, args)
         if isinstance(callee, Func):
             self._hint(callee.key, node, args, kwargs, bound=False)
-            return self.p.returns_of(callee.key)
+            return self.project.returns_of(callee.key)
         if isinstance(callee, BoundMethod):
-            method = self.p.find_method(callee.cls, callee.name, after=callee.start_after)
+            method = self.project.find_method(callee.cls, callee.name, after=callee.start_after)
             if method is None:
                 return UNKNOWN
-            self._hint(method.key, node, args, kwargs, bound=method.method_kind != "static")
-            return self.p.returns_of(method.key)
+            self._hint(
+                method.key, node, args, kwargs, bound=method.method_kind is not MethodKind.STATIC
+            )
+            return self.project.returns_of(method.key)
         if isinstance(callee, Class):
             return Instance(callee.key)
         if isinstance(callee, Instance):  # a callable object: its ``__call__``
-            method = self.p.find_method(callee.cls, "__call__")
+            method = self.project.find_method(callee.cls, "__call__")
             if method is None:
                 return UNKNOWN
             self._hint(method.key, node, args, kwargs, bound=True)
-            return self.p.returns_of(method.key)
+            return self.project.returns_of(method.key)
         if isinstance(callee, External) and parsl_api.is_pool_executor(callee.qualname):
             return PoolExecutor()
         made = resources.call_value(node, callee, receiver, args, kwargs)
         if made is not None:
             return made
         if isinstance(callee, Builtin):
-            return self._builtin(callee.name, node, args, kwargs, scope)
+            call = BuiltinCall(
+                callee.name,
+                node,
+                args,
+                kwargs,
+                scope,
+                self.element_hint,
+                self.project.returns_of,
+            )
+            return call_builtin(call)
         return UNKNOWN
 
     def _hint(
@@ -1163,8 +1094,8 @@ class Walker:
         """Remember what this file passes to its own function's parameters (file mode)."""
         if self.facts is None:
             return
-        fdef = self.p.functions.get(key)
-        if fdef is None or fdef.module != self.m.name or isinstance(fdef.node, ast.Lambda):
+        fdef = self.project.functions.get(key)
+        if fdef is None or fdef.module != self.module.name or isinstance(fdef.node, ast.Lambda):
             return
         params = [*fdef.node.args.posonlyargs, *fdef.node.args.args]
         if bound:
@@ -1181,13 +1112,13 @@ class Walker:
             if name in names:
                 hint[name] = join(hint.get(name, BOTTOM), value)
 
-    def _element_hint(self, func: Func, values: list[Value]) -> None:
+    def element_hint(self, func: Func, values: list[Value]) -> None:
         """``map(f, xs)``, ``filter(f, xs)``, ``sorted(xs, key=f)``: ``f``'s parameters get
         the elements (file mode; a function or lambda of this file)."""
         if self.facts is None:
             return
-        fdef = self.p.functions.get(func.key)
-        if fdef is None or fdef.module != self.m.name:
+        fdef = self.project.functions.get(func.key)
+        if fdef is None or fdef.module != self.module.name:
             return
         params = [*fdef.node.args.posonlyargs, *fdef.node.args.args]
         hint = self.hints.setdefault(fdef.key, {})
@@ -1200,13 +1131,15 @@ class Walker:
         if self.facts is None:
             return
         if isinstance(callback, Func):
-            fdef, bound = self.p.functions.get(callback.key), False
+            fdef, bound = self.project.functions.get(callback.key), False
         elif isinstance(callback, BoundMethod):
-            found = self.p.find_method(callback.cls, callback.name, after=callback.start_after)
-            fdef, bound = found, found is not None and found.method_kind != "static"
+            found = self.project.find_method(
+                callback.cls, callback.name, after=callback.start_after
+            )
+            fdef, bound = found, found is not None and found.method_kind is not MethodKind.STATIC
         else:
             return
-        if fdef is None or fdef.module != self.m.name:
+        if fdef is None or fdef.module != self.module.name:
             return
         params = [*fdef.node.args.posonlyargs, *fdef.node.args.args][1 if bound else 0 :]
         if params:
@@ -1223,23 +1156,25 @@ class Walker:
 
     def _app_factory_call(self, node: ast.Call, factory: AppFactory, args: list[Value]) -> Value:
         if factory.kind == parsl_api.LEGACY_KIND:  # ``App("bash", dfk)``: waits for the function
-            legacy = _legacy_kind(node)
+            legacy = legacy_kind(node)
             return AppFactory(legacy, configured=True, legacy=True) if legacy else UNKNOWN
         if not node.args:
             if factory.is_class or factory.configured:
                 return UNKNOWN
             return AppFactory(factory.kind, configured=True)
-        kind = "join" if _keyword_true(node, "join") else factory.kind
-        app = self.p.app_from_callable(args[0], kind)
+        kind = "join" if keyword_true(node, "join") else factory.kind
+        app = app_from_callable(self.project.functions, args[0], kind)
         if factory.legacy and isinstance(app, App):
             app = App(dataclasses.replace(app.info, legacy=True, signature=None))
         if isinstance(app, App) and self.facts is not None:
             self._record_app_def(AppDef(app.info, node, node, factory))
             target = args[0]
-            if isinstance(target, Func) and target.key in self.p.functions:
-                function = self.p.functions[target.key].node
+            if isinstance(target, Func) and target.key in self.project.functions:
+                function = self.project.functions[target.key].node
                 self.facts.app_functions[id(function)] = app.info
-                if self.p.functions[target.key].module == self.m.name:  # a body in this file
+                if (
+                    self.project.functions[target.key].module == self.module.name
+                ):  # a body in this file
                     self.facts.app_function_nodes[id(function)] = function
         return app
 
@@ -1247,17 +1182,17 @@ class Walker:
         self, func: ast.Attribute, receiver: Value, args: list[Value], scope: Scope
     ) -> Value | None:
         attr = func.attr
-        if attr in _SEQ_MUTATORS_ONE and args:
+        if attr in ADDS_ONE and args:
             added = args[0]
-        elif attr in _SEQ_MUTATORS_MANY and args and not isinstance(receiver, Mapping):
+        elif attr in ADDS_MANY and args and not isinstance(receiver, Mapping):
             added = element(args[0])
         elif attr == "insert" and len(args) == 2:
             added = args[1]
         else:
             return None
-        if self.sink is not None and self._is_self_attr(func.value, scope):
+        if self.writes is not None and self._is_self_attr(func.value, scope):
             assert isinstance(func.value, ast.Attribute)
-            self.sink.added.setdefault(func.value.attr, []).append(added)
+            self.writes.added.setdefault(func.value.attr, []).append(added)
             return NONE
         if isinstance(func.value, ast.Name) and (isinstance(receiver, Seq) or receiver is BOTTOM):
             self.assign_name(func.value.id, Seq(join(element(receiver), added)), scope)
@@ -1274,317 +1209,6 @@ class Walker:
                 return NONE
         return None
 
-    def _builtin(
-        self,
-        name: str,
-        node: ast.Call,
-        args: list[Value],
-        kwargs: dict[str | None, Value],
-        scope: Scope,
-    ) -> Value:
-        if any(isinstance(a, ast.Starred) for a in node.args):
-            return UNKNOWN
-        first = args[0] if args else BOTTOM
-        if name in ("list", "set", "frozenset", "sorted", "reversed", "iter", "filter"):
-            source = args[1] if name == "filter" and len(args) > 1 else first
-            if name == "filter" and isinstance(first, Func):
-                self._element_hint(first, [element(source)])
-            key = kwargs.get("key")
-            if name == "sorted" and isinstance(key, Func):
-                self._element_hint(key, [element(source)])
-            if name == "list" and isinstance(source, Tup):
-                return Seq(element(source))
-            return Seq(element(source)) if args or name != "filter" else UNKNOWN
-        if name == "tuple":
-            return first if isinstance(first, Tup) else Seq(element(first))
-        if name == "next":
-            return element(first)
-        if name == "map":
-            if len(args) < 2:
-                return UNKNOWN
-            if isinstance(first, (App, BoundApp)):
-                return Seq(Future(first.info.name))
-            if isinstance(first, Func):
-                # ``map(lambda f: f.result(), futs)``: the function gets each element
-                self._element_hint(first, [element(a) for a in args[1:]])
-                return Seq(self.p.returns_of(first.key))
-            return UNKNOWN
-        if name == "enumerate":
-            return Seq(Tup((UNKNOWN, element(first))))
-        if name == "zip":
-            return Seq(Tup(tuple(element(a) for a in args)))
-        if name == "dict":
-            if not args:
-                values = [v for k, v in kwargs.items() if k is not None]
-                return Mapping(UNKNOWN if values else BOTTOM, join_all(values))
-            if isinstance(first, Mapping):
-                return first
-            pair = element(first)
-            if isinstance(pair, Tup) and len(pair.items) == 2:
-                return Mapping(pair.items[0], pair.items[1])
-            return UNKNOWN
-        if name == "super":
-            s: Scope | None = scope
-            while s is not None and s.cls is None:
-                s = s.parent
-            return SuperOf(s.cls) if s is not None and s.cls is not None else UNKNOWN
-        if name == "as_completed":
-            return Seq(element(first))
-        if name == "wait":
-            return Tup((Seq(element(first)), Seq(element(first))))
-        if name == "chain":
-            return Seq(join_all([element(a) for a in args]))
-        if name == "chain.from_iterable":
-            return Seq(element(element(first)))
-        if name == "islice":
-            return Seq(element(first))
-        if name == "copy":
-            return first
-        if name == "partial":
-            return BoundApp(first.info) if isinstance(first, (App, BoundApp)) else UNKNOWN
-        if name == "defaultdict":
-            factory = args[0] if args else BOTTOM
-            if isinstance(factory, Builtin) and factory.name in ("list", "set"):
-                return Mapping(BOTTOM, Seq(BOTTOM))
-            return Mapping(BOTTOM, BOTTOM if factory is BOTTOM else UNKNOWN)
-        if name == "deque":
-            return Seq(element(first)) if args else Seq(BOTTOM)
-        if name == "pool.submit":
-            fn = node.args[0] if node.args else None
-            label = fn.id if isinstance(fn, ast.Name) else None
-            return Future(label)
-        return UNKNOWN
-
-    # -- annotations ----------------------------------------------------------------------
-
-    def annotation(self, node: ast.expr, scope: Scope) -> Value:
-        """The value an annotation promises when it names Parsl futures or project classes
-        (or containers of them); else UNKNOWN."""
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            try:
-                parsed = ast.parse(node.value, mode="eval").body
-            except SyntaxError:
-                return UNKNOWN
-            return self.annotation(parsed, scope)
-        if isinstance(node, (ast.Name, ast.Attribute)):
-            value = self.eval(node, scope)
-            qual = _qual(value) if isinstance(value, (External, Class)) else None
-            if qual is not None and qual in parsl_api.FUTURE_TYPES:
-                return Future(None, data=parsl_api.FUTURE_TYPES[qual])
-            if isinstance(value, Class):  # ``job: Job``: an instance of a project class
-                return Instance(value.key)
-            return UNKNOWN
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-            left, right = self.annotation(node.left, scope), self.annotation(node.right, scope)
-            if _is_none(node.left):
-                return right
-            if _is_none(node.right):
-                return left
-            return left if left == right else UNKNOWN
-        if isinstance(node, ast.Subscript):
-            container = node.value
-            name = container.attr if isinstance(container, ast.Attribute) else None
-            if isinstance(container, ast.Name):
-                name = container.id
-            items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-            inner = [self.annotation(i, scope) for i in items]
-            if name == "Optional":
-                return inner[0]
-            if name == "Union":
-                real = [v for i, v in zip(items, inner) if not _is_none(i)]
-                return real[0] if len(real) == 1 or len(set(real)) == 1 else UNKNOWN
-            if not any(isinstance(v, (Future, Seq, Tup, Mapping, Instance)) for v in inner):
-                return UNKNOWN
-            lowered = (name or "").lower()
-            if lowered in ("dict", "mapping", "mutablemapping", "defaultdict", "ordereddict"):
-                return Mapping(UNKNOWN, inner[-1]) if len(inner) == 2 else UNKNOWN
-            if lowered == "tuple":
-                if len(items) == 2 and isinstance(items[1], ast.Constant):
-                    return Seq(inner[0])
-                return Tup(tuple(inner))
-            if lowered in (
-                "list",
-                "sequence",
-                "iterable",
-                "iterator",
-                "set",
-                "frozenset",
-                "collection",
-                "mutablesequence",
-                "generator",
-                "abstractset",
-            ):
-                return Seq(inner[0])
-        return UNKNOWN
-
-
-# -- helpers used by the project index ------------------------------------------------------
-
-
-def module_binding_value(project: Project, info: ModuleInfo, name: str, node: ast.AST) -> Value:
-    """What one module-level statement binds ``name`` to (flow-insensitive, for the index)."""
-    walker = Walker(project, info)
-    scope = walker.module_scope()
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return walker.define_function(node, scope)
-    if isinstance(node, ast.ClassDef):
-        walker.stmt_ClassDef(node, scope)
-        return scope.env.get(name, UNKNOWN)
-    if isinstance(node, ast.Import):
-        for alias in node.names:
-            bound, value = project.import_binding(info, alias.name, alias.asname)
-            if bound == name:
-                return value
-        return UNKNOWN
-    if isinstance(node, ast.ImportFrom):
-        base = project.absolute(info, node.level, node.module)
-        for alias in node.names:
-            if (alias.asname or alias.name) == name:
-                return project.resolve_qualname(f"{base}.{alias.name}")
-        return UNKNOWN
-    if isinstance(node, ast.Assign):
-        value = walker.eval(node.value, scope)
-        for target in node.targets:
-            walker.bind(target, value, scope)
-        return scope.env.get(name, UNKNOWN)
-    if isinstance(node, ast.AnnAssign) and node.value is not None:
-        walker.stmt_AnnAssign(node, scope)
-        return scope.env.get(name, UNKNOWN)
-    return UNKNOWN
-
-
-def summarise_function(project: Project, fdef: FuncDef) -> Value:
-    """What calling a project function returns."""
-    node = fdef.node
-    info = project.modules.get(fdef.module)
-    if info is None:
-        return UNKNOWN
-    walker = Walker(project, info)
-    parent = fdef.closure if isinstance(fdef.closure, Scope) else walker.module_scope()
-    if not isinstance(node, ast.Lambda) and node.returns is not None:
-        promised = walker.annotation(node.returns, parent)
-        if promised is not UNKNOWN:
-            return promised
-    if isinstance(node, ast.AsyncFunctionDef):
-        return UNKNOWN
-    if fdef.cls is not None and node.decorator_list:
-        app = walker._decorate(node, parent, fdef)  # an app defined as a method
-        if app is not None:
-            outermost = walker._is_app_factory(node.decorator_list[0], parent)
-            return Future(app.name) if outermost else UNKNOWN
-    scope = walker.walk_function(fdef)
-    if scope.yields:
-        decorators: list[ast.expr] = getattr(node, "decorator_list", [])
-        if all(walker._transparent(d, parent) for d in decorators):
-            return Gen(join_all(scope.yields), getattr(node, "name", "<lambda>"))
-        return Seq(join_all(scope.yields))
-    if not scope.returns:
-        return NONE
-    return join_all(scope.returns)
-
-
-def summarise_fixture(project: Project, fdef: FuncDef) -> Value:
-    """What a pytest fixture provides: its return value, or what it yields."""
-    key = f"fixture:{fdef.key}"
-    if key in project._busy:
-        return UNKNOWN
-    project._busy.add(key)
-    try:
-        info = project.modules.get(fdef.module)
-        if info is None or isinstance(fdef.node, ast.Lambda):
-            return UNKNOWN
-        walker = Walker(project, info)
-        parent = walker.module_scope()
-        if fdef.node.returns is not None:
-            promised = walker.annotation(fdef.node.returns, parent)
-            if promised is not UNKNOWN:
-                return promised
-        scope = walker.walk_function(fdef)
-        if scope.yields:
-            return join_all(scope.yields)
-        return join_all(scope.returns) if scope.returns else UNKNOWN
-    finally:
-        project._busy.discard(key)
-
-
-def summarise_attributes(project: Project, cdef: ClassDef) -> dict[str, Value]:
-    """What each ``self.X`` of a class holds, joined over every method that assigns it."""
-    info = project.modules.get(cdef.module)
-    if info is None:
-        return {}
-    walker = Walker(project, info)
-    walker.sink = _AttrSink()
-    for method in cdef.methods.values():
-        if method.method_kind in ("method", "property"):
-            walker.walk_function(method)
-    attrs: dict[str, Value] = {}
-    for name in walker.sink.assigned.keys() | walker.sink.added.keys():
-        value = join_all(walker.sink.assigned.get(name, []))
-        for added in walker.sink.added.get(name, []):
-            if isinstance(value, Seq) or value is BOTTOM:
-                value = Seq(join(element(value), added))
-            elif isinstance(value, Mapping):
-                value = Mapping(value.key, join(value.value, added))
-            else:
-                value = UNKNOWN
-        attrs[name] = value
-    outer = cdef.closure if isinstance(cdef.closure, Scope) else walker.module_scope()
-    body = Scope("class", outer)
-    for stmt in cdef.node.body:
-        default = _field_default(walker, stmt, outer)
-        if default is not None:  # ``x: T = field(...)``: the field's default, if it has one
-            if default is not BOTTOM:
-                walker.bind(stmt.target, default, body)  # type: ignore[union-attr]
-        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
-            walker.exec_stmt(stmt, body)
-        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            # ``future: AppFuture`` in a dataclass (or any class): the field's promise.
-            promised = walker.annotation(stmt.annotation, outer)
-            if promised is not UNKNOWN and stmt.target.id not in body.env:
-                body.env[stmt.target.id] = promised
-    for name, value in body.env.items():
-        attrs[name] = join(attrs[name], value) if name in attrs else value
-    return attrs
-
-
-def _field_default(walker: Walker, stmt: ast.stmt, scope: Scope) -> Value | None:
-    """For ``name: T = dataclasses.field(...)`` in a class body, the field's default value
-    (BOTTOM when it has none, as with ``field(init=False)``: the attribute exists only once a
-    method assigns it); None for any other statement."""
-    if not (
-        isinstance(stmt, ast.AnnAssign)
-        and isinstance(stmt.target, ast.Name)
-        and isinstance(stmt.value, ast.Call)
-    ):
-        return None
-    with walker.quiet():
-        func = walker.eval(stmt.value.func, scope)
-    if not (isinstance(func, External) and func.qualname == "dataclasses.field"):
-        return None
-    for kw in stmt.value.keywords:
-        if kw.arg == "default":
-            return walker.eval(kw.value, scope)
-        if kw.arg == "default_factory":
-            return UNKNOWN
-    return BOTTOM
-
-
-def class_bases(project: Project, cdef: ClassDef) -> list[str]:
-    info = project.modules.get(cdef.module)
-    if info is None:
-        return []
-    walker = Walker(project, info)
-    scope = cdef.closure if isinstance(cdef.closure, Scope) else walker.module_scope()
-    out = []
-    for base in cdef.node.bases:
-        value = walker.eval(base, scope)
-        if isinstance(value, Class):
-            out.append(value.key)
-    return out
-
-
-# -- small pure helpers ---------------------------------------------------------------------
-
 
 def _called_name(func: ast.expr) -> str | None:
     """The name a call site uses for what it calls: ``anomaly`` in ``A.anomaly(x)``."""
@@ -1595,235 +1219,25 @@ def _called_name(func: ast.expr) -> str | None:
     return None
 
 
-def _qual(value: Value) -> str:
-    if isinstance(value, Module):
-        return value.name
-    if isinstance(value, External):
-        return value.qualname
-    if isinstance(value, Class):
-        return value.key.replace(":", ".")
-    return ""
-
-
 def _qualify(scope: Scope, name: str) -> str:
-    if scope.kind == "module" or not scope.qual:
+    if scope.kind is _MODULE or not scope.qual:
         return name
-    if scope.kind == "function":
+    if scope.kind is _FUNCTION:
         return f"{scope.qual}.<locals>.{name}"
     return f"{scope.qual}.{name}"
 
 
-def _is_none(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
-
-
-def _keyword_true(call: ast.Call, name: str) -> bool:
-    for kw in call.keywords:
-        if kw.arg == name:
-            return isinstance(kw.value, ast.Constant) and kw.value.value is True
-    return False
-
-
-def _subscript(base: Value, index: ast.expr) -> Value:
-    if isinstance(base, Future):
-        return Future(base.app)  # Parsl's lifted ``[]`` operator
-    if isinstance(base, Seq):
-        return base if isinstance(index, ast.Slice) else base.elem
-    if isinstance(base, Tup):
-        if isinstance(index, ast.Slice):
-            return Seq(join_all(list(base.items)))
-        number = _int_constant(index)
-        if number is not None and -len(base.items) <= number < len(base.items):
-            return base.items[number]
-        return join_all(list(base.items))
-    if isinstance(base, Mapping):
-        return base.value
-    return UNKNOWN
-
-
-def _passes_through(decorator: ast.AST) -> bool:
-    """``def deco(func): def wrapper(*a, **k): ...; return func(*a, **k); return wrapper``:
-    the decorator returns a nested function every one of whose returns is a call of the
-    decorator's first parameter (whatever else the wrapper does first, such as logging)."""
-    if not isinstance(decorator, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return False
-    params = [*decorator.args.posonlyargs, *decorator.args.args]
-    if not params:
-        return False
-    wrapped = params[0].arg
-    inner = {s.name: s for s in decorator.body if isinstance(s, ast.FunctionDef)}
-    returned = [s.value for s in decorator.body if isinstance(s, ast.Return)]
-    if len(returned) != 1 or not isinstance(returned[0], ast.Name):
-        return False
-    wrapper = inner.get(returned[0].id)
-    if wrapper is None:
-        return False
-    returns = [n for n in own_nodes(wrapper.body) if isinstance(n, ast.Return)]
-    return bool(returns) and all(
-        isinstance(r.value, ast.Call)
-        and isinstance(r.value.func, ast.Name)
-        and r.value.func.id == wrapped
-        for r in returns
-    )
-
-
-def _legacy_kind(dec: ast.expr) -> str | None:
-    """The app kind of Parsl's pre-1.0 ``App("python" | "bash", ...)``, when spelled out."""
-    if not isinstance(dec, ast.Call):
-        return None
-    kind = (
-        dec.args[0]
-        if dec.args
-        else next((k.value for k in dec.keywords if k.arg == "apptype"), None)
-    )
-    if isinstance(kind, ast.Constant) and kind.value in ("python", "bash"):
-        return str(kind.value)
-    return None
-
-
-def _succeeded_when(test: ast.expr) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The futures (``ast.dump`` of each receiver) a test proves succeeded when it is true,
-    and when it is false: ``f.exception() is None``, ``not f.exception()``, ``f.exception()
-    is not None``, and ``and``/``or`` of such tests."""
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        when_true, when_false = _succeeded_when(test.operand)
-        return when_false, when_true
-    if isinstance(test, ast.BoolOp):
-        parts = [_succeeded_when(v) for v in test.values]
-        if isinstance(test.op, ast.And):  # all true: each part's true case holds
-            return tuple(g for p in parts for g in p[0]), ()
-        return (), tuple(g for p in parts for g in p[1])  # all false
-    failed = _exception_receiver(test)  # ``if f.exception():`` is true when f failed
-    if failed is not None:
-        return (), (failed,)
-    if (
-        isinstance(test, ast.Compare)
-        and len(test.ops) == 1
-        and isinstance(test.comparators[0], ast.Constant)
-        and test.comparators[0].value is None
-    ):
-        receiver = _exception_receiver(test.left)
-        if receiver is not None:
-            if isinstance(test.ops[0], (ast.Is, ast.Eq)):
-                return (receiver,), ()
-            if isinstance(test.ops[0], (ast.IsNot, ast.NotEq)):
-                return (), (receiver,)
-    return (), ()
-
-
-def _exception_receiver(node: ast.expr) -> str | None:
-    """``ast.dump`` of ``f`` for a call ``f.exception()`` with no arguments."""
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "exception"
-        and not node.args
-        and not node.keywords
-    ):
-        return ast.dump(node.func.value)
-    return None
-
-
-def _int_constant(node: ast.expr) -> int | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, int):
-        return node.value
-    if (
-        isinstance(node, ast.UnaryOp)
-        and isinstance(node.op, ast.USub)
-        and isinstance(node.operand, ast.Constant)
-        and isinstance(node.operand.value, int)
-    ):
-        return -node.operand.value
-    return None
-
-
-def _store_item(container: Value, value: Value) -> Value | None:
-    if isinstance(container, Mapping):
-        return Mapping(container.key, join(container.value, value))
-    if isinstance(container, Seq):
-        return Seq(join(container.elem, value))
-    return None
-
-
-def _container_method(receiver: Value, attr: str, args: list[Value]) -> Value | None:
-    if isinstance(receiver, Mapping):
-        if attr == "values":
-            return Seq(receiver.value)
-        if attr == "items":
-            return Seq(Tup((receiver.key, receiver.value)))
-        if attr == "keys":
-            return Seq(receiver.key)
-        if attr in ("get", "pop", "setdefault"):
-            return receiver.value
-        if attr == "copy":
-            return receiver
-        if attr == "popitem":
-            return Tup((receiver.key, receiver.value))
-    elif isinstance(receiver, (Seq, Tup)):
-        if attr in ("pop", "popleft"):
-            return element(receiver)
-        if attr == "copy":
-            return receiver
-    return None
-
-
-def _index_names(
-    target: ast.AST, iter_node: ast.expr, iterable: Value
-) -> tuple[tuple[str, str], ...]:
-    """``for i, f in enumerate(x)`` / ``for k, f in d.items()``: map ``f`` to ``i`` / ``k``."""
-    if not isinstance(target, ast.Tuple) or len(target.elts) != 2:
-        return ()
-    index, item = target.elts
-    if not isinstance(index, ast.Name) or not isinstance(iter_node, ast.Call):
-        return ()
-    func = iter_node.func
-    is_enumerate = isinstance(func, ast.Name) and func.id == "enumerate"
-    is_items = isinstance(func, ast.Attribute) and func.attr == "items"
-    if not (is_enumerate or is_items):
-        return ()
-    return tuple((name, index.id) for name in target_names(item))
-
-
-def _local_names(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> frozenset[str]:
-    """Names a function binds locally (Python's rule: assigned anywhere in the body)."""
-    cached: frozenset[str] | None = getattr(node, "_parsl_lint_locals", None)
-    if cached is None:
-        cached = _compute_local_names(node)
-        node._parsl_lint_locals = cached  # type: ignore[union-attr]
-    return cached
-
-
-def _compute_local_names(
-    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda,
-) -> frozenset[str]:
-    names: set[str] = set()
-    declared: set[str] = set()
-    args = node.args
-    for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
-        names.add(a.arg)
-    for a in (args.vararg, args.kwarg):
-        if a is not None:
-            names.add(a.arg)
-    if isinstance(node, ast.Lambda):
-        return frozenset(names)
-    stack: list[ast.AST] = list(node.body)
-    while stack:
-        current = stack.pop()
-        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(current.name)
-            stack.extend(getattr(current, "decorator_list", []))
-            continue
-        if isinstance(current, (ast.Global, ast.Nonlocal)):
-            declared.update(current.names)
-            continue
-        if isinstance(current, ast.Lambda):
-            continue
-        if isinstance(current, ast.Name) and isinstance(current.ctx, (ast.Store, ast.Del)):
-            names.add(current.id)
-        elif isinstance(current, (ast.Import, ast.ImportFrom)):
-            for alias in current.names:
-                names.add((alias.asname or alias.name).split(".")[0])
-        elif isinstance(current, ast.ExceptHandler) and current.name:
-            names.add(current.name)
-        stack.extend(ast.iter_child_nodes(current))
-    return frozenset(names - declared)
+def app_from_callable(functions: dict[str, FuncRecord], value: Value, kind: str) -> Value:
+    """``python_app(func)``: the app made from whatever ``value`` is."""
+    if isinstance(value, Func) and value.key in functions:
+        record = functions[value.key]
+        plain = not getattr(record.node, "decorator_list", [])
+        return App(app_info(record, kind, plain))
+    if isinstance(value, App):
+        return App(value.info)
+    name = "app"
+    if isinstance(value, External):
+        name = value.qualname.rpartition(".")[2]
+    elif isinstance(value, Builtin):
+        name = value.name
+    return App(AppInfo(name, kind, "", 0, None))

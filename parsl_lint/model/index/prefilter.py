@@ -1,0 +1,260 @@
+"""The prefilter: which modules of the project may be Parsl code, decided without parsing.
+
+A module is a *candidate* when its text mentions ``parsl``, or when it imports a candidate (or
+the package above one: ``from pkg import apps``), or when it is a test module under a
+``conftest.py`` that is one. Only candidates are ever parsed and linted; on a large project
+most files are read once, scanned with a regular expression, and forgotten.
+
+The scan of each file (does it mention parsl, what it imports, the digest of its text) is
+cached between runs by the file's stat (see :attr:`Prefilter.scan_cache`); a file changed
+within :data:`~parsl_lint.filestamps.RACY_NS` of the run's start is not recorded. The same
+scans give the digest of everything a module depends on, which keys the result cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+from parsl_lint.filestamps import RACY_NS
+from parsl_lint.model.index.modules import ModuleIndex, ModuleInfo
+
+_T = TypeVar("_T")
+
+_IMPORT_RE = re.compile(
+    r"^[ \t]*(?:from[ \t]+(?P<from>\.*[\w.]*)[ \t]+import|import[ \t]+(?P<imp>[\w., \t]+))",
+    re.MULTILINE,
+)
+
+
+def text_digest(text: str) -> str:
+    """The hex SHA-256 of a module's text (what the cache keys its importers' results on)."""
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+
+
+def raw_imports(text: str) -> Iterator[tuple[int, str]]:
+    """``(level, module)`` of each import statement, from a text scan (no parse)."""
+    for m in _IMPORT_RE.finditer(text):
+        if m.group("from") is not None:
+            spec = m.group("from")
+            level = len(spec) - len(spec.lstrip("."))
+            yield level, spec[level:]
+        else:
+            for part in m.group("imp").split(","):
+                name = part.strip().split(" ")[0].strip()
+                if name:
+                    yield 0, name
+
+
+class Prefilter:
+    """Scans the modules of a :class:`ModuleIndex` and decides which ones are candidates."""
+
+    def __init__(self, index: ModuleIndex) -> None:
+        self.index = index
+        self._candidates: set[str] | None = None
+        self._candidates_version = -1  # the index's version they were computed for
+        self._imported: set[str] = set()  # every module name some project module imports
+        #: path -> [mtime_ns, size, mentions parsl, raw imports, digest, ctime_ns]: last
+        #: run's scans (see :attr:`scan_cache`), and this run's, recorded only with
+        #: :attr:`record_scans` (what the cache saves for the next run).
+        self._scan_cache: dict[str, list] = {}
+        self.scanned: dict[str, list] = {}
+        #: Record each file's scan in :attr:`scanned` (set when a scan cache is given).
+        self.record_scans = False
+        #: A scan of a file changed this close to the run's start is not recorded: a later edit
+        #: in the same timestamp tick would keep its modification time and size.
+        self._trust_before_ns = time.time_ns() - RACY_NS
+        #: One copy of each ``(level, name)`` pair and import tuple, shared by the modules
+        #: scanned together (emptied once :meth:`candidates` has scanned them all).
+        self._shared: dict[tuple, tuple] = {}
+
+    @property
+    def scan_cache(self) -> dict[str, list]:
+        """Last run's scans, by absolute path; setting it turns on :attr:`record_scans`."""
+        return self._scan_cache
+
+    @scan_cache.setter
+    def scan_cache(self, scans: dict[str, list]) -> None:
+        self._scan_cache = scans
+        self.record_scans = True
+
+    def invalidate(self) -> None:
+        """A module's text changed: the candidates are computed again when next asked."""
+        self._candidates = None
+
+    # -- scanning one module ----------------------------------------------------------------
+
+    def _share(self, items: Iterable[_T]) -> tuple[_T, ...]:
+        """``tuple(items)``, as the one copy every module with the same items shares."""
+        value = tuple(items)
+        return self._shared.setdefault(value, value)
+
+    def _pairs(self, pairs: Iterable[tuple[int, str]]) -> tuple[tuple[int, str], ...]:
+        """Shared raw imports: each ``(level, name)`` pair, and the tuple of them, once."""
+        return self._share(self._share((level, sys.intern(name))) for level, name in pairs)
+
+    def _scan(self, info: ModuleInfo) -> None:
+        """What the prefilter needs of a module (does it mention parsl, what does it import),
+        from the scan cache when the file is unchanged, else from its text. The digest is
+        taken now only when the scan is recorded for the cache, or the text is not the
+        file's (it cannot be read again); else :meth:`_content_digest` takes it on demand."""
+        if info.mentions_parsl is not None:
+            return
+        stat: tuple[int, int, int] | None = None
+        key = info.path or ""
+        from_disk = info.path is not None and info.text is None
+        if from_disk:
+            try:
+                st = os.stat(key)
+                stat = (st.st_mtime_ns, st.st_size, st.st_ctime_ns)
+            except OSError:
+                stat = None
+            hit = self._scan_cache.get(key)
+            if stat is not None and hit is not None and self._use_scan(info, stat, hit):
+                if self.record_scans:
+                    self.scanned[key] = hit
+                return
+        text = self.index.text_of(info)
+        info.mentions_parsl = "parsl" in text
+        info.raw_imports = self._pairs(raw_imports(text))
+        if self.record_scans or not from_disk:
+            info.digest = text_digest(text)
+        if not info.mentions_parsl and info.path is not None and info.tree is None:
+            info.text = None  # most files are never parsed: read again if one is needed
+        if stat is not None and self.record_scans and max(stat[0], stat[2]) < self._trust_before_ns:
+            mtime, size, ctime = stat
+            self.scanned[key] = [
+                mtime,
+                size,
+                info.mentions_parsl,
+                info.raw_imports,
+                info.digest,
+                ctime,
+            ]
+
+    def _use_scan(self, info: ModuleInfo, stat: tuple[int, int, int], hit: list) -> bool:
+        """Take a module's scan from a cached one when its file's stat matches (a malformed
+        entry is a miss). The entry's imports are replaced by the shared tuple."""
+        try:
+            if (hit[0], hit[1], hit[5]) != stat:  # mtime, size, status-change time
+                return False
+            raw = self._pairs((int(level), str(name)) for level, name in hit[3])
+            mentions_parsl, digest = bool(hit[2]), str(hit[4])
+        except (TypeError, ValueError, IndexError, KeyError):
+            return False
+        info.mentions_parsl, info.digest, info.raw_imports = mentions_parsl, digest, raw
+        if isinstance(hit, list):
+            hit[3] = raw  # the shared tuple: serialised as before, a list of pairs
+        return True
+
+    def imported_modules(self, info: ModuleInfo) -> tuple[str, ...]:
+        """Absolute names of the modules a module imports, from a text scan (no parse)."""
+        if info.imports is None:
+            self._scan(info)
+            assert info.raw_imports is not None
+            absolute = self.index.absolute
+            info.imports = self._share(
+                sys.intern(absolute(info, lvl, mod or None)) for lvl, mod in info.raw_imports
+            )
+            info.raw_imports = None  # resolved: the scan's record (if any) keeps its own
+        return info.imports
+
+    def mentions_parsl(self, info: ModuleInfo) -> bool:
+        """The module's text says ``parsl`` (the prefilter's own test, from the scan)."""
+        self._scan(info)
+        return bool(info.mentions_parsl)
+
+    # -- the project-wide closure -----------------------------------------------------------
+
+    def candidates(self) -> set[str]:
+        """Modules that may define apps or futures: they mention parsl, or import one that does
+        (or import the package above one: ``from pkg import apps``)."""
+        if self._candidates is None or self._candidates_version != self.index.version:
+            modules = self.index.modules
+            found: set[str] = set()
+            importers: dict[str, list[str]] = {}
+            for name, info in modules.items():
+                self._scan(info)
+                if info.mentions_parsl:
+                    found.add(name)
+                for imported in self.imported_modules(info):
+                    importers.setdefault(imported, []).append(name)
+                # pytest hands a test module the fixtures of the conftest.py files above it.
+                for conftest in self.index.conftests_above(info):
+                    importers.setdefault(conftest.name, []).append(name)
+            queue = list(found)
+            while queue:
+                parts = queue.pop().split(".")
+                for i in range(1, len(parts) + 1):
+                    for importer in importers.get(".".join(parts[:i]), ()):
+                        if importer not in found:
+                            found.add(importer)
+                            queue.append(importer)
+            for name, info in modules.items():
+                if name not in found and info.path is not None and info.tree is None:
+                    info.text = None  # never parsed: keep memory flat on large projects
+            self._candidates = found
+            self._candidates_version = self.index.version
+            self._imported = set(importers)
+            self._shared = {}  # every module is scanned: what is shared stays shared
+        return self._candidates
+
+    def imported_names(self) -> set[str]:
+        """Every module name some project module imports (scans the whole project)."""
+        self.candidates()
+        return self._imported
+
+    def is_imported(self, info: ModuleInfo) -> bool:
+        """Another project module imports this one (or the package it is in)."""
+        self.candidates()
+        return info.name in self._imported or bool(info.package and info.package in self._imported)
+
+    def is_candidate(self, info: ModuleInfo) -> bool:
+        """Whether the prefilter lets a module through. A module that mentions parsl is one
+        without the project-wide closure (a one-file run never needs it)."""
+        if info.path is None:
+            return True
+        self._scan(info)
+        return bool(info.mentions_parsl) or info.name in self.candidates()
+
+    # -- what a module's results depend on --------------------------------------------------
+
+    def dependency_digest(self, info: ModuleInfo) -> str:
+        """A digest of every project module ``info`` imports, directly or not, and of the
+        ``conftest.py`` files whose fixtures it may use (for the cache)."""
+        modules = self.index.modules
+        conftests = self.index.conftests_above(info)
+        seen: set[str] = {c.name for c in conftests}
+        stack = [info, *conftests]
+        while stack:
+            current = stack.pop()
+            for imported in self.imported_modules(current):
+                parts = imported.split(".")
+                names = [".".join(parts[: i + 1]) for i in range(len(parts))]
+                for name in names:
+                    dep = modules.get(name)
+                    if dep is not None and name not in seen:
+                        seen.add(name)
+                        stack.append(dep)
+                for name in self.index.children().get(imported, ()):  # from pkg import mod
+                    if name not in seen:
+                        seen.add(name)
+                        stack.append(modules[name])
+        h = hashlib.sha256()
+        for name in sorted(seen):
+            h.update(f"{name}\0{self._content_digest(modules[name])}\0".encode())
+        return h.hexdigest()
+
+    def _content_digest(self, info: ModuleInfo) -> str:
+        self._scan(info)
+        if info.digest is None:  # scanned without recording: read the file again
+            read = info.text is None
+            info.digest = text_digest(self.index.text_of(info))
+            if read:
+                info.text = None
+        return info.digest

@@ -1,0 +1,84 @@
+"""What the evaluator may ask about the rest of the project: :class:`ProjectView`.
+
+The evaluator (``evaluator.py``) walks one body at a time; what lies outside it (another
+module's names, what a project function returns, a class's methods and instance attributes, a
+pytest fixture's value) it asks through this interface. :class:`~parsl_lint.model.project.
+Project` implements it by composing the index, the module-level names (``symbols.py``) and the
+summaries (``summaries.py``), which in turn run evaluators: the interface is what keeps the
+evaluator from importing any of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+from parsl_lint.model.index import ModuleInfo
+from parsl_lint.model.records import ClassRecord, FuncRecord
+from parsl_lint.model.values import AppInfo, Class, Func, Value
+
+
+class ProjectView(Protocol):
+    """The project, as the evaluator sees it."""
+
+    @property
+    def modules(self) -> Mapping[str, ModuleInfo]:
+        """Every module of the project, by dotted name."""
+        ...
+
+    @property
+    def functions(self) -> dict[str, FuncRecord]:
+        """Every function the model has met, by key (``module:qualified.name``)."""
+        ...
+
+    @property
+    def classes(self) -> dict[str, ClassRecord]:
+        """Every class the model has met, by key."""
+        ...
+
+    @property
+    def method_apps(self) -> dict[str, AppInfo]:
+        """Methods whose ``def`` in a class body is decorated as an app: method key -> app."""
+        ...
+
+    def absolute(self, info: ModuleInfo, level: int, module: str | None) -> str:
+        """The module ``from <level><module> import`` names, seen from ``info``."""
+        ...
+
+    def symbol(self, module: str, name: str) -> Value | None:
+        """What ``module.name`` is bound to at module level; None when it is not bound."""
+        ...
+
+    def resolve_qualname(self, qualname: str) -> Value:
+        """The value of a dotted name such as ``pkg.mod.app`` or ``parsl.python_app``."""
+        ...
+
+    def import_binding(
+        self, info: ModuleInfo, dotted: str, asname: str | None
+    ) -> tuple[str, Value]:
+        """``import a.b [as x]``: the name it binds and what that name holds."""
+        ...
+
+    def register_function(self, record: FuncRecord) -> Func:
+        """The function's entry (the registered one when its node was seen before)."""
+        ...
+
+    def register_class(self, record: ClassRecord) -> Class:
+        """The class's entry, with its methods registered."""
+        ...
+
+    def returns_of(self, key: str) -> Value:
+        """What calling the function ``key`` returns."""
+        ...
+
+    def find_method(self, cls_key: str, name: str, after: str | None = None) -> FuncRecord | None:
+        """The method ``name`` of a project class, by its MRO (after the class ``after``)."""
+        ...
+
+    def instance_attribute(self, cls_key: str, name: str) -> Value:
+        """What ``self.name`` holds on instances of a project class."""
+        ...
+
+    def fixture_value(self, info: ModuleInfo, name: str, requester: str) -> Value:
+        """What pytest passes for a test's (or fixture's) parameter ``name``."""
+        ...

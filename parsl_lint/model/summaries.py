@@ -1,0 +1,364 @@
+"""Function and class summaries: what calling a project function returns, what a class's
+instances hold, which methods a class has, and what a pytest fixture provides.
+
+:class:`Summaries` keeps the records of every function and class the model has met
+(``records.py``) and computes each summary once, on demand, by running an
+:class:`~parsl_lint.model.evaluator.Evaluator` in summary mode over the body (a recursive
+summary is UNKNOWN). The module-level functions below are those runs.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from parsl_lint.model.evaluator import Evaluator
+from parsl_lint.model.facts import AttributeWrites
+from parsl_lint.model.index import ModuleIndex, ModuleInfo, Prefilter
+from parsl_lint.model.interface import ProjectView
+from parsl_lint.model.records import ClassRecord, FuncRecord, MethodKind
+from parsl_lint.model.scopes import Scope, ScopeKind
+from parsl_lint.model.symbols import ModuleSymbols
+from parsl_lint.model.values import (
+    BOTTOM,
+    NONE,
+    UNKNOWN,
+    AppInfo,
+    Class,
+    External,
+    Func,
+    Future,
+    Gen,
+    Mapping,
+    Seq,
+    Value,
+    element,
+    join,
+    join_all,
+)
+
+
+class Summaries:
+    """The project's functions and classes, and what the model has worked out about them."""
+
+    def __init__(
+        self, index: ModuleIndex, prefilter: Prefilter, symbols: ModuleSymbols, view: ProjectView
+    ) -> None:
+        self.index = index
+        self.prefilter = prefilter
+        self.symbols = symbols
+        self.view = view  # what the evaluators it runs ask about the rest of the project
+        self.functions: dict[str, FuncRecord] = {}
+        self.classes: dict[str, ClassRecord] = {}
+        #: Methods whose ``def`` in a class body is decorated as an app: method key -> app.
+        self.method_apps: dict[str, AppInfo] = {}
+        self._returns: dict[str, Value] = {}
+        self._attrs: dict[str, dict[str, Value]] = {}
+        self._busy: set[object] = set()
+
+    def clear(self) -> None:
+        """Forget everything (a module's text changed)."""
+        self._returns.clear()
+        self._attrs.clear()
+        self.functions.clear()
+        self.classes.clear()
+        self.method_apps.clear()
+
+    def forget_module(self, module: str) -> None:
+        """Forget the functions and classes a module defines (it is released)."""
+        prefix = module + ":"
+        for registry in (self.functions, self.classes, self.method_apps):
+            for key in [k for k in registry if k.startswith(prefix)]:
+                del registry[key]
+
+    # -- records ----------------------------------------------------------------------------
+
+    def register_function(self, fdef: FuncRecord) -> Func:
+        """The function's entry (the registered one when its node was seen before). A second
+        ``def`` of the same name (a redefinition, or one per branch) gets an entry of its own,
+        so a call after it is checked against its signature, not the first one's."""
+        existing = self.functions.get(fdef.key)
+        if existing is not None and existing.node is not fdef.node:
+            fdef.key = f"{fdef.key}@{fdef.node.lineno}:{fdef.node.col_offset}"
+            existing = self.functions.get(fdef.key)
+        if existing is None:
+            self.functions[fdef.key] = fdef
+        return Func(fdef.key, fdef.name)
+
+    def register_class(self, cdef: ClassRecord) -> Class:
+        """The class's entry, with a record for each method its body defines."""
+        existing = self.classes.setdefault(cdef.key, cdef)
+        if existing is cdef:
+            for stmt in cdef.node.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    method = FuncRecord(
+                        f"{cdef.key}.{stmt.name}",
+                        stmt,
+                        cdef.module,
+                        cls=cdef.key,
+                        method_kind=MethodKind.of(stmt),
+                        closure=cdef.closure,
+                    )
+                    cdef.methods[stmt.name] = method
+                    self.functions.setdefault(method.key, method)
+        return Class(cdef.key, cdef.node.name)
+
+    # -- functions --------------------------------------------------------------------------
+
+    def returns_of(self, key: str) -> Value:
+        """What calling the function ``key`` returns."""
+        if key in self._returns:
+            return self._returns[key]
+        fdef = self.functions.get(key)
+        if fdef is None:
+            return UNKNOWN
+        if key in self._busy:
+            return UNKNOWN
+        self._busy.add(key)
+        try:
+            value = summarise_function(self.view, fdef)
+        finally:
+            self._busy.discard(key)
+        self._returns[key] = value
+        return value
+
+    def fixture_value(self, info: ModuleInfo, name: str, requester: str) -> Value:
+        """What pytest passes for a test's (or fixture's) parameter ``name``: the value of
+        the fixture of that name, from the test's module or the ``conftest.py`` files above
+        it (nearest first), as pytest resolves it. UNKNOWN when there is none."""
+        for module in [info, *self.index.conftests_above(info, tests_only=False)]:
+            if not self.prefilter.is_candidate(module):
+                continue
+            for node in self.symbols.bindings_of(module).get(name, []):
+                if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                if not any(_is_fixture_decorator(d) for d in node.decorator_list):
+                    continue
+                key = f"{module.name}:{name}"
+                if key == requester:
+                    return UNKNOWN  # a fixture overriding one of the same name: not followed
+                fdef = self.functions.get(key)
+                if fdef is None:
+                    self.symbols.symbol(module.name, name)  # registers the function
+                    fdef = self.functions.get(key)
+                if fdef is None or fdef.node is not node:
+                    return UNKNOWN
+                return self._fixture(fdef)
+        return UNKNOWN
+
+    def _fixture(self, fdef: FuncRecord) -> Value:
+        guard = f"fixture:{fdef.key}"
+        if guard in self._busy:
+            return UNKNOWN
+        self._busy.add(guard)
+        try:
+            return summarise_fixture(self.view, fdef)
+        finally:
+            self._busy.discard(guard)
+
+    # -- classes ----------------------------------------------------------------------------
+
+    def mro(self, cls_key: str) -> list[ClassRecord]:
+        """The project classes of a class's method resolution order (depth first)."""
+        out: list[ClassRecord] = []
+        seen: set[str] = set()
+
+        def visit(key: str) -> None:
+            if key in seen or key not in self.classes:
+                return
+            seen.add(key)
+            cdef = self.classes[key]
+            out.append(cdef)
+            for base in self.bases_of(cdef):
+                visit(base)
+
+        visit(cls_key)
+        return out
+
+    def lacks_attribute(self, cls_key: str, name: str) -> bool:
+        """Instances of the project class certainly have no attribute ``name``: no class of
+        its MRO defines or assigns it or a ``__getattr__``, and every base is a project class
+        (an outside base, or a metaclass, could supply anything)."""
+        chain = self.mro(cls_key)
+        if not chain:
+            return False
+        for cdef in chain:
+            if {name, "__getattr__", "__getattribute__"} & cdef.methods.keys():
+                return False
+            if name in self._attributes_of(cdef) or cdef.node.keywords:
+                return False
+            outside = [
+                b for b in cdef.node.bases if not (isinstance(b, ast.Name) and b.id == "object")
+            ]
+            if len(outside) != len(self.bases_of(cdef)):
+                return False
+        return True
+
+    def bases_of(self, cdef: ClassRecord) -> list[str]:
+        return class_bases(self.view, cdef)
+
+    def find_method(self, cls_key: str, name: str, after: str | None = None) -> FuncRecord | None:
+        chain = self.mro(cls_key)
+        if after is not None:
+            keys = [c.key for c in chain]
+            chain = chain[keys.index(after) + 1 :] if after in keys else []
+        for cdef in chain:
+            if name in cdef.methods:
+                return cdef.methods[name]
+        return None
+
+    def instance_attribute(self, cls_key: str, name: str) -> Value:
+        """What ``self.name`` holds on instances of a project class (UNKNOWN unless certain)."""
+        value: Value = BOTTOM
+        for cdef in self.mro(cls_key):
+            attrs = self._attributes_of(cdef)
+            if name in attrs:
+                value = join(value, attrs[name])
+        return UNKNOWN if value is BOTTOM else value
+
+    def _attributes_of(self, cdef: ClassRecord) -> dict[str, Value]:
+        if cdef.key in self._attrs:
+            return self._attrs[cdef.key]
+        guard = ("attrs", cdef.key)
+        if guard in self._busy:
+            return {}
+        self._busy.add(guard)
+        try:
+            attrs = summarise_attributes(self.view, cdef)
+        finally:
+            self._busy.discard(guard)
+        self._attrs[cdef.key] = attrs
+        return attrs
+
+
+# -- the summaries: one evaluator run each ---------------------------------------------------
+
+
+def summarise_function(project: ProjectView, fdef: FuncRecord) -> Value:
+    """What calling a project function returns."""
+    node = fdef.node
+    info = project.modules.get(fdef.module)
+    if info is None:
+        return UNKNOWN
+    evaluator = Evaluator(project, info)
+    parent = fdef.closure or evaluator.module_scope()
+    if not isinstance(node, ast.Lambda) and node.returns is not None:
+        promised = evaluator.annotation(node.returns, parent)
+        if promised is not UNKNOWN:
+            return promised
+    if isinstance(node, ast.AsyncFunctionDef):
+        return UNKNOWN
+    if fdef.cls is not None and node.decorator_list:
+        app = evaluator._decorate(node, parent, fdef)  # an app defined as a method
+        if app is not None:
+            outermost = evaluator._is_app_factory(node.decorator_list[0], parent)
+            return Future(app.name) if outermost else UNKNOWN
+    scope = evaluator.walk_function(fdef)
+    if scope.yields:
+        decorators: list[ast.expr] = getattr(node, "decorator_list", [])
+        if all(evaluator._transparent(d, parent) for d in decorators):
+            return Gen(join_all(scope.yields), getattr(node, "name", "<lambda>"))
+        return Seq(join_all(scope.yields))
+    if not scope.returns:
+        return NONE
+    return join_all(scope.returns)
+
+
+def summarise_fixture(project: ProjectView, fdef: FuncRecord) -> Value:
+    """What a pytest fixture provides: its return value, or what it yields."""
+    info = project.modules.get(fdef.module)
+    if info is None or isinstance(fdef.node, ast.Lambda):
+        return UNKNOWN
+    evaluator = Evaluator(project, info)
+    parent = evaluator.module_scope()
+    if fdef.node.returns is not None:
+        promised = evaluator.annotation(fdef.node.returns, parent)
+        if promised is not UNKNOWN:
+            return promised
+    scope = evaluator.walk_function(fdef)
+    if scope.yields:
+        return join_all(scope.yields)
+    return join_all(scope.returns) if scope.returns else UNKNOWN
+
+
+def summarise_attributes(project: ProjectView, cdef: ClassRecord) -> dict[str, Value]:
+    """What each ``self.X`` of a class holds, joined over every method that assigns it."""
+    info = project.modules.get(cdef.module)
+    if info is None:
+        return {}
+    evaluator = Evaluator(project, info)
+    evaluator.writes = AttributeWrites()
+    for method in cdef.methods.values():
+        if method.method_kind in (MethodKind.METHOD, MethodKind.PROPERTY):
+            evaluator.walk_function(method)
+    attrs: dict[str, Value] = {}
+    for name in evaluator.writes.assigned.keys() | evaluator.writes.added.keys():
+        value = join_all(evaluator.writes.assigned.get(name, []))
+        for added in evaluator.writes.added.get(name, []):
+            if isinstance(value, Seq) or value is BOTTOM:
+                value = Seq(join(element(value), added))
+            elif isinstance(value, Mapping):
+                value = Mapping(value.key, join(value.value, added))
+            else:
+                value = UNKNOWN
+        attrs[name] = value
+    outer = cdef.closure or evaluator.module_scope()
+    body = Scope(ScopeKind.CLASS, outer)
+    for stmt in cdef.node.body:
+        default = _field_default(evaluator, stmt, outer)
+        if default is not None:  # ``x: T = field(...)``: the field's default, if it has one
+            if default is not BOTTOM:
+                evaluator.bind(stmt.target, default, body)  # type: ignore[union-attr]
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            evaluator.exec_stmt(stmt, body)
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            # ``future: AppFuture`` in a dataclass (or any class): the field's promise.
+            promised = evaluator.annotation(stmt.annotation, outer)
+            if promised is not UNKNOWN and stmt.target.id not in body.env:
+                body.env[stmt.target.id] = promised
+    for name, value in body.env.items():
+        attrs[name] = join(attrs[name], value) if name in attrs else value
+    return attrs
+
+
+def _field_default(evaluator: Evaluator, stmt: ast.stmt, scope: Scope) -> Value | None:
+    """For ``name: T = dataclasses.field(...)`` in a class body, the field's default value
+    (BOTTOM when it has none, as with ``field(init=False)``: the attribute exists only once a
+    method assigns it); None for any other statement."""
+    if not (
+        isinstance(stmt, ast.AnnAssign)
+        and isinstance(stmt.target, ast.Name)
+        and isinstance(stmt.value, ast.Call)
+    ):
+        return None
+    with evaluator.quiet():
+        func = evaluator.eval(stmt.value.func, scope)
+    if not (isinstance(func, External) and func.qualname == "dataclasses.field"):
+        return None
+    for kw in stmt.value.keywords:
+        if kw.arg == "default":
+            return evaluator.eval(kw.value, scope)
+        if kw.arg == "default_factory":
+            return UNKNOWN
+    return BOTTOM
+
+
+def class_bases(project: ProjectView, cdef: ClassRecord) -> list[str]:
+    """The keys of a class's bases that are project classes, in order."""
+    info = project.modules.get(cdef.module)
+    if info is None:
+        return []
+    evaluator = Evaluator(project, info)
+    scope = cdef.closure or evaluator.module_scope()
+    out = []
+    for base in cdef.node.bases:
+        value = evaluator.eval(base, scope)
+        if isinstance(value, Class):
+            out.append(value.key)
+    return out
+
+
+def _is_fixture_decorator(dec: ast.expr) -> bool:
+    target = dec.func if isinstance(dec, ast.Call) else dec
+    if isinstance(target, ast.Attribute):
+        return target.attr == "fixture"
+    return isinstance(target, ast.Name) and target.id == "fixture"
