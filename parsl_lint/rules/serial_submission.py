@@ -98,15 +98,17 @@ class SerialSubmission(Rule):
     it flows into a later submission, the loop's condition or iterable, an `if`, `assert` or
     `while` test, an attribute, or a call that may keep state (`optimizer.tell(r)`).
     Collecting results (`out.append(...)`, `results[i] = ...`) or logging them is not such a
-    use. Submitting every task first and gathering afterwards is the right pattern and is
-    never reported. `.result()` inside an app body is PSL103's.
+    use. Nor reported: a loop that reads a clock in each iteration (it measures each task,
+    which needs them one at a time), a test that checks each task's outcome (`assert` on the
+    same future, `pytest.raises`). Submitting every task first and gathering afterwards is
+    the right pattern and is never reported. `.result()` inside an app body is PSL103's.
 
     ## Why is this bad?
     An app call only submits a task; the work runs elsewhere while the script goes on. Waiting
     inside the submitting loop makes each task wait for the previous one: reproduced on Parsl
     2026.10 with eight 0.2 s tasks on two workers (threads or a HighThroughputExecutor), the
     loop that waits in each iteration took about 1.6 s, submitting all and then gathering
-    about 0.8 s; on a cluster with hundreds of workers the difference is hundreds of times.
+    about 0.8 s; with hundreds of workers the loop is up to hundreds of times slower.
     The code looks right and gives the right answer, so it is only found by someone wondering
     why the cluster sits idle. Passing a future to the next app instead of its result lets
     Parsl start that task as soon as its input is ready, without blocking the script.
