@@ -223,15 +223,15 @@ class ExceptionCannotCross(Rule):
             messages=(
                 "app `align` may raise `StageError` (in `check`), which pickle cannot "
                 "rebuild from its `args`: its `__init__` requires 2 positional arguments but "
-                "it passes 1 to `BaseException.__init__`; on a HighThroughputExecutor the "
-                "executor's result thread dies unpickling it, and this task and every later "
-                "one hang; pass the arguments to `super().__init__` unchanged or define "
-                "`__reduce__`",
+                "it passes 1 to `BaseException.__init__`; on a HighThroughputExecutor "
+                "unpickling it can kill the executor's result thread, and then this task and "
+                "every later one hang; pass the arguments to `super().__init__` unchanged or "
+                "define `__reduce__`",
                 "app `align` may raise `Deadline`, which pickle cannot rebuild from its "
                 "`args`: its `__init__` requires the keyword-only argument `seconds`, which "
-                "`args` never holds; on a HighThroughputExecutor the executor's result "
-                "thread dies unpickling it, and this task and every later one hang; pass the "
-                "arguments to `super().__init__` unchanged or define `__reduce__`",
+                "`args` never holds; on a HighThroughputExecutor unpickling it can kill the "
+                "executor's result thread, and then this task and every later one hang; pass "
+                "the arguments to `super().__init__` unchanged or define `__reduce__`",
             ),
         ),
         Invalid(
@@ -290,9 +290,9 @@ def _hang(info: AppInfo, raised: Raised, problem: str) -> str:
     where = f" (in `{raised.via}`)" if raised.via else ""
     return (
         f"app `{info.name}` may raise `{raised.class_name}`{where}, which pickle cannot "
-        f"rebuild from its `args`: {problem}; on a HighThroughputExecutor the executor's "
-        "result thread dies unpickling it, and this task and every later one hang; pass the "
-        "arguments to `super().__init__` unchanged or define `__reduce__`"
+        f"rebuild from its `args`: {problem}; on a HighThroughputExecutor unpickling it can "
+        "kill the executor's result thread, and then this task and every later one hang; pass "
+        "the arguments to `super().__init__` unchanged or define `__reduce__`"
     )
 
 
