@@ -4,6 +4,7 @@
     python bench/run.py --files 500     # a smaller generated project
     python bench/run.py --memory        # also peak RSS at 500 and 5,000 generated files
     python bench/run.py --memory-only   # only those
+    python bench/run.py --sites-only    # cost by PSL101 sites in one module, and a 20 MB module
     python bench/run.py --server-only   # only the language server's rows (bench/server.py)
 
 Corpora: the installed ``parsl`` package (its source and its test-suite) and a generated
@@ -58,6 +59,79 @@ def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
     elapsed = time.perf_counter() - start
     rss_kib = usage.ru_maxrss  # KiB on Linux
     return elapsed, rss_kib / 1024, os.waitstatus_to_exitcode(status)
+
+
+def run_cpu(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
+    """CPU seconds (user + system), peak RSS (MiB) and exit status of one child process: on
+    a shared machine CPU time is what a ratio between sizes can trust."""
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    cpu = usage.ru_utime + usage.ru_stime
+    return cpu, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+SITE_MODULE_HEAD = "from parsl import python_app\n\n\n@python_app\ndef f(x):\n    return x\n\n\n"
+
+
+def site_module(path: Path, sites: int) -> None:
+    """One module with ``sites`` bare ``.result()`` calls, each between two plain lines."""
+    body = "".join(f"a{i} = g({i})\nv{i} = f({i}).result()\nb{i} = h(a{i})\n" for i in range(sites))
+    path.write_text(SITE_MODULE_HEAD + body)
+
+
+def big_module(path: Path, size: int, sites: int) -> None:
+    """A module of about ``size`` bytes of ordinary functions with ``sites`` sites spread
+    through it (the shape of a generated 20 MB module)."""
+    chunks, total, i = [SITE_MODULE_HEAD], len(SITE_MODULE_HEAD), 0
+    every = max(1, size // 200 // max(sites, 1))
+    placed = 0
+    while total < size:
+        chunk = f"def helper_{i}(a, b):\n    c = a + b * {i}\n    return [c, a, b]\n\n\n"
+        if i % every == 0 and placed < sites:
+            chunk += f"r{placed} = f({placed}).result()\n\n\n"
+            placed += 1
+        chunks.append(chunk)
+        total += len(chunk)
+        i += 1
+    path.write_text("".join(chunks))
+
+
+def sites_rows(repeat: int) -> None:
+    """Check and fix (as a diff) one module with 1k..8k sites: CPU seconds per site should
+    stay flat (linear cost). Then a 20 MB module, which is reported as too large at once."""
+    print("\n## cost by PSL101 sites in one module (CPU seconds, best of runs)\n")
+    print(
+        "| sites | check s | check s/site × smallest | fix s | fix s/site × smallest | "
+        "fix peak RSS MiB |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    exe = str(BIN / "parsl-lint")
+    base: tuple[float, float] | None = None
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "pyproject.toml").write_text("[tool.parsl-lint]\nmax-file-size = 100_000_000\n")
+        for sites in (1000, 2000, 4000, 8000):
+            module = root / f"m{sites}.py"
+            site_module(module, sites)
+            check, _, _ = best(
+                [run_cpu([exe, "check", "--no-cache", "-q", str(module)]) for _ in range(repeat)]
+            )
+            fix, rss, _ = best(
+                [run_cpu([exe, "fix", "--no-cache", "-q", str(module)]) for _ in range(repeat)]
+            )
+            base = base or (check / sites, fix / sites)
+            print(
+                f"| {sites} | {check:.2f} | {check / sites / base[0]:.2f} | {fix:.2f} | "
+                f"{fix / sites / base[1]:.2f} | {rss:.0f} |"
+            )
+        big = root / "big.py"
+        big_module(big, 20_000_000, 497)
+        (root / "pyproject.toml").write_text("[tool.parsl-lint]\n")
+        print("\n| a 20 MB module, 497 sites (default max-file-size) | wall s | peak RSS MiB |")
+        print("| --- | ---: | ---: |")
+        for command in ("check", "fix"):
+            elapsed, rss, code = run([exe, command, "--no-cache", str(big)])
+            print(f"| {command} (exit {code}: reported as too large) | {elapsed:.2f} | {rss:.0f} |")
 
 
 def python_files(root: Path) -> list[Path]:
@@ -312,6 +386,8 @@ def main() -> None:
     )
     parser.add_argument("--skip-parsl", action="store_true", help="only the generated project")
     parser.add_argument("--memory-only", action="store_true", help="only the peak-RSS rows")
+    parser.add_argument("--sites", action="store_true", help="also cost by sites per module")
+    parser.add_argument("--sites-only", action="store_true", help="only the sites rows")
     parser.add_argument(
         "--server-only", action="store_true", help="only the language server's rows"
     )
@@ -333,7 +409,7 @@ def main() -> None:
     if args.fixit == "auto":
         args.fixit = fixit_executable()
     spec = importlib.util.find_spec("parsl")
-    corpora = not args.memory_only
+    corpora = not args.memory_only and not args.sites_only
     if corpora and not args.skip_parsl and spec and spec.submodule_search_locations:
         root = Path(next(iter(spec.submodule_search_locations)))
         with tempfile.TemporaryDirectory() as tmp:
@@ -348,6 +424,8 @@ def main() -> None:
             generate(gen, args.files)
             files = python_files(gen)
             corpus_rows("generated project", gen, files, args.jobs, args.fixit, args.repeat)
+    if args.sites or args.sites_only:
+        sites_rows(args.repeat)
     if args.memory or args.memory_only:
         print("\n## peak RSS (cold, --jobs 1, no cache) by project size\n")
         print("| files | wall s | peak RSS MiB | × the smallest |")

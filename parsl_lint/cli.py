@@ -1,15 +1,17 @@
-"""The command line: ``parsl-lint check|fix|rules|rule|server``, exit codes 0/1/2 as ruff's.
+"""The command line: ``parsl-lint check|fix|rules|rule|server|postmortem|vendor-helper``, exit
+codes 0/1/2 as ruff's (an internal error is 2, with its traceback only under ``--verbose``).
 The options of ``check`` and ``fix`` are in :mod:`parsl_lint.cli_options`, ``check``'s ruff
 modes (``--fix``, ``--diff``, ``--statistics``, ``--add-noqa``) in :mod:`parsl_lint.cli_check`."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 
-from parsl_lint import __version__
+from parsl_lint import ISSUES_URL, __version__
 from parsl_lint.cli_options import (
     Options,
     check_mode_options,
@@ -21,7 +23,70 @@ from parsl_lint.snapshot import split_codes
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: ``--verbose``: an internal error prints its traceback too.
+_VERBOSE = False
+
+
+def _set_verbose(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    global _VERBOSE
+    _VERBOSE = _VERBOSE or value
+
+
+VERBOSE_OPTION = click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_verbose,
+    help="On an internal error, print the traceback too.",
+)
+
+
+class _Main(click.Group):
+    """The command group; an exception that escapes a command is an internal error: one line
+    saying so and where to report it, exit 2 (never 1, which CI reads as "findings"); the
+    traceback only with ``--verbose``."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        global _VERBOSE
+        _VERBOSE = False  # set again by the option's callback while the arguments are parsed
+        return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        _tolerant_streams()
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if _VERBOSE:
+                import traceback
+
+                traceback.print_exc(file=sys.stderr)
+            where = "" if _VERBOSE else "; run again with --verbose for the traceback"
+            click.echo(
+                f"parsl-lint: error: internal error: {type(exc).__name__}: {exc} "
+                f"(parsl-lint {__version__}; please report it at {ISSUES_URL}{where})",
+                err=True,
+            )
+            sys.exit(EXIT_ERROR)
+
+
+def _tolerant_streams() -> None:
+    """A file name that is not UTF-8 (``\xff.py``) is printed as its own bytes, whatever the
+    locale, instead of stopping the report with a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            try:
+                reconfigure(errors="surrogateescape")
+            except (ValueError, OSError):  # pragma: no cover - a closed or odd stream
+                pass
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
+@VERBOSE_OPTION
 @click.version_option(__version__, "--version", "-V", prog_name="parsl-lint")
 def main() -> None:
     """Find the code that hides or causes Parsl worker failures, and fix it.
@@ -114,6 +179,7 @@ def _session(opts: Options, import_edits: bool = False, snapshot_key: str | None
 @main.command()
 @common_options
 @check_mode_options
+@VERBOSE_OPTION
 def check(
     fix: bool,
     unsafe_fixes: bool,
@@ -204,6 +270,7 @@ def _check_with_progress(session: Any, show: bool) -> Any:
 
 @main.command()
 @common_options
+@VERBOSE_OPTION
 @click.option("--diff", "diff_flag", is_flag=True, help="Print a unified diff (the default).")
 @click.option("--write", is_flag=True, help="Apply the fixes to the files.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe.")
@@ -324,3 +391,54 @@ def server_command() -> None:
     from parsl_lint.lsp.server import serve
 
     serve()
+
+
+@main.command("postmortem")
+@click.argument("run_dir", required=False, default="runinfo", metavar="[RUN_DIR]")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--task", "task_id", type=int, default=None, help="Tell one task's whole story.")
+@click.option(
+    "--tail",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="Lines of a bash app's stdout/stderr (and a block's output) to show.",
+)
+@click.option("--run-id", default=None, help="Which DFK start of a parsl.log that holds several.")
+def postmortem_command(
+    run_dir: str, fmt: str, task_id: int | None, tail: int, run_id: str | None
+) -> None:
+    """Explain a finished Parsl run from RUN_DIR (default ./runinfo): each failed task's root
+    cause and what it blocked.
+
+    RUN_DIR is a run directory (runinfo/003) or a directory of numbered runs (the newest is
+    read). Exit status: 0 no task failed, 1 some did, 2 nothing to read or usage error.
+    """
+    from parsl_lint.postmortem.cli import run_postmortem
+
+    sys.exit(run_postmortem(run_dir, fmt, task_id, tail, run_id))
+
+
+@main.command("vendor-helper")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH even if it is not a vendored copy.")
+def vendor_helper_command(path: Path, force: bool) -> None:
+    """Write the runtime helper into your project as one module (PATH: a .py file, or a
+    directory for parsl_debug.py), so the workflow does not need parsl-lint installed.
+
+    It prints the `helper` setting that makes `parsl-lint fix` import it.
+    """
+    from parsl_lint.config import ConfigError
+    from parsl_lint.vendor import VendorError, vendor
+
+    try:
+        done = vendor(path, force=force)
+    except (VendorError, ConfigError, OSError) as exc:
+        _fail(str(exc))
+        return
+    action = "Updated" if done.replaced else "Wrote"
+    click.echo(f"{action} {done.path} (standard library only; it imports Parsl when it needs to).")
+    click.echo("Add to [tool.parsl-lint] in pyproject.toml:\n")
+    click.echo(f'helper = "{done.helper}"')

@@ -40,7 +40,12 @@ _Pattern = pathspec.Pattern
 _Chain = tuple[tuple[str, tuple[_Pattern, ...]], ...]
 
 
-def discover(paths: Sequence[Path], settings: Settings, watch: Watch | None = None) -> list[Path]:
+def discover(
+    paths: Sequence[Path],
+    settings: Settings,
+    watch: Watch | None = None,
+    errors: list[str] | None = None,
+) -> list[Path]:
     """The files to lint for ``paths``: sorted by path, each file once.
 
     Directories expand recursively to ``*.py`` and ``*.ipynb`` files; files named explicitly
@@ -48,9 +53,9 @@ def discover(paths: Sequence[Path], settings: Settings, watch: Watch | None = No
     the form they were given in (``src`` yields ``src/app.py``; ``.`` yields ``app.py``). The
     CLI handles ``-`` (stdin) itself. Raises ``FileNotFoundError`` for a path that does not
     exist. ``watch`` collects what the answer depends on (directories walked, files found,
-    ignore files read).
+    ignore files read); ``errors`` collects the directories that could not be read.
     """
-    walker = _Walker(settings, watch)
+    walker = _Walker(settings, watch, errors)
     found: dict[str, str] = {}
     for path in map(_normal, paths):
         if not os.path.exists(path):
@@ -62,7 +67,9 @@ def discover(paths: Sequence[Path], settings: Settings, watch: Watch | None = No
     return [Path(p) for p in sorted(found.values())]
 
 
-def iter_project_files(root: Path, settings: Settings, watch: Watch | None = None) -> list[Path]:
+def iter_project_files(
+    root: Path, settings: Settings, watch: Watch | None = None, errors: list[str] | None = None
+) -> list[Path]:
     """Every lintable ``.py`` and ``.ipynb`` file under ``root`` (same excludes and
     ``.gitignore`` rules), for building the cross-module index even when only some files are
     linted."""
@@ -70,12 +77,15 @@ def iter_project_files(root: Path, settings: Settings, watch: Watch | None = Non
     if not os.path.isdir(root):
         raise FileNotFoundError(2, "No such directory", str(root))
     found: dict[str, str] = {}
-    _Walker(settings, watch).walk(_normal(root), found)
+    _Walker(settings, watch, errors).walk(_normal(root), found)
     return [Path(p) for p in sorted(found.values())]
 
 
 def discover_with_project(
-    paths: Sequence[Path], settings: Settings, watch: Watch | None = None
+    paths: Sequence[Path],
+    settings: Settings,
+    watch: Watch | None = None,
+    errors: list[str] | None = None,
 ) -> tuple[list[str], list[str]]:
     """``discover(paths)`` and ``iter_project_files(project root)`` in one go: a named
     directory inside the project that the project's walk went through with the same rules
@@ -83,14 +93,15 @@ def discover_with_project(
     instead of being walked again. Same answers as the two calls; half the directory reads
     in the common ``parsl-lint check .`` case. Paths come back as strings (in the form the
     Path objects of the two calls would print as): on a large project a Path per file is a
-    measurable share of the run's memory."""
-    project_walker = _Walker(settings, watch)
+    measurable share of the run's memory. ``errors`` collects each directory that could not
+    be read (once, however many walks met it)."""
+    project_walker = _Walker(settings, watch, errors)
     project: dict[str, str] = {}
     root = _normal(settings.project_root)
     if not os.path.isdir(root):
         raise FileNotFoundError(2, "No such directory", root)
     project_walker.walk(root, project)
-    walker = _Walker(settings, watch)
+    walker = _Walker(settings, watch, errors)
     found: dict[str, str] = {}
     for path in map(_normal, paths):
         if not os.path.exists(path):
@@ -129,8 +140,12 @@ def _add_named_file(path: str, found: dict[str, str], watch: Watch | None) -> No
 class _Walker:
     """One discovery run: compiled patterns, cached ``.gitignore`` files, visited directories."""
 
-    def __init__(self, settings: Settings, watch: Watch | None = None) -> None:
+    def __init__(
+        self, settings: Settings, watch: Watch | None = None, errors: list[str] | None = None
+    ) -> None:
         self.watch = watch
+        #: ``"<directory>: cannot read directory: <reason>"`` for each one that failed.
+        self.errors = errors
         self.project_root = os.path.realpath(settings.project_root)
         patterns = (*settings.exclude, *settings.extend_exclude)
         # Plain names (".venv", "build/") are the common case: a set lookup on the entry's name.
@@ -234,7 +249,8 @@ class _Walker:
                             pass
 
     def _scan(self, directory: str) -> list[os.DirEntry[str]] | None:
-        """The directory's entries, or None when it was already walked or cannot be read."""
+        """The directory's entries, or None when it was already walked or cannot be read
+        (then ``errors`` says so)."""
         try:
             stat = os.stat(directory)
             key = (stat.st_dev, stat.st_ino)
@@ -245,7 +261,13 @@ class _Walker:
                 self.watch.dirs[directory] = stat.st_mtime_ns
             with os.scandir(directory) as it:
                 return list(it)
-        except OSError:
+        except OSError as exc:
+            if self.errors is not None:
+                shown = os.path.relpath(directory)
+                shown = directory if shown.startswith("..") else shown
+                message = f"{shown}: cannot read directory: {exc.strerror or exc}"
+                if message not in self.errors:
+                    self.errors.append(message)
             return None
 
     # ------------------------------------------------------------------ excludes

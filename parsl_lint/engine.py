@@ -16,7 +16,7 @@ import io
 import re
 import sys
 import tokenize
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from parsl_lint.config import Settings
@@ -117,6 +117,7 @@ class Linter:
     #: file has nothing to make room for, and deciding what to release needs every module's
     #: imports.
     release_trees: bool = True
+    _first_party: tuple[int, frozenset[str]] | None = None
 
     @classmethod
     def create(
@@ -126,12 +127,25 @@ class Linter:
         project_files: Sequence[PathLike],
     ) -> Linter:
         project = Project.from_files(settings.project_root, project_files)
+        project.max_parse_size = settings.max_file_size
         return cls(settings, project, frozenset(enabled))
 
     @functools.cached_property
     def rules(self) -> list[Rule]:
         """The enabled rules, instantiated once per run (not once per file)."""
         return [rule() for code, rule in all_rules().items() if code in self.enabled]
+
+    @property
+    def first_party(self) -> frozenset[str]:
+        """The project's top-level module names: isort's first-party section (recomputed
+        when modules are added, as the language server's project grows)."""
+        version = self.project.index.version
+        if self._first_party is None or self._first_party[0] != version:
+            names = frozenset(
+                name.split(".")[0] for name in self.project.modules if name != STDIN_MODULE
+            )
+            self._first_party = (version, names)
+        return self._first_party[1]
 
     def module_for(self, path: PathLike | None, text: str) -> ModuleInfo:
         if path is None:
@@ -156,6 +170,8 @@ class Linter:
         self, raw: bytes, path: PathLike, shown: str
     ) -> tuple[FileResult, SourceFile | None]:
         """Lint the bytes of a file (decoded as Python would); the SourceFile is for the fixer."""
+        if len(raw) > self.settings.max_file_size:
+            return self.too_large(shown, len(raw)), None
         try:
             source = decode_source(raw, shown)
         except SourceError as exc:
@@ -164,8 +180,21 @@ class Linter:
             return self.lint_notebook(source.text, shown, path), None
         return self.lint_text(source.text, shown, path), source
 
+    def too_large(self, shown: str, size: int) -> FileResult:
+        """A file over ``max-file-size``: skipped, with a note that says how to lint it."""
+        limit = self.settings.max_file_size
+        note = (
+            f"not checked: {size:,} bytes is more than max-file-size ({limit:,} bytes; "
+            "raise it in [tool.parsl-lint] to lint this file, at about 2 KB of memory per "
+            "byte to fix it)"
+        )
+        return FileResult(shown, Outcome.SKIPPED, error=note)
+
     def lint_source(self, text: str, shown: str, path: PathLike | None) -> FileResult:
         """Lint decoded text: a notebook's JSON (by ``shown``'s suffix) or Python source."""
+        size = len(text.encode("utf-8", "surrogateescape"))
+        if size > self.settings.max_file_size:
+            return self.too_large(shown, size)
         if is_notebook(shown):
             return self.lint_notebook(text, shown, path)
         return self.lint_text(text, shown, path)
@@ -216,6 +245,10 @@ class Linter:
     def is_candidate(self, path: PathLike) -> bool:
         """The prefilter: can this file contain Parsl code worth a parse?"""
         return self.project.is_candidate(self.project.add_file(path))
+
+    def unreadable(self, shown: str, message: str, loc: Location) -> FileResult:
+        """The result for a file that cannot be decoded or parsed: ``PSL000`` at ``loc``."""
+        return self._unreadable(shown, message, loc)
 
     def _unreadable(self, shown: str, message: str, loc: Location) -> FileResult:
         diags: tuple[Diagnostic, ...] = ()
@@ -277,8 +310,14 @@ class Linter:
         ]
         kept.extend(self._last_rules(ctx, directives, ignored))
         kept.sort(key=Diagnostic.sort_key)
+        kept = _one_log_per_failure(tree, kept, self.settings.helper_function)
+        if any(d.fix for d in kept):
+            from parsl_lint.fixer import unfixable_reason
+
+            if unfixable_reason(text) is not None:  # ``fix`` would not touch it: no ``[*]``
+                kept = [dataclasses.replace(d, fix=None) if d.fix else d for d in kept]
         if self.import_edits:
-            kept = _with_import_edits(text, tree, kept)
+            kept = _with_import_edits(text, tree, kept, self.first_party)
         if path is not None and self.release_trees:
             self.project.release(info)
         return FileResult(shown, Outcome.OK, tuple(kept), warnings=tuple(directives.warnings))
@@ -307,6 +346,49 @@ def _in_cells(warning: str, shown: str, notebook: Notebook) -> str:
     return re.sub(rf"{re.escape(shown)}:(\d+)", place, warning, count=1)
 
 
+def _one_log_per_failure(
+    tree: ast.Module, diagnostics: list[Diagnostic], helper: str
+) -> list[Diagnostic]:
+    """PSL101's fix wins over PSL102's on the same ``try``: the helper already logs the
+    failure with its root cause and the worker's traceback, and re-raises it, so turning the
+    handler's ``log.error`` into ``log.exception`` would log the same failure twice (a second
+    traceback, of Parsl's frames). PSL102 is still reported there, without a fix; once PSL101's
+    fix is applied it no longer fires. The same holds when the ``try`` already calls the
+    helper (a site fixed in an earlier round)."""
+    handler_fixes = [d for d in diagnostics if d.code == "PSL102" and d.fix is not None]
+    if not handler_fixes:
+        return diagnostics
+    sites = [d.location for d in diagnostics if d.code == "PSL101" and d.fix is not None]
+    yielding: set[int] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Try) and type(node).__name__ != "TryStar":
+            continue
+        body = (_start(node.body[0]), _end(node.body[-1]))  # type: ignore[attr-defined]
+        wins = any(body[0] <= (s.row, s.column - 1) < body[1] for s in sites) or any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == helper
+            for stmt in node.body  # type: ignore[attr-defined]
+            for n in ast.walk(stmt)
+        )
+        if not wins:
+            continue
+        for handler in node.handlers:  # type: ignore[attr-defined]
+            span = (_start(handler), _end(handler))
+            for d in handler_fixes:
+                if span[0] <= (d.location.row, d.location.column - 1) < span[1]:
+                    yielding.add(id(d))
+    if not yielding:
+        return diagnostics
+    return [dataclasses.replace(d, fix=None) if id(d) in yielding else d for d in diagnostics]
+
+
+def _start(node: ast.AST) -> tuple[int, int]:
+    return node.lineno, node.col_offset  # type: ignore[attr-defined]
+
+
+def _end(node: ast.AST) -> tuple[int, int]:
+    return node.end_lineno or 0, node.end_col_offset or 0  # type: ignore[attr-defined]
+
+
 def _syntax_diagnostic(path: str, message: str, loc: Location) -> Diagnostic:
     return Diagnostic(
         code=SYNTAX_CODE,
@@ -320,37 +402,24 @@ def _syntax_diagnostic(path: str, message: str, loc: Location) -> Diagnostic:
     )
 
 
-def import_edit(text: str, tree: ast.Module, module: str, name: str) -> tuple[Edit, ...] | None:
-    """The edit that adds ``from module import name``, where LibCST's ``AddImportsVisitor``
-    puts it (after a docstring, at the end of the first block of imports); None when the file
-    already imports from ``module`` (the visitor would merge into that statement)."""
-    body = tree.body
-    for stmt in body:
+def import_edit(
+    text: str, tree: ast.Module, module: str, name: str, first_party: Collection[str] = ()
+) -> tuple[Edit, ...] | None:
+    """The edit that adds ``from module import name`` where the fixer puts it (in its isort
+    section, see :mod:`parsl_lint.imports`); ``()`` when the file already imports it, None
+    when it imports from ``module`` already (LibCST merges the name into that statement)."""
+    for stmt in tree.body:
         if isinstance(stmt, ast.ImportFrom) and stmt.module == module and not stmt.level:
             if any(a.name == name and a.asname is None for a in stmt.names):
                 return ()
             return None
-    index = 0
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        index = 1 if isinstance(body[0].value.value, str) else 0
-    row = body[index - 1].end_lineno + 1 if index else 1  # type: ignore[operator]
-    after_imports = False
-    for stmt in body[index:]:
-        if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            break
-        row = stmt.end_lineno + 1  # type: ignore[operator]
-        after_imports = True
-    newline = "\r\n" if "\r\n" in text[:4096] else "\n"
-    # Like the visitor: a new first import is set off from the code after it by a blank line.
-    lines = text.splitlines()
-    next_line = lines[row - 1] if row - 1 < len(lines) else ""
-    blank = newline if not after_imports and len(body) > index and next_line.strip() else ""
-    at = Location(row, 1)
-    return (Edit(f"from {module} import {name}{newline}{blank}", at, at),)
+    from parsl_lint.imports import plan_import
+
+    return (plan_import(text, tree, module, name, first_party),)
 
 
 def _with_import_edits(
-    text: str, tree: ast.Module, diagnostics: list[Diagnostic]
+    text: str, tree: ast.Module, diagnostics: list[Diagnostic], first_party: Collection[str]
 ) -> list[Diagnostic]:
     """Add the import each fix needs as explicit edits (computed once per file)."""
     needed = sorted({i for d in diagnostics if d.fix for i in d.fix.imports})
@@ -358,12 +427,12 @@ def _with_import_edits(
         return diagnostics
     per_import: dict[tuple[str, str], tuple[Edit, ...]] = {}
     for module, name in needed:
-        edits = import_edit(text, tree, module, name)
+        edits = import_edit(text, tree, module, name, first_party)
         if edits is None:  # merging into an existing import: let LibCST say how
             from parsl_lint.fixer import import_edits
 
             try:
-                edits = import_edits(text, [(module, name)])
+                edits = import_edits(text, [(module, name)], first_party)
             except Exception:  # LibCST cannot parse what ast accepted
                 edits = ()
         per_import[(module, name)] = edits

@@ -68,20 +68,31 @@ class Notebook:
 
 
 def read_notebook(text: str) -> Notebook:
-    """The notebook in ``text`` (nbformat 4, or 3 with worksheets)."""
+    """The notebook in ``text`` (nbformat 4, or 3 with worksheets). Anything that is not
+    such a notebook (not JSON, nested too deeply to decode, a field of the wrong type)
+    raises :class:`NotebookError`, never another exception."""
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise NotebookError("not a valid notebook: the JSON is nested too deeply") from None
     except ValueError as exc:
         raise NotebookError(f"not a valid notebook: {exc}") from exc
     if not isinstance(data, dict):
         raise NotebookError("not a valid notebook: the top level is not an object")
     cells = data.get("cells")
-    if cells is None and isinstance(data.get("worksheets"), list):  # nbformat 3
-        cells = [c for ws in data["worksheets"] for c in (ws.get("cells") or [])]
+    worksheets = data.get("worksheets")
+    if cells is None and isinstance(worksheets, list):  # nbformat 3
+        if not all(isinstance(ws, dict) for ws in worksheets):
+            raise NotebookError("not a valid notebook: a worksheet is not an object")
+        cells = []
+        for ws in worksheets:
+            more = ws.get("cells") or []
+            if not isinstance(more, list):
+                raise NotebookError("not a valid notebook: a worksheet's `cells` is not a list")
+            cells.extend(more)
     if not isinstance(cells, list):
         raise NotebookError("not a valid notebook: it has no `cells` list")
-    language = (data.get("metadata") or {}).get("language_info", {}).get("name", "python")
-    if isinstance(language, str) and language.lower() not in ("python", "python3", ""):
+    if _language(data).lower() not in ("python", "python3", ""):
         return Notebook([])  # an R or Julia notebook: nothing to lint
     sources = []
     for cell in cells:
@@ -203,6 +214,19 @@ def _items(node: _At | None) -> list[_At]:
 
 def _get(node: _At, key: str) -> _At | None:
     return node.value.get(key) if isinstance(node.value, dict) else None
+
+
+def _language(data: dict[str, object]) -> str:
+    """The kernel's language from ``metadata.language_info.name`` ("python" when the
+    notebook does not say); a field of a shape nbformat does not allow is an error."""
+    metadata = data.get("metadata", {})
+    if not isinstance(metadata, dict):
+        raise NotebookError("not a valid notebook: `metadata` is not an object")
+    info = metadata.get("language_info", {})
+    if not isinstance(info, dict):
+        raise NotebookError("not a valid notebook: `metadata.language_info` is not an object")
+    name = info.get("name", "python")
+    return name if isinstance(name, str) else "python"
 
 
 def _python_lines(cell: str) -> list[str]:

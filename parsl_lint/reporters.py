@@ -315,7 +315,9 @@ def _artifact_uri(path: str) -> str:
             pure = pure.relative_to(Path.cwd())
         except ValueError:
             return pure.as_uri()
-    return quote(PurePath(os.path.normpath(pure)).as_posix(), safe="/")
+    # Percent-encode the bytes of the name: a name that is not UTF-8 (``\xff.py``) is
+    # ``%FF.py``, as ``Path.as_uri`` does for an absolute one.
+    return quote(os.fsencode(PurePath(os.path.normpath(pure)).as_posix()), safe="/")
 
 
 # --------------------------------------------------------------------------- github

@@ -20,7 +20,7 @@ import sys
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Mapping, Sequence
     from concurrent.futures import Future
     from traceback import FrameSummary
 
@@ -603,7 +603,7 @@ def _stream_lines(stream: str, path: str | None, tail_lines: int) -> list[str]:
     if tail_lines <= 0:
         return [f"{stream}: {path}"]
     try:
-        tail = _tail(path, tail_lines)
+        tail = read_tail(path, tail_lines)
     except OSError as err:
         reason = err.strerror or type(err).__name__
         return [
@@ -616,8 +616,11 @@ def _stream_lines(stream: str, path: str | None, tail_lines: int) -> list[str]:
     return [f"{stream}: {path} (last {len(tail)} line{plural}):", *(f"  | {t}" for t in tail)]
 
 
-def _tail(path: str, n: int) -> list[str]:
-    """The last ``n`` lines of a file, read from its end (task logs can be large)."""
+def read_tail(path: str, n: int) -> list[str]:
+    """The last ``n`` lines of a file, read from its end (task logs can be large).
+
+    Raises ``OSError`` when the file cannot be read; the post-mortem reuses it.
+    """
     with open(path, "rb") as fh:
         pos = fh.seek(0, os.SEEK_END)
         data = b""
@@ -635,66 +638,159 @@ def _tail(path: str, n: int) -> list[str]:
 
 def _hints(exc: BaseException, record: dict[str, Any] | None, p: _Parsl | None) -> list[str]:
     """One-line explanations for the failures people cannot decode from the message alone."""
-    hints = []
-    if p is not None and isinstance(exc, p.SerializationError):
-        cause = exc.__cause__ or exc.__context__
-        what = f" ({_exc_line(cause)})" if cause is not None else ""
-        hints.append(
-            f"Parsl could not pickle the arguments of '{exc.fname}' to send them to a "
-            f"worker{what}. Pass plain data (numbers, strings, paths, lists, dicts) instead "
-            f"of generators, sockets, connections or locks. See {_FAQ_SERIALIZATION}"
+    kind = _hint_kind(exc, p)
+    if kind is None:
+        return []
+    cause = exc.__cause__ or exc.__context__
+    walltime = None if record is None else record["kwargs"].get("walltime")
+    return [
+        failure_hint(
+            kind,
+            function=getattr(exc, "fname", None) if kind == "serialization" else None,
+            cause=_exc_line(cause) if cause is not None else None,
+            logs=_worker_logs(record) if kind in ("lost", "block-failed") else None,
+            walltime=walltime,
+            module=exc.name if isinstance(exc, ModuleNotFoundError) else None,
         )
-    elif isinstance(exc, TypeError) and "pickle" in str(exc):
-        if any(os.path.basename(f.filename) == "process_worker_pool.py" for f in _frames(exc)):
-            hints.append(
-                "The worker could not pickle the app's return value (or the exception it "
-                "raised) to send it back; Parsl reports this as a raw TypeError, not a "
-                "SerializationError. Return plain data: a list instead of a generator, a "
-                f"path instead of an open file or connection. See {_FAQ_SERIALIZATION}"
-            )
-        else:
-            hints.append(
-                "An object could not be pickled: on a remote executor everything an app "
-                f"receives or returns must be serializable. See {_FAQ_SERIALIZATION}"
-            )
-    elif p is not None and isinstance(exc, p.lost):
-        hints.append(
+    ]
+
+
+def _hint_kind(exc: BaseException, p: _Parsl | None) -> str | None:
+    """Which of :data:`HINT_KINDS` explains ``exc``, judged by its class (see also
+    :func:`hint_kind` for the same judgement from the names a log holds)."""
+    frames = _frames(exc) if isinstance(exc, (TypeError, ModuleNotFoundError)) else []
+    if p is not None and isinstance(exc, p.SerializationError):
+        return "serialization"
+    if p is not None and isinstance(exc, p.lost):
+        return "lost"
+    if p is not None and isinstance(exc, p.BadStateException):
+        return "block-failed"
+    if p is not None and isinstance(exc, p.AppTimeout):
+        return "timeout"
+    return hint_kind(
+        type(exc).__name__,
+        str(exc),
+        [os.path.basename(f.filename) for f in frames],
+        [f.name for f in frames],
+    )
+
+
+#: The failures that get a one-line hint, by kind. :func:`failure_hint` words them; the
+#: post-mortem of a finished run (``parsl-lint postmortem``) uses the same words.
+HINT_KINDS = (
+    "serialization",  # SerializationError: an argument could not be pickled
+    "return-not-picklable",  # a raw TypeError from the worker pool pickling the result
+    "not-picklable",  # any other "cannot pickle" TypeError
+    "lost",  # WorkerLost / ManagerLost
+    "block-failed",  # BadStateException: the executor's block failed
+    "timeout",  # AppTimeout
+    "app-module-missing",  # ModuleNotFoundError while the worker loads the app
+    "module-missing",  # ModuleNotFoundError in the app body
+    "name-error",  # NameError: a script global missing on the worker
+)
+
+
+def hint_kind(
+    type_name: str, message: str, frame_files: Sequence[str], frame_functions: Sequence[str]
+) -> str | None:
+    """Which of :data:`HINT_KINDS` explains a failure known only by names, as a log holds it.
+
+    ``type_name`` is the exception class's name, qualified or not; ``frame_files`` are the
+    base names of the files of its traceback's frames and ``frame_functions`` their
+    function names.
+    """
+    short = type_name.rpartition(".")[2]
+    if short == "SerializationError":
+        return "serialization"
+    if short in ("WorkerLost", "ManagerLost"):
+        return "lost"
+    if short == "BadStateException":
+        return "block-failed"
+    if short == "AppTimeout":
+        return "timeout"
+    if short == "TypeError" and "pickle" in message:
+        if "process_worker_pool.py" in frame_files:
+            return "return-not-picklable"
+        return "not-picklable"
+    if short == "ModuleNotFoundError":
+        if "unpack_apply_message" in frame_functions:
+            return "app-module-missing"
+        return "module-missing"
+    if short == "NameError":
+        return "name-error"
+    return None
+
+
+def failure_hint(
+    kind: str,
+    *,
+    function: str | None = None,
+    cause: str | None = None,
+    logs: str | None = None,
+    walltime: object = None,
+    module: str | None = None,
+) -> str:
+    """The one-line hint for a failure of ``kind`` (one of :data:`HINT_KINDS`).
+
+    ``function``: the app whose arguments could not be pickled; ``cause``: the pickling
+    error; ``logs``: where to look for the worker's side; ``walltime``: the app's limit;
+    ``module``: the module that could not be imported.
+    """
+    generic_logs = "Look in the worker logs (under the run directory, or worker_logdir_root)."
+    if kind == "serialization":
+        what = f" ({cause})" if cause else ""
+        return (
+            f"Parsl could not pickle the arguments of '{function or 'the app'}' to send them "
+            f"to a worker{what}. Pass plain data (numbers, strings, paths, lists, dicts) "
+            f"instead of generators, sockets, connections or locks. See {_FAQ_SERIALIZATION}"
+        )
+    if kind == "return-not-picklable":
+        return (
+            "The worker could not pickle the app's return value (or the exception it "
+            "raised) to send it back; Parsl reports this as a raw TypeError, not a "
+            "SerializationError. Return plain data: a list instead of a generator, a "
+            f"path instead of an open file or connection. See {_FAQ_SERIALIZATION}"
+        )
+    if kind == "not-picklable":
+        return (
+            "An object could not be pickled: on a remote executor everything an app "
+            f"receives or returns must be serializable. See {_FAQ_SERIALIZATION}"
+        )
+    if kind == "lost":
+        return (
             "The worker process died without raising a Python exception: it was killed "
             "(out of memory or over its memory limit), crashed (a segfault in a C extension, "
-            f"os._exit) or hit the batch job's walltime. {_worker_logs(record)}"
+            f"os._exit) or hit the batch job's walltime. {logs or generic_logs}"
         )
-    elif p is not None and isinstance(exc, p.BadStateException):
-        hints.append(
+    if kind == "block-failed":
+        return (
             "The executor's block (the batch job or local process running the workers) "
-            f"failed, so its tasks were lost. {_worker_logs(record)}"
+            f"failed, so its tasks were lost. {logs or generic_logs}"
         )
-    elif p is not None and isinstance(exc, p.AppTimeout):
-        walltime = None if record is None else record["kwargs"].get("walltime")
+    if kind == "timeout":
         limit = "its walltime" if walltime is None else f"its walltime ({walltime} s)"
-        hints.append(
+        return (
             f"The app ran longer than {limit} and was stopped. Raise walltime=, or split "
             "the work into smaller tasks."
         )
-    elif isinstance(exc, ModuleNotFoundError):
-        module = exc.name or "the module"
-        if any(f.name == "unpack_apply_message" for f in _frames(exc)):
-            hints.append(
-                f"The worker could not import '{module}', where the app or one of its "
-                "arguments is defined: put its directory on PYTHONPATH in the executor's "
-                "worker_init, or install the package in the workers' environment."
-            )
-        else:
-            hints.append(
-                f"'{module}' is not importable in the Python environment the task ran in: "
-                "install it there, or activate the right environment in worker_init."
-            )
-    elif isinstance(exc, NameError):
-        hints.append(
+    if kind == "app-module-missing":
+        return (
+            f"The worker could not import '{module or 'the module'}', where the app or one "
+            "of its arguments is defined: put its directory on PYTHONPATH in the executor's "
+            "worker_init, or install the package in the workers' environment."
+        )
+    if kind == "module-missing":
+        return (
+            f"'{module or 'the module'}' is not importable in the Python environment the "
+            "task ran in: install it there, or activate the right environment in worker_init."
+        )
+    if kind == "name-error":
+        return (
             "A name used in the app body is not defined where the app runs. Remote workers "
             "do not have the script's global variables, helper functions or top-level "
             "imports: import inside the app body and pass values as arguments."
         )
-    return hints
+    raise ValueError(f"unknown hint kind {kind!r}")
 
 
 def _frames(exc: BaseException) -> list[FrameSummary]:

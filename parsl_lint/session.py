@@ -87,6 +87,7 @@ class FixOutcome:
     files_changed: int = 0
     held_back: int = 0
     stdin_text: str | None = None
+    #: Files left unfixed for a reason that is not an error, and noqa warnings.
     warnings: list[str] = field(default_factory=list)
     #: The codes of the fixes applied, per file (``check --fix --show-fixes``).
     fixed_codes: dict[str, Counter[str]] = field(default_factory=dict)
@@ -107,6 +108,11 @@ class FixOutcome:
         return text + "."
 
 
+def _notes(results: Sequence[FileResult]) -> list[str]:
+    """The warnings of skipped files (a file over ``max-file-size``)."""
+    return [f"{r.path}: {r.error}" for r in results if r.outcome is Outcome.SKIPPED and r.error]
+
+
 def display_path(path: str | Path) -> str:
     absolute = os.path.abspath(path)
     relative = os.path.relpath(absolute)
@@ -124,6 +130,8 @@ class Session:
     cache: Cache | None = None
     #: ``(run key, what the run depends on, when it started)`` when a snapshot is to be written.
     snapshot: tuple[str, Watch, int] | None = None
+    #: Directories that could not be read while finding the files (each an error line).
+    discovery_errors: list[str] = field(default_factory=list)
 
     @classmethod
     def create(
@@ -198,12 +206,17 @@ class Session:
                 if read is not None:
                     watch.probes.add(os.path.abspath(read))
         targets: list[str] = []
+        unreadable: list[str] = []
         if use_stdin:
-            project_files = iter_project_files(settings.project_root, settings)
+            project_files = (
+                iter_project_files(settings.project_root, settings, errors=unreadable)
+                if settings.project_root.is_dir()  # `--stdin-filename` may name a new folder
+                else []
+            )
         else:
             try:
                 targets, project_files = discover_with_project(
-                    list(paths) or [Path(".")], settings, watch
+                    list(paths) or [Path(".")], settings, watch, unreadable
                 )
             except FileNotFoundError as exc:
                 raise SessionError(f"no such file or directory: {exc.filename or exc}") from exc
@@ -212,22 +225,29 @@ class Session:
         if store is not None:
             linter.project.scan_cache = store.load_scans()
         snapshot = (snapshot_key, watch, started) if snapshot_key and watch else None
-        return cls(settings, linter, targets, stdin_filename, use_stdin, jobs, store, snapshot)
+        if unreadable:
+            snapshot = None  # a run with errors is never replayed
+        session = cls(settings, linter, targets, stdin_filename, use_stdin, jobs, store, snapshot)
+        session.discovery_errors = unreadable
+        return session
 
     def rule_summaries(self) -> dict[str, str]:
         return {code: rule.summary for code, rule in all_rules().items()}
 
     # -- check ----------------------------------------------------------------------------
 
-    def _stdin(self) -> tuple[str, str, Path | None]:
+    def _stdin(self) -> tuple[str, str, Path | None, FileResult | None]:
+        """Standard input: its text, its name, its path, and a result when it cannot be
+        decoded (a ``PSL000`` as for a file; the text then keeps the bytes as they came)."""
         raw = sys.stdin.buffer.read()
         name = str(self.stdin_name) if self.stdin_name else "-"
+        path = self.stdin_name.resolve() if self.stdin_name else None
         try:
             text = decode_source(raw, name).text
         except SourceError as exc:
-            raise SessionError(f"{name}: {exc}") from exc
-        path = self.stdin_name.resolve() if self.stdin_name else None
-        return text, name, path
+            failed = self.linter.unreadable(name, str(exc), exc.location)
+            return raw.decode("utf-8", "surrogateescape"), name, path, failed
+        return text, name, path, None
 
     def _lint_targets(self, progress: Callable[[int], None] | None) -> list[FileResult | None]:
         """Lint every target: prefilter, cache, then in-process or in worker processes. The
@@ -294,14 +314,15 @@ class Session:
         results: list[FileResult] = []
         checked = 1
         if self.use_stdin:
-            text, name, path = self._stdin()
-            results.append(self.linter.lint_source(text, name, path))
+            text, name, path, failed = self._stdin()
+            results.append(failed or self.linter.lint_source(text, name, path))
         else:
             results = [r for r in self._lint_targets(progress) if r is not None]
             checked = len(self.targets)
         diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
         errors = [f"{r.path}: {r.error}" for r in results if r.outcome is Outcome.FAILED]
-        warnings = [w for r in results for w in r.warnings]
+        errors = [*self.discovery_errors, *errors]
+        warnings = [*_notes(results), *(w for r in results for w in r.warnings)]
         if self.snapshot is not None and self.cache is not None and not errors and not warnings:
             key, watch, started = self.snapshot
             write_snapshot(
@@ -319,13 +340,19 @@ class Session:
     # -- fix ------------------------------------------------------------------------------
 
     def fix(self, write: bool, unsafe: bool) -> FixOutcome:
-        from parsl_lint.fixer import unified_diff, write_atomic  # libcst: only to rewrite
+        from parsl_lint.fixer import FixError, clean_temps, unified_diff, write_atomic
 
-        outcome = FixOutcome()
+        outcome = FixOutcome(errors=list(self.discovery_errors))
         if self.use_stdin:
-            text, name, path = self._stdin()
-            if is_notebook(name):  # linted, never rewritten
-                outcome.remaining.extend(self.linter.lint_source(text, name, path).diagnostics)
+            text, name, path, failed = self._stdin()
+            size = len(text.encode("utf-8", "surrogateescape"))
+            too_large = None
+            if failed is None and size > self.settings.max_file_size:
+                too_large = self.linter.too_large(name, size)
+            if failed is not None or too_large is not None or is_notebook(name):  # not rewritten
+                found = failed or too_large or self.linter.lint_source(text, name, path)
+                outcome.remaining.extend(found.diagnostics)
+                outcome.warnings.extend(_notes([found]))
                 outcome.stdin_text = text
                 return outcome
             result = self._fix_one(text, name, path, unsafe, outcome)
@@ -336,16 +363,20 @@ class Session:
         # The same lint as ``check`` (prefilter, cache, workers) decides which files have
         # something to fix; only those are read again and rewritten.
         outcome.files_checked = len(self.targets)
+        if write:  # what a run killed while writing left behind
+            clean_temps(sorted({os.path.dirname(os.path.realpath(p)) for p in self.targets}))
         for path, first in zip(self.targets, self._lint_targets(None)):
             if first is None:
                 continue
             shown = first.path
+            outcome.warnings.extend(_notes([first]))
             outcome.warnings.extend(first.warnings)
             if first.outcome is Outcome.FAILED:
                 outcome.errors.append(f"{shown}: {first.error}")
                 continue
             if not any(d.fix for d in first.diagnostics):
                 outcome.remaining.extend(first.diagnostics)
+                self._why_unfixed(path, shown, first.diagnostics, outcome)
                 continue
             try:
                 source = decode_source(read_bytes(path), shown)
@@ -358,6 +389,9 @@ class Session:
             if write:
                 try:
                     write_atomic(Path(path), source, result.fixed)
+                except FixError as exc:
+                    outcome.errors.append(f"{shown}: {exc}")
+                    continue
                 except (OSError, ValueError) as exc:
                     outcome.errors.append(f"{shown}: not written: {exc}")
                     continue
@@ -365,6 +399,23 @@ class Session:
                 outcome.diffs.append(unified_diff(shown, result.original, result.fixed))
         outcome.remaining.sort(key=Diagnostic.sort_key)
         return outcome
+
+    def _why_unfixed(
+        self, path: str, shown: str, diagnostics: Sequence[Diagnostic], outcome: FixOutcome
+    ) -> None:
+        """A note for a file whose findings a rule could fix but the fixer will not touch."""
+        rules = all_rules()
+        if not any(rules[d.code].fixable for d in diagnostics if d.code in rules):
+            return
+        from parsl_lint.fixer import unfixable_reason
+
+        try:
+            text = decode_source(read_bytes(path), shown).text
+        except (OSError, SourceError):
+            return
+        reason = unfixable_reason(text)
+        if reason is not None:
+            outcome.warnings.append(f"{shown}: not fixed: {reason}")
 
     def _fix_one(
         self, text: str, shown: str, path: str | Path | None, unsafe: bool, outcome: FixOutcome
@@ -378,7 +429,7 @@ class Session:
         from parsl_lint.fixer import fix_text
 
         try:
-            result = fix_text(text, shown, lint, unsafe=unsafe)
+            result = fix_text(text, shown, lint, unsafe, self.linter.first_party)
         except RuntimeError as exc:
             outcome.errors.append(f"{shown}: {exc}")
             return None
@@ -388,6 +439,8 @@ class Session:
                 self.linter.module_for(path, text)
         if result.error:
             outcome.errors.append(f"{shown}: {result.error}")
+        if result.note:
+            outcome.warnings.append(f"{shown}: {result.note}")
         outcome.remaining.extend(result.remaining)
         outcome.held_back += result.held_back
         if result.changed:

@@ -1,9 +1,12 @@
-"""Fixtures shared by the tests: the runtime helper's log capture and the output-format schemas."""
+"""Fixtures shared by the tests: the runtime helper's log capture, the output-format schemas
+and the post-mortem's Parsl runs."""
 
 from __future__ import annotations
 
 import json
 import logging
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Callable
 
@@ -51,3 +54,14 @@ def gitlab_validator() -> Any:
 
 def schema_errors(validator: Any, instance: Any) -> list[str]:
     return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(instance)]
+
+
+@pytest.fixture(scope="session")
+def runs() -> Iterator[dict[str, Path]]:
+    """Real Parsl runs to explain (see postmortem_runs), made once per session."""
+    from postmortem_runs import make_runs
+
+    # A directory of its own rather than pytest's basetemp: other pytest sessions of the same
+    # user prune old basetemps, which must not happen under a run that is still going.
+    with tempfile.TemporaryDirectory(prefix="parsl-lint-postmortem-") as base:
+        yield make_runs(Path(base))

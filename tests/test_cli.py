@@ -353,14 +353,16 @@ def test_unknown_rule_exits_2() -> None:
 @pytest.mark.parametrize(
     ("command", "mentions"),
     [
-        ([], ["check", "fix", "rules", "rule", "server"]),
+        ([], ["check", "fix", "rules", "rule", "server", "postmortem", "vendor-helper"]),
         (["check"], ["--select", "--ignore", "--extend-select", "--format", "--exit-zero"]),
         (["fix"], ["--write", "--diff", "--unsafe-fixes", "--select", "--format"]),
         (["rules"], ["--format"]),
         (["rule"], ["CODE"]),
         (["server"], ["language server", "LSP"]),
+        (["postmortem"], ["RUN_DIR", "--format", "--task", "--tail", "--run-id"]),
+        (["vendor-helper"], ["PATH", "--force", "helper"]),
     ],
-    ids=["main", "check", "fix", "rules", "rule", "server"],
+    ids=["main", "check", "fix", "rules", "rule", "server", "postmortem", "vendor-helper"],
 )
 def test_help(command: list[str], mentions: list[str]) -> None:
     result = cli_runner().invoke(main, [*command, "--help"])
@@ -371,7 +373,15 @@ def test_help(command: list[str], mentions: list[str]) -> None:
 
 def test_every_command_has_help_tested() -> None:
     assert isinstance(main, click.Group)
-    assert set(main.commands) == {"check", "fix", "rules", "rule", "server"}
+    assert set(main.commands) == {
+        "check",
+        "fix",
+        "rules",
+        "rule",
+        "server",
+        "postmortem",
+        "vendor-helper",
+    }
 
 
 def test_version() -> None:

@@ -291,9 +291,9 @@ def test_helper_setting_changes_the_call_and_the_import(
 
     assert result.exit_code == 0, result.output
     fixed = (tmp_path / "flow.py").read_text()
-    assert fixed == (
-        "from parsl import python_app\n"
+    assert fixed == (  # a third-party module (not in the project): sorted among them
         "from mypkg.debug import show_failure\n"
+        "from parsl import python_app\n"
         "\n\n@python_app\ndef train(x):\n    return x * 2\n\n\n"
         'fut = train(1)\nvalue = show_failure(fut, "train (fut)")\n'
     )

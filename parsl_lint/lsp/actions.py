@@ -9,6 +9,7 @@ of the lines that differ.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -51,7 +52,7 @@ def code_actions(
             if not (first <= end and start <= last):
                 continue
             shown = to_lsp(d, positions)
-            fixed = fix_one(text, d, doc.path)
+            fixed = fix_one(text, d, doc.path, state.linter.first_party)
             if fixed is not None:
                 unsafe = d.fix is not None and d.fix.applicability is Applicability.UNSAFE
                 title = f"{d.fix.message if d.fix else 'Fix'} ({d.code})"
@@ -100,7 +101,9 @@ def _workspace_edit(
     )
 
 
-def fix_one(text: str, d: Diagnostic, filename: str) -> str | None:
+def fix_one(
+    text: str, d: Diagnostic, filename: str, first_party: Collection[str] = ()
+) -> str | None:
     """The text with one finding's fix applied (its edits, then its import), verified as the
     fixer verifies its output; None when there is no fix or it cannot be applied."""
     if d.fix is None:
@@ -113,7 +116,7 @@ def fix_one(text: str, d: Diagnostic, filename: str) -> str | None:
     if not count:
         return None
     try:
-        edited = add_imports(edited, d.fix.imports)
+        edited = add_imports(edited, d.fix.imports, first_party)
         verify(edited, filename)
     except (FixError, Exception):
         return None
@@ -129,7 +132,8 @@ def fix_all_edits(
     from parsl_lint.fixer import fix_text
 
     try:
-        result = fix_text(text, doc.path, state.fix_lint(doc), unsafe=False)
+        first_party = state.linter.first_party
+        result = fix_text(text, doc.path, state.fix_lint(doc), False, first_party)
     except RuntimeError:
         return None
     finally:

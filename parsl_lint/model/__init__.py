@@ -427,20 +427,17 @@ class FileModel:
     def is_parsl_future(value: Value | None) -> bool:
         return isinstance(value, Future)
 
-    @cached_property
-    def _fstrings(self) -> list[ast.JoinedStr]:
-        return [n for n in ast.walk(self.tree) if isinstance(n, ast.JoinedStr)]
-
     def in_fstring(self, node: ast.AST) -> ast.JoinedStr | None:
-        """The innermost f-string whose replacement fields hold ``node``, if any."""
-        found: ast.JoinedStr | None = None
-        start = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
-        for fstring in self._fstrings:
-            begin = (fstring.lineno, fstring.col_offset)
-            end = (fstring.end_lineno or 0, fstring.end_col_offset or 0)
-            if begin < start < end and (found is None or begin > (found.lineno, found.col_offset)):
-                found = fstring
-        return found
+        """The innermost f-string whose replacement fields hold ``node``, if any (a format
+        spec, ``f"{x:{node}}"``, is part of the f-string around it)."""
+        parent = self.parent(node)  # up the tree, not over every f-string of the file
+        while parent is not None:
+            if isinstance(parent, ast.JoinedStr):
+                owner = self.parent(parent)
+                if not (isinstance(owner, ast.FormattedValue) and owner.format_spec is parent):
+                    return parent
+            parent = self.parent(parent)
+        return None
 
     def receiver_future(self, fact: CallFact) -> Future | None:
         """The Parsl future a ``<receiver>.method(...)`` call is made on, when the receiver is
@@ -518,15 +515,23 @@ class FileModel:
 
     def imported_as(self, module: str, name: str) -> str | None:
         """The module-level name under which this file does ``from module import name``."""
+        return self._from_imports.get((module, name))
+
+    @cached_property
+    def _from_imports(self) -> dict[tuple[str, str], str]:
+        """``(module, name) -> the first module-level name bound to it by a from-import``,
+        built once per file: asked for each fix, a scan of every binding would make a module
+        with many sites cost the square of their number."""
+        found: dict[tuple[str, str], str] = {}
         for bound, nodes in self.project.bindings_of(self.module).items():
             for node in nodes:
                 if not isinstance(node, ast.ImportFrom):
                     continue
-                if self.project.absolute(self.module, node.level, node.module) != module:
-                    continue
-                if any(a.name == name and (a.asname or a.name) == bound for a in node.names):
-                    return bound
-        return None
+                module = self.project.absolute(self.module, node.level, node.module)
+                for a in node.names:
+                    if (a.asname or a.name) == bound:
+                        found.setdefault((module, a.name), bound)
+        return found
 
     @staticmethod
     def index_variable(fact: CallFact, name: str) -> str | None:

@@ -19,10 +19,12 @@ from parsl_lint.model.values import (
     UNKNOWN,
     App,
     BoundApp,
+    BoundMethod,
     Builtin,
     Func,
     Future,
     Mapping,
+    Partial,
     Seq,
     SuperOf,
     Tup,
@@ -189,7 +191,12 @@ def _copy(call: BuiltinCall) -> Value:
 @builtin("partial")
 def _partial(call: BuiltinCall) -> Value:
     first = call.first
-    return BoundApp(first.info) if isinstance(first, (App, BoundApp)) else UNKNOWN
+    if isinstance(first, (App, BoundApp)):
+        return BoundApp(first.info)
+    if isinstance(first, (Func, BoundMethod, Partial)) and None not in call.kwargs:
+        named = tuple((k, v) for k, v in call.kwargs.items() if k is not None)
+        return Partial(first, tuple(call.args[1:]), named)
+    return UNKNOWN
 
 
 @builtin("defaultdict")

@@ -28,6 +28,15 @@ from contextlib import contextmanager
 
 from parsl_lint.model import parsl_api, resources
 from parsl_lint.model.annotations import annotation_value, qualname_of
+from parsl_lint.model.arguments import (
+    Passed,
+    as_received,
+    bindable,
+    escape,
+    merge,
+    record,
+    usable,
+)
 from parsl_lint.model.branches import index_names, succeeded_when, terminates
 from parsl_lint.model.builtins import BuiltinCall, call_builtin
 from parsl_lint.model.containers import (
@@ -80,12 +89,12 @@ from parsl_lint.model.values import (
     Mapping,
     MaybeFuture,
     Module,
+    Partial,
     PoolExecutor,
     Seq,
     SuperOf,
     Tup,
     Value,
-    contains_future,
     element,
     join,
     join_all,
@@ -145,8 +154,16 @@ class Evaluator:
         self.ctx: tuple[Ctx, ...] = ()
         self.writes: AttributeWrites | None = None
         self.deferred: list[tuple[FuncRecord, AppInfo | None]] = []
-        # File mode: what this file's own calls pass to its functions' parameters.
-        self.hints: dict[str, dict[str, Value]] = {}
+        #: File and collect mode: what this module's calls pass to the project's functions
+        #: (``arguments.py``); ``callers.py`` joins them project-wide.
+        self.passed: Passed = {}
+        #: Collect mode: walk the whole module only for what its calls pass (no facts).
+        self.collecting = False
+
+        #: Bind parameters from what the project's callers pass. Off for a return-value
+        #: summary: it is context-insensitive, and asking would walk every caller of every
+        #: function summarised.
+        self.use_callers = True
         self.walked: dict[str, tuple[FuncRecord, AppInfo | None]] = {}
         self._app_def_keys: set[tuple[int, int]] = set()
         # File mode, inside an app body: where its ``return``/``yield`` values are recorded.
@@ -174,6 +191,12 @@ class Evaluator:
     def module_scope(self) -> Scope:
         return Scope(_MODULE, None)
 
+    @property
+    def recording(self) -> bool:
+        """File or collect mode: every function of the module is walked and what its calls
+        pass is noted (summary mode works out one value)."""
+        return self.facts is not None or self.collecting
+
     # -- entry points ---------------------------------------------------------------------
 
     def walk_module(self, tree: ast.Module) -> None:
@@ -183,20 +206,21 @@ class Evaluator:
             fdef, app = self.deferred.pop(0)
             self.walked[fdef.key] = (fdef, app)
             self.walk_function(fdef, app)
-        # Functions whose callers in this file pass futures: walk them again with those values.
+        # Functions whose callers in this module pass futures: walk them again with those
+        # values (a bounded fixed point: a chain longer than the rounds stays unknown).
         done: dict[str, dict[str, Value]] = {}
         for _ in range(_HINT_ROUNDS):
             pending = [
                 key
-                for key, hint in self.hints.items()
+                for key, notes in self.passed.items()
                 if key in self.walked
-                and done.get(key) != hint
-                and any(contains_future(v) for v in hint.values())
+                and done.get(key) != notes
+                and any(bindable(v) for v in usable(notes).values())
             ]
             if not pending:
                 break
             for key in pending:
-                done[key] = dict(self.hints[key])
+                done[key] = dict(self.passed[key])
                 self.walk_function(*self.walked[key])
 
     def walk_function(self, fdef: FuncRecord, app: AppInfo | None = None) -> Scope:
@@ -205,10 +229,10 @@ class Evaluator:
         scope = Scope(_FUNCTION, parent, qual=fdef.key.partition(":")[2])
         scope.cls = fdef.cls
         scope.locals = local_names(node)
-        self._bind_params(fdef, scope, parent)
         name = "<lambda>" if isinstance(node, ast.Lambda) else node.name
         if app is None and self.facts is not None:
             app = self.facts.app_functions.get(id(node))
+        self._bind_params(fdef, scope, parent, app)
         saved, self.app_results = self.app_results, None
         if app is not None and self.facts is not None and not isinstance(node, ast.Lambda):
             self.app_results = self.facts.app_returns[id(node)] = []
@@ -226,8 +250,12 @@ class Evaluator:
             self.app_results = saved
         return scope
 
-    def _bind_params(self, fdef: FuncRecord, scope: Scope, parent: Scope) -> None:
+    def _bind_params(
+        self, fdef: FuncRecord, scope: Scope, parent: Scope, app: AppInfo | None = None
+    ) -> None:
         args = fdef.node.args
+        # An app body's parameters are what Parsl passes: a future's value, not the future.
+        passed = self._passed_to(fdef) if app is None else {}
         positional = [*args.posonlyargs, *args.args]
         defaults: dict[str, ast.expr] = {}
         for a, d in zip(positional[len(positional) - len(args.defaults) :], args.defaults):
@@ -247,14 +275,14 @@ class Evaluator:
                         value = Class(fdef.cls, fdef.cls.rpartition(".")[2])
                 if value is UNKNOWN and a.annotation is not None:
                     value = self.annotation(a.annotation, parent)
+                    if app is not None and isinstance(value, Future):
+                        value = UNKNOWN  # ``x: AppFuture`` on an app: Parsl passes the value
                 if value is UNKNOWN and a.arg in defaults:
                     default = self.eval(defaults[a.arg], parent)
                     if isinstance(default, App):
                         value = default
-                if value is UNKNOWN:
-                    hinted = self.hints.get(fdef.key, {}).get(a.arg, UNKNOWN)
-                    if contains_future(hinted):
-                        value = hinted
+                if value is UNKNOWN and bindable(passed.get(a.arg, UNKNOWN)):
+                    value = as_received(passed[a.arg], f"{_helper_name(fdef)}: {a.arg}")
                 if value is UNKNOWN and injected is not None and a.arg not in injected:
                     value = self.project.fixture_value(self.module, a.arg, fdef.key)
                 scope.env[a.arg] = value
@@ -262,6 +290,27 @@ class Evaluator:
                 scope.env[args.vararg.arg] = UNKNOWN
             if args.kwarg is not None:
                 scope.env[args.kwarg.arg] = UNKNOWN
+
+    def _passed_to(self, fdef: FuncRecord) -> dict[str, Value]:
+        """What the project's calls pass to ``fdef``'s parameters. Walking ``fdef``'s own
+        module (file or collect mode), this walk's notes joined with the other modules'
+        calls; else the whole-program facts (``callers.py``)."""
+        callers = self.project.callers
+        if not (self.recording and fdef.module == self.module.name):
+            return callers.parameters(fdef) if self.use_callers else {}
+        # File mode asks only when the module does something with futures (what the rules
+        # need); collect mode always does: facts flow on through helpers that pass them on.
+        wanted = self.facts is None or callers.wanted_by(fdef.module)
+        external = callers.external(fdef.module) if wanted else None
+        if external is None:
+            if self.collecting:
+                return {}  # not known (a cycle, or too far up a chain): nothing passed on
+            # File mode: the module's own calls only, as when the model knew no others.
+            external = {}
+        joined: Passed = {}
+        merge(joined, external, [fdef.key])
+        merge(joined, self.passed, [fdef.key])
+        return usable(joined.get(fdef.key))
 
     def _pytest_injected(self, fdef: FuncRecord) -> frozenset[str] | None:
         """For a module-level test function or fixture, the parameters pytest fills from
@@ -656,7 +705,7 @@ class Evaluator:
                 app = self._decorate(inner, body_scope, method)
                 if app is not None and method.method_kind is MethodKind.METHOD:
                     self.project.method_apps[method.key] = app
-                if self.facts is not None:
+                if self.recording:
                     self.deferred.append((method, app))
                 body_scope.env[inner.name] = Func(method.key, inner.name)
             else:
@@ -674,7 +723,7 @@ class Evaluator:
         func = self.project.register_function(fdef)
         fdef = self.project.functions[func.key]
         app = self._decorate(node, scope, fdef)
-        if self.facts is not None:
+        if self.recording:
             self.deferred.append((fdef, app))
         if app is not None:
             outer = node.decorator_list and not self._is_app_factory(node.decorator_list[0], scope)
@@ -715,6 +764,12 @@ class Evaluator:
         for dec in reversed(node.decorator_list):
             if self._transparent(dec, scope):
                 continue
+            with self.quiet():
+                maker = self.eval(dec.func if isinstance(dec, ast.Call) else dec, scope)
+            kind = self.project.makes_app(maker.key) if isinstance(maker, Func) else None
+            if kind is not None and len(node.decorator_list) == 1:
+                # ``@mpi_app`` / ``@mpi_app(ranks=4)``: a decorator that mirrors python_app
+                return BoundApp(AppInfo(node.name, kind, self.module.name, node.lineno))
             with self.quiet():
                 decorator = self.eval(dec, scope)
             if isinstance(decorator, Func):
@@ -916,7 +971,7 @@ class Evaluator:
         func = self.project.register_function(
             FuncRecord(key, node, self.module.name, closure=closure)
         )
-        if self.facts is not None and key not in self.walked:  # file mode: walk its body too
+        if self.recording and key not in self.walked:  # file mode: walk its body too
             self.walked[key] = (self.project.functions[key], None)
             self.deferred.append(self.walked[key])
         return func
@@ -1031,8 +1086,9 @@ class Evaluator:
             and not node.keywords
         ):
             # Parsl calls the callback with the future itself (AppFuture is a Future).
-            self._callback_hint(args[0], receiver)
+            self.note_call(args[0], [receiver], {})
             return NONE
+        self._escapes(callee, args, kwargs)
         if isinstance(func, ast.Attribute) and receiver is not None:
             mutated = self._mutate(func, receiver, args, scope)
             if mutated is not None:
@@ -1058,7 +1114,17 @@ class Evaluator:
             )
             return self.project.returns_of(method.key)
         if isinstance(callee, Class):
+            init = self.project.find_method(callee.key, "__init__")
+            if init is not None:  # ``Runner(futs)``: ``__init__`` is passed the arguments
+                self._hint(init.key, node, args, kwargs, bound=True)
+            kind = self.project.app_class_kind(callee.key)
+            if kind is not None and self.project.find_method(callee.key, "__call__") is None:
+                # ``MPIApp(func)``, ``class MPIApp(PythonApp)``: an app, whose call is Parsl's
+                return self.project.app_from_callable(args[0], kind) if args else UNKNOWN
             return Instance(callee.key)
+        if isinstance(callee, Partial):
+            self.note_call(callee, args, kwargs, node)
+            return self._partial_returns(callee)
         if isinstance(callee, Instance):  # a callable object: its ``__call__``
             method = self.project.find_method(callee.cls, "__call__")
             if method is None:
@@ -1086,65 +1152,87 @@ class Evaluator:
     def _hint(
         self,
         key: str,
-        node: ast.Call,
-        args: list[Value],
+        node: ast.Call | None,
+        args: Sequence[Value],
         kwargs: dict[str | None, Value],
         bound: bool,
     ) -> None:
-        """Remember what this file passes to its own function's parameters (file mode)."""
-        if self.facts is None:
+        """Note what this call passes to a project function's parameters (file and collect
+        mode); the whole-program parameter facts are joined from these notes."""
+        if not self.recording:
             return
         fdef = self.project.functions.get(key)
-        if fdef is None or fdef.module != self.module.name or isinstance(fdef.node, ast.Lambda):
+        if fdef is None:
             return
-        params = [*fdef.node.args.posonlyargs, *fdef.node.args.args]
-        if bound:
-            params = params[1:]
-        hint = self.hints.setdefault(key, {})
-        if any(isinstance(a, ast.Starred) for a in node.args) or None in kwargs:
-            for p in [*params, *fdef.node.args.kwonlyargs]:
-                hint[p.arg] = UNKNOWN
+        a = fdef.node.args
+        params = [*a.posonlyargs, *a.args][1 if bound else 0 :]
+        starred = node is not None and any(isinstance(x, ast.Starred) for x in node.args)
+        if starred or None in kwargs:
+            for p in [*params, *a.kwonlyargs]:
+                record(self.passed, key, p.arg, UNKNOWN)
             return
         for param, value in zip(params, args):
-            hint[param.arg] = join(hint.get(param.arg, BOTTOM), value)
-        names = {p.arg for p in [*params, *fdef.node.args.kwonlyargs]}
+            record(self.passed, key, param.arg, value)
+        names = {p.arg for p in [*params, *a.kwonlyargs]}
         for name, value in kwargs.items():
-            if name in names:
-                hint[name] = join(hint.get(name, BOTTOM), value)
+            if name in names and name is not None:
+                record(self.passed, key, name, value)
+
+    def note_call(
+        self,
+        target: Value,
+        args: Sequence[Value],
+        kwargs: dict[str | None, Value],
+        node: ast.Call | None = None,
+    ) -> None:
+        """Note a call of ``target`` (a project function, method or partial of one) with
+        these arguments, made where the model cannot see it: ``map(f, xs)`` calls ``f`` with
+        each element, Parsl calls a done-callback with the future."""
+        if isinstance(target, Func):
+            self._hint(target.key, node, args, kwargs, bound=False)
+        elif isinstance(target, BoundMethod):
+            method = self.project.find_method(target.cls, target.name, after=target.start_after)
+            if method is not None:
+                bound = method.method_kind is not MethodKind.STATIC
+                self._hint(method.key, node, args, kwargs, bound=bound)
+        elif isinstance(target, Partial):
+            merged = {**dict(target.kwargs), **kwargs}
+            self.note_call(target.func, [*target.args, *args], merged)
 
     def element_hint(self, func: Func, values: list[Value]) -> None:
-        """``map(f, xs)``, ``filter(f, xs)``, ``sorted(xs, key=f)``: ``f``'s parameters get
-        the elements (file mode; a function or lambda of this file)."""
-        if self.facts is None:
-            return
-        fdef = self.project.functions.get(func.key)
-        if fdef is None or fdef.module != self.module.name:
-            return
-        params = [*fdef.node.args.posonlyargs, *fdef.node.args.args]
-        hint = self.hints.setdefault(fdef.key, {})
-        for param, value in zip(params, values):
-            hint[param.arg] = join(hint.get(param.arg, BOTTOM), value)
+        """``map(f, xs)``, ``filter(f, xs)``, ``sorted(xs, key=f)``: ``f`` is called with
+        each element."""
+        self.note_call(func, values, {})
 
-    def _callback_hint(self, callback: Value, future: Value) -> None:
-        """``fut.add_done_callback(cb)``: ``cb``'s first parameter is ``fut`` (file mode; a
-        function, method or lambda of this file)."""
-        if self.facts is None:
+    def _partial_returns(self, partial: Partial) -> Value:
+        func = partial.func
+        if isinstance(func, Func):
+            return self.project.returns_of(func.key)
+        if isinstance(func, BoundMethod):
+            method = self.project.find_method(func.cls, func.name, after=func.start_after)
+            return self.project.returns_of(method.key) if method is not None else UNKNOWN
+        return UNKNOWN
+
+    def _escapes(
+        self, callee: Value, args: Sequence[Value], kwargs: dict[str | None, Value]
+    ) -> None:
+        """A project function handed to code the model does not follow (an executor's
+        ``submit``, a thread's ``target``, another function's parameter) may be called with
+        anything: its parameters get no facts."""
+        if not self.recording or isinstance(callee, AppFactory):
+            return  # ``python_app(f)``: the app's calls pass Parsl's resolved values
+        if isinstance(callee, Builtin) and callee.name in _FOLLOWS_CALLABLES:
             return
-        if isinstance(callback, Func):
-            fdef, bound = self.project.functions.get(callback.key), False
-        elif isinstance(callback, BoundMethod):
-            found = self.project.find_method(
-                callback.cls, callback.name, after=callback.start_after
-            )
-            fdef, bound = found, found is not None and found.method_kind is not MethodKind.STATIC
-        else:
-            return
-        if fdef is None or fdef.module != self.module.name:
-            return
-        params = [*fdef.node.args.posonlyargs, *fdef.node.args.args][1 if bound else 0 :]
-        if params:
-            hint = self.hints.setdefault(fdef.key, {})
-            hint[params[0].arg] = join(hint.get(params[0].arg, BOTTOM), future)
+        for value in [*args, *kwargs.values()]:
+            for target in _callables(value):
+                method = None
+                if isinstance(target, BoundMethod):
+                    method = self.project.find_method(
+                        target.cls, target.name, after=target.start_after
+                    )
+                key = target.key if isinstance(target, Func) else getattr(method, "key", None)
+                if key is not None:
+                    escape(self.passed, key)
 
     def _record_app_def(self, app_def: AppDef) -> None:
         """Record each definition once, although loops and re-walks evaluate it again."""
@@ -1208,6 +1296,33 @@ class Evaluator:
                 self.assign_name(target.value.id, Mapping(mapping.key, items), scope)
                 return NONE
         return None
+
+
+#: Builtins that call the function they are given where the model notes it (each element of
+#: ``map``/``filter``/``sorted``, or the partial's own calls).
+_FOLLOWS_CALLABLES = frozenset({"map", "filter", "sorted", "partial"})
+
+
+def _helper_name(fdef: FuncRecord) -> str:
+    """How a fix names a function whose parameter holds a future: ``wait_all``,
+    ``Campaign.evaluate`` (a nested function by its own name)."""
+    return fdef.key.partition(":")[2].rpartition("<locals>.")[2]
+
+
+def _callables(value: Value) -> list[Value]:
+    """The project functions and methods a value is or holds (one level of container)."""
+    if isinstance(value, (Func, BoundMethod)):
+        return [value]
+    if isinstance(value, Partial):
+        return _callables(value.func)
+    inner: list[Value] = []
+    if isinstance(value, Seq):
+        inner = [value.elem]
+    elif isinstance(value, Mapping):
+        inner = [value.value]
+    elif isinstance(value, Tup):
+        inner = list(value.items)
+    return [v for v in inner if isinstance(v, (Func, BoundMethod))]
 
 
 def _called_name(func: ast.expr) -> str | None:

@@ -2,7 +2,8 @@
 
 The evaluator (``evaluator.py``) walks one body at a time; what lies outside it (another
 module's names, what a project function returns, a class's methods and instance attributes, a
-pytest fixture's value) it asks through this interface. :class:`~parsl_lint.model.project.
+pytest fixture's value, what the project's callers pass to a function) it asks through this
+interface. :class:`~parsl_lint.model.project.
 Project` implements it by composing the index, the module-level names (``symbols.py``) and the
 summaries (``summaries.py``), which in turn run evaluators: the interface is what keeps the
 evaluator from importing any of them.
@@ -13,9 +14,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
+from parsl_lint.model.arguments import Passed
 from parsl_lint.model.index import ModuleInfo
 from parsl_lint.model.records import ClassRecord, FuncRecord
 from parsl_lint.model.values import AppInfo, Class, Func, Value
+
+
+class CallersView(Protocol):
+    """The whole-program parameter facts (``callers.py``), as the evaluator asks them."""
+
+    def parameters(self, fdef: FuncRecord) -> dict[str, Value]:
+        """What the whole project passes to ``fdef``'s parameters."""
+        ...
+
+    def external(self, module: str) -> Passed | None:
+        """What the other modules' calls pass to ``module``'s functions (None: not known)."""
+        ...
+
+    def wanted_by(self, module: str) -> bool:
+        """Linting ``module`` asks for its functions' facts."""
+        ...
 
 
 class ProjectView(Protocol):
@@ -24,6 +42,11 @@ class ProjectView(Protocol):
     @property
     def modules(self) -> Mapping[str, ModuleInfo]:
         """Every module of the project, by dotted name."""
+        ...
+
+    @property
+    def callers(self) -> CallersView:
+        """What the project's calls pass to each function's parameters."""
         ...
 
     @property
@@ -73,6 +96,14 @@ class ProjectView(Protocol):
 
     def find_method(self, cls_key: str, name: str, after: str | None = None) -> FuncRecord | None:
         """The method ``name`` of a project class, by its MRO (after the class ``after``)."""
+        ...
+
+    def app_class_kind(self, cls_key: str) -> str | None:
+        """The app kind of a project subclass of Parsl's ``PythonApp``/``BashApp``."""
+        ...
+
+    def makes_app(self, key: str) -> str | None:
+        """The app kind a project decorator mirroring ``python_app`` makes."""
         ...
 
     def instance_attribute(self, cls_key: str, name: str) -> Value:

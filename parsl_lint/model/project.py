@@ -14,7 +14,12 @@ neither mentions ``parsl`` nor imports a module that does is never parsed at all
 * :class:`~parsl_lint.model.symbols.ModuleSymbols` (``symbols.py``): what each module-level
   name is bound to;
 * :class:`~parsl_lint.model.summaries.Summaries` (``summaries.py``): what project functions
-  return, what classes' instances hold.
+  return, what classes' instances hold;
+* :class:`~parsl_lint.model.callers.CallerFacts` (``callers.py``): what the project's calls
+  pass to each function's parameters, across modules.
+
+The prefilter's candidates are the modules that may be Parsl code by their text; the project
+adds those whose functions other modules pass futures to (:meth:`Project.is_candidate`).
 
 It is the :class:`~parsl_lint.model.interface.ProjectView` the evaluator asks.
 """
@@ -25,7 +30,9 @@ import ast
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Union
 
+from parsl_lint.model.callers import CallerFacts
 from parsl_lint.model.decorators import TRANSPARENT_DECORATORS
 from parsl_lint.model.evaluator import app_from_callable
 from parsl_lint.model.index import ModuleIndex, ModuleInfo, Prefilter
@@ -35,6 +42,8 @@ from parsl_lint.model.summaries import Summaries
 from parsl_lint.model.symbols import ModuleSymbols
 from parsl_lint.model.syntax import FunctionNode, own_nodes, signature_of, target_names
 from parsl_lint.model.values import AppInfo, Class, Func, Value
+
+FunctionDefNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 __all__ = [
     "TRANSPARENT_DECORATORS",
@@ -60,6 +69,10 @@ class Project:
         self.prefilter = Prefilter(self.index)
         self.symbols = ModuleSymbols(self.index, self.prefilter, self)
         self.summaries = Summaries(self.index, self.prefilter, self.symbols, self)
+        self.callers = CallerFacts(self.index, self.prefilter, self)
+        self.summaries.callers = self.callers
+        #: ``functions_named``'s answers: name -> the modules defining such a function.
+        self._named: dict[str, list[tuple[ModuleInfo, FunctionDefNode]]] = {}
 
     # -- building ---------------------------------------------------------------------------
 
@@ -86,9 +99,12 @@ class Project:
             return
         info.forget_text()
         info.text = text
+        self.index.edits += 1
         self.symbols.clear()
         self.summaries.clear()
+        self.callers.clear()
         self.prefilter.invalidate()
+        self._named.clear()
 
     def release(self, info: ModuleInfo) -> None:
         """Forget a linted module's tree and what was derived from it, unless another module
@@ -155,7 +171,12 @@ class Project:
         return self.prefilter.candidates()
 
     def is_candidate(self, info: ModuleInfo) -> bool:
-        return self.prefilter.is_candidate(info)
+        """The prefilter lets the module through: it may be Parsl code by its text, or it
+        never mentions Parsl but Parsl code passes futures to its functions (asked only of
+        a module that Parsl code imports, directly or not)."""
+        if self.prefilter.is_candidate(info):
+            return True
+        return info.name in self.prefilter.carriers() and self.callers.receives_futures(info)
 
     def mentions_parsl(self, info: ModuleInfo) -> bool:
         return self.prefilter.mentions_parsl(info)
@@ -173,6 +194,36 @@ class Project:
 
     def bindings_of(self, info: ModuleInfo) -> dict[str, list[ast.AST]]:
         return self.symbols.bindings_of(info)
+
+    @property
+    def max_parse_size(self) -> int:
+        return self.index.max_parse_size
+
+    @max_parse_size.setter
+    def max_parse_size(self, size: int) -> None:
+        self.index.max_parse_size = size
+
+    def functions_named(self, name: str) -> list[tuple[ModuleInfo, FunctionDefNode]]:
+        """Every module of the project that defines a function ``name`` at its top level,
+        with the ``def``. The first question reads each module's text once (a module whose
+        text does not say ``def name`` is not parsed, and its text is dropped again)."""
+        found = self._named.get(name)
+        if found is not None:
+            return found
+        found = []
+        needle = f"def {name}"
+        for info in list(self.modules.values()):
+            had_text = info.text is not None
+            if needle not in self.text_of(info):
+                if not had_text and info.tree is None:
+                    info.text = None
+                continue
+            tree = self.tree_of(info)
+            for stmt in tree.body if tree is not None else ():
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+                    found.append((info, stmt))
+        self._named[name] = found
+        return found
 
     def symbol(self, module: str, name: str) -> Value | None:
         return self.symbols.symbol(module, name)
@@ -219,6 +270,12 @@ class Project:
 
     def find_method(self, cls_key: str, name: str, after: str | None = None) -> FuncRecord | None:
         return self.summaries.find_method(cls_key, name, after)
+
+    def app_class_kind(self, cls_key: str) -> str | None:
+        return self.summaries.app_class_kind(cls_key)
+
+    def makes_app(self, key: str) -> str | None:
+        return self.summaries.makes_app(key)
 
     def instance_attribute(self, cls_key: str, name: str) -> Value:
         return self.summaries.instance_attribute(cls_key, name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 
+from parsl_lint.model.callers import CallerFacts
 from parsl_lint.model.evaluator import Evaluator
 from parsl_lint.model.facts import AttributeWrites
 from parsl_lint.model.index import ModuleIndex, ModuleInfo, Prefilter
@@ -22,7 +23,10 @@ from parsl_lint.model.values import (
     BOTTOM,
     NONE,
     UNKNOWN,
+    App,
+    AppFactory,
     AppInfo,
+    BoundApp,
     Class,
     External,
     Func,
@@ -54,6 +58,16 @@ class Summaries:
         self._returns: dict[str, Value] = {}
         self._attrs: dict[str, dict[str, Value]] = {}
         self._busy: set[object] = set()
+        self._app_kinds: dict[str, str | None] = {}
+        self._makers: dict[str, str | None] = {}
+        #: The whole-program parameter facts, when the project has them: a summary worked out
+        #: while they are incomplete is remembered only until they are complete.
+        self.callers: CallerFacts | None = None
+
+    def _remember(self, memo: dict, key: str, value: object, module: str) -> None:
+        memo[key] = value
+        if self.callers is not None and self.callers.in_progress(module):
+            self.callers.provisional.append((memo, key))
 
     def clear(self) -> None:
         """Forget everything (a module's text changed)."""
@@ -118,7 +132,7 @@ class Summaries:
             value = summarise_function(self.view, fdef)
         finally:
             self._busy.discard(key)
-        self._returns[key] = value
+        self._remember(self._returns, key, value, fdef.module)
         return value
 
     def fixture_value(self, info: ModuleInfo, name: str, requester: str) -> Value:
@@ -193,6 +207,28 @@ class Summaries:
                 return False
         return True
 
+    def app_class_kind(self, cls_key: str) -> str | None:
+        """The app kind (``"python"``, ``"bash"``) of a project class derived, through its
+        project bases, from Parsl's ``PythonApp`` or ``BashApp``: calling one of its instances
+        submits a task. None for any other class."""
+        if cls_key not in self._app_kinds:
+            self._app_kinds[cls_key] = None  # a class among its own bases: not an app class
+            kind = None
+            for cdef in self.mro(cls_key):
+                kind = kind or _parsl_app_base(self.view, cdef)
+            self._app_kinds[cls_key] = kind
+        return self._app_kinds[cls_key]
+
+    def makes_app(self, key: str) -> str | None:
+        """The app kind of a project decorator that mirrors ``python_app``: every ``return``
+        of the function gives an app, or a function that returns one (``@mpi_app`` and
+        ``@mpi_app(ranks=4)`` both make an app). None for any other function."""
+        if key not in self._makers:
+            self._makers[key] = None
+            fdef = self.functions.get(key)
+            self._makers[key] = app_maker_kind(self.view, fdef) if fdef is not None else None
+        return self._makers[key]
+
     def bases_of(self, cdef: ClassRecord) -> list[str]:
         return class_bases(self.view, cdef)
 
@@ -226,7 +262,7 @@ class Summaries:
             attrs = summarise_attributes(self.view, cdef)
         finally:
             self._busy.discard(guard)
-        self._attrs[cdef.key] = attrs
+        self._remember(self._attrs, cdef.key, attrs, cdef.module)
         return attrs
 
 
@@ -240,6 +276,7 @@ def summarise_function(project: ProjectView, fdef: FuncRecord) -> Value:
     if info is None:
         return UNKNOWN
     evaluator = Evaluator(project, info)
+    evaluator.use_callers = False
     parent = fdef.closure or evaluator.module_scope()
     if not isinstance(node, ast.Lambda) and node.returns is not None:
         promised = evaluator.annotation(node.returns, parent)
@@ -340,6 +377,41 @@ def _field_default(evaluator: Evaluator, stmt: ast.stmt, scope: Scope) -> Value 
         if kw.arg == "default_factory":
             return UNKNOWN
     return BOTTOM
+
+
+def _parsl_app_base(project: ProjectView, cdef: ClassRecord) -> str | None:
+    """The kind of the Parsl app class among a class's own bases (by what each base name
+    resolves to through the imports, never by its spelling)."""
+    info = project.modules.get(cdef.module)
+    if info is None:
+        return None
+    evaluator = Evaluator(project, info)
+    scope = cdef.closure or evaluator.module_scope()
+    for base in cdef.node.bases:
+        with evaluator.quiet():
+            value = evaluator.eval(base, scope)
+        if isinstance(value, AppFactory) and value.is_class and not value.legacy:
+            return value.kind
+    return None
+
+
+def app_maker_kind(project: ProjectView, fdef: FuncRecord) -> str | None:
+    """The app kind every ``return`` of ``fdef`` makes (an app, or a function returning one),
+    or None."""
+    info = project.modules.get(fdef.module)
+    if info is None or isinstance(fdef.node, ast.Lambda) or fdef.cls is not None:
+        return None
+    evaluator = Evaluator(project, info)
+    evaluator.use_callers = False
+    scope = evaluator.walk_function(fdef)
+    kinds: set[str] = set()
+    for value in scope.returns:
+        if isinstance(value, Func):
+            value = project.returns_of(value.key)
+        if not isinstance(value, (App, BoundApp)):
+            return None
+        kinds.add(value.info.kind)
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 def class_bases(project: ProjectView, cdef: ClassRecord) -> list[str]:

@@ -41,7 +41,9 @@ class ModuleSymbols:
     def bindings_of(self, info: ModuleInfo) -> dict[str, list[ast.AST]]:
         if info.bindings is None:
             bindings: dict[str, list[ast.AST]] = {}
-            tree = self.index.tree_of(info) if self.prefilter.is_candidate(info) else None
+            # Asked only of a module a walk imports names from, or walks for its calls: read
+            # even when it never mentions Parsl (its functions may be handed futures).
+            tree = self.index.tree_of(info)
             if tree is not None:
                 collect_bindings(tree.body, bindings)
             info.bindings = bindings

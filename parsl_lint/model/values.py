@@ -148,6 +148,16 @@ class Func(Value):
 
 
 @dataclass(frozen=True)
+class Partial(Value):
+    """``functools.partial(func, *args, **kwargs)`` of a project function or method: calling
+    it calls ``func`` with these arguments first."""
+
+    func: Value
+    args: tuple[Value, ...] = ()
+    kwargs: tuple[tuple[str, Value], ...] = ()
+
+
+@dataclass(frozen=True)
 class Class(Value):
     """A class defined in the project."""
 

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import ast
+import io
+import os
+import tokenize
 
+from parsl_lint.config import DEFAULT_HELPER
 from parsl_lint.ftypes import Applicability, Fix
 from parsl_lint.model import CallFact
+from parsl_lint.model.project import ModuleInfo
 from parsl_lint.model.values import Future
 from parsl_lint.rule import Invalid, Rule, RuleContext, Valid
 
@@ -52,6 +57,15 @@ class BareResult(Rule):
     logging one block with the root cause, every failed upstream task, the remote traceback
     and, for a bash app, the tail of its stdout/stderr.
 
+    The future may reach the call through other functions and modules: a helper whose
+    callers, anywhere in the project, pass it futures (`def wait_all(futs)`, also as a method,
+    a generator, a `functools.partial` or a done-callback), an attribute a method stored it in
+    (`self.tasks.append(fut)`), an object a factory or a pytest fixture made. A helper is
+    reported only when every call of it the project makes passes a Parsl future there (or a
+    value with no `.result()` at all): one caller passing a `concurrent.futures` future, or
+    the helper being handed to code the linter does not follow (an executor's `submit`, a
+    thread), keeps it quiet.
+
     Not reported: inside `unwrap_parsl_future` itself, inside a `try` whose broad handler
     already logs the traceback (`log.exception`, `exc_info=`, `traceback.print_exc()`, or
     logging followed by a bare `raise`), inside `pytest.raises(...)`/`assertRaises` (the failure
@@ -61,11 +75,26 @@ class BareResult(Rule):
 
     ## Fix safety
     Safe: the call keeps its value, its exception and its timeout (`fut.result(t)` becomes
-    `unwrap_parsl_future(fut, "name", timeout=t)`). The fix adds an import of the helper, so the
+    `unwrap_parsl_future(fut, "name", timeout=t)`). The name is the app's when the future is
+    made in the same function (`"train"`); inside a helper it says where the future came in,
+    the helper and its parameter (`"wait_all: futs (f)"`), never the app of one caller, since
+    other callers may pass another app's futures (the helper's run-time log names the failed
+    task's app itself). The fix adds an import of the helper, so the
     helper's module must be importable where the workflow runs (`pip install parsl-lint`, or
-    point `helper` at a copy inside your project). No fix is offered when the call has other
-    arguments or comments inside it, or when the file already binds the helper's name to
-    something else.
+    `parsl-lint vendor-helper PATH` and point `helper` at that copy). When the project defines
+    its own `unwrap_parsl_future(future, name)` and `helper` is not set, the fix calls that
+    one (imported from its module, or without an import in that module).
+
+    No fix is offered when the call has other arguments or comments inside it, when the file
+    already binds the helper's name to something else or a function around the call has a
+    local of that name (a parameter, an assignment, a nested `def`), or inside an f-string
+    that is nested in another or written beside other literals (`f"a{x}" f'b{y}'`), where no
+    quote for the name is valid on every Python.
+
+    Where the `.result()` sits in a `try` whose handler PSL102 reports (`log.error(str(e))`),
+    this fix wins and PSL102's `log.exception` rewrite is not applied: the helper already
+    logs the failure once, with its root cause and the worker's traceback, and the handler's
+    line stays a one-line note. Both rewrites would log the same failure twice.
 
     ## Options
     - `helper`: the `"module:function"` the fix calls and imports
@@ -485,8 +514,8 @@ merge(1).result()
             "        return train(x)\n\n\nModel().fit(1).result(30)\n",
             lines=(9,),
             files={"apps.py": _IMPORT + _APPS},
-            fixed="from .apps import train\n"
-            + "from parsl_lint.runtime import unwrap_parsl_future\n\n\n"
+            fixed="from parsl_lint.runtime import unwrap_parsl_future\n\n"
+            + "from .apps import train\n\n\n"
             + "class Model:\n    def fit(self, x):\n"
             + "        return train(x)\n\n\n"
             + 'unwrap_parsl_future(Model().fit(1), "train", timeout=30)\n',
@@ -578,6 +607,10 @@ class Trainer:
 
     def check(self, ctx: RuleContext) -> None:
         model = ctx.model
+        #: The names each function or comprehension of this file binds (see ``_shadowed``).
+        self._scopes: dict[int, _Scope] = {}
+        self._in_text: dict[str, bool] = {}  # whether a name occurs in the file's text at all
+        self._project_helper: dict[str, _OwnHelper | None] = {}  # asked once per file
         helper = ctx.settings.helper_function
         for fact in model.method_calls("result"):
             receiver = model.receiver_future(fact)
@@ -624,15 +657,32 @@ class Trainer:
         helper = ctx.settings.helper_function
         imports: tuple[tuple[str, str], ...] = ()
         called = ctx.model.imported_as(helper_module, helper)  # already imported, maybe aliased
-        if called is None:
+        own = None
+        if called is None and ctx.settings.helper == DEFAULT_HELPER:
+            if "own" not in self._project_helper:
+                self._project_helper["own"] = _project_helper(ctx)
+            own = self._project_helper["own"]
+        if own is not None:  # the project's own ``unwrap_parsl_future(future, name)``
+            called, imports, takes_timeout = own
+            if timeout is not None and not takes_timeout:
+                return None
+        elif called is None:
             if ctx.model.project.symbol(ctx.model.module.name, helper) is not None:
-                return None  # the file has its own ``unwrap_parsl_future``: leave it alone
+                return None  # the file binds ``unwrap_parsl_future`` to something else
             called, imports = helper, ((helper_module, helper),)
+        if called not in self._in_text:  # once per file: a scan of the text per site is n²
+            self._in_text[called] = called in ctx.lines.text
+        if self._in_text[called] and _shadowed(ctx, call, called, self._scopes):
+            return None  # a local of that name would be called instead of the helper
         name = _task_name(ctx, fact, recv, receiver)
         outer = ctx.model.in_fstring(call)
         if outer is not None:
             # Inside ``f"... {fut.result()} ..."``: before Python 3.12 the name may use
-            # neither the f-string's quote nor a backslash.
+            # neither the f-string's quote nor a backslash. Inside an f-string that is itself
+            # in another one, or that is one of several literals written side by side, no
+            # one quote is safe: no fix.
+            if ctx.model.in_fstring(outer) is not None or _literal_parts(ctx.source(outer)) != 1:
+                return None
             quote = _quote_of(ctx.source(outer))
             if quote == '"':
                 name = _requote(name)
@@ -650,6 +700,158 @@ class Trainer:
         )
 
 
+#: How to call the project's own helper from a file: the name, the import it needs, and
+#: whether it takes ``timeout=``.
+_OwnHelper = tuple[str, tuple[tuple[str, str], ...], bool]
+_OWN_HELPER = "unwrap_parsl_future"
+
+
+def _project_helper(ctx: RuleContext) -> _OwnHelper | None:
+    """The project's own ``unwrap_parsl_future(future, name)``, as the file would call it.
+
+    The project index says which modules define one at top level. The file's own definition
+    wins (called without an import), then one the file already imports, then the one other
+    module that defines it (one in the file's own folder first), imported under the module
+    name the index resolves back to that module from this file (a sibling script by its bare
+    name, a package module by its dotted name). Several candidates, or one the file cannot
+    import, leave the default helper."""
+    model = ctx.model
+    project = model.project
+    here = model.module
+    found = [(info, node) for info, node in project.functions_named(_OWN_HELPER) if _fits(node)]
+    for info, node in found:
+        if info is here or info.name == here.name:
+            return _OWN_HELPER, (), _takes_timeout(node)
+    for info, node in found:
+        bound = model.imported_as(info.name, _OWN_HELPER)
+        if bound is not None:
+            return bound, (), _takes_timeout(node)
+    if project.symbol(here.name, _OWN_HELPER) is not None:
+        return None
+    folder = os.path.dirname(here.path) if here.path else None
+    beside = [(i, n) for i, n in found if i.path and os.path.dirname(i.path) == folder]
+    for group in (beside, found):
+        if len(group) > 1:
+            return None  # several: which one is meant cannot be told
+        if len(group) == 1:
+            info, node = group[0]
+            for spelled in _spellings(info):
+                if project.absolute(here, 0, spelled) == info.name:
+                    return _OWN_HELPER, ((spelled, _OWN_HELPER),), _takes_timeout(node)
+            return None
+    return None
+
+
+def _spellings(info: ModuleInfo) -> list[str]:
+    """The names a module may be imported by: its dotted name, and, for a script in a plain
+    folder, its bare name (the folder is on ``sys.path`` when a sibling runs)."""
+    names = [info.name]
+    if info.sibling_prefix and info.name.startswith(info.sibling_prefix + "."):
+        names.insert(0, info.name[len(info.sibling_prefix) + 1 :])
+    return names
+
+
+def _fits(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Callable as ``f(future, name)``: two positional parameters, any others optional."""
+    if isinstance(node, ast.AsyncFunctionDef):
+        return False  # a coroutine: the call would not wait
+    a = node.args
+    positional = [*a.posonlyargs, *a.args]
+    required = len(positional) - len(a.defaults)
+    kw_required = any(d is None for d in a.kw_defaults)
+    enough = len(positional) >= 2 or (a.vararg is not None and len(positional) <= 2)
+    return enough and required <= 2 and not kw_required
+
+
+def _takes_timeout(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    a = node.args
+    named = {p.arg for p in (*a.args, *a.kwonlyargs)}
+    return "timeout" in named or a.kwarg is not None
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+#: A scope's own names, and the names it declares ``global``.
+_Scope = tuple[frozenset[str], frozenset[str]]
+
+
+def _shadowed(ctx: RuleContext, node: ast.AST, name: str, cache: dict[int, _Scope]) -> bool:
+    """Whether ``name`` at ``node`` is a local of an enclosing function or comprehension (a
+    parameter, an assignment, a nested ``def``, an import, ...), so that a call to it would
+    not reach the module-level helper. A class body's names are not visible in its methods;
+    ``global name`` makes the name the module's. ``cache`` holds each scope's names."""
+    child, parent = node, ctx.model.parent(node)
+    innermost = True
+    while parent is not None:
+        scope = isinstance(parent, (*_FUNCTIONS, ast.ClassDef, *_COMPREHENSIONS))
+        # A default, a decorator or a comprehension's first iterable belongs to the outside.
+        if scope and _in_scope(parent, child):
+            if innermost or not isinstance(parent, ast.ClassDef):
+                if id(parent) not in cache:
+                    cache[id(parent)] = _scope_names(parent)
+                local, declared_global = cache[id(parent)]
+                if name in declared_global:
+                    return False
+                if name in local:
+                    return True
+            innermost = innermost and isinstance(parent, _COMPREHENSIONS)
+        child, parent = parent, ctx.model.parent(parent)
+    return False
+
+
+def _in_scope(scope: ast.AST, child: ast.AST) -> bool:
+    """``child``, a direct child of ``scope``, is evaluated inside it."""
+    if isinstance(scope, _COMPREHENSIONS):
+        return child is not scope.generators[0]  # type: ignore[attr-defined]
+    body = scope.body  # type: ignore[attr-defined]
+    return child is body or (isinstance(body, list) and child in body)
+
+
+def _scope_names(scope: ast.AST) -> _Scope:
+    """The names ``scope`` binds for itself, and those it declares ``global``."""
+    local: set[str] = set()
+    declared_global: set[str] = set()
+    stack: list[ast.AST]
+    if isinstance(scope, _FUNCTIONS):
+        a = scope.args
+        every = [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]
+        local.update(arg.arg for arg in every if arg is not None)
+        stack = list(scope.body) if isinstance(scope.body, list) else [scope.body]
+    elif isinstance(scope, ast.ClassDef):
+        stack = list(scope.body)
+    else:  # a comprehension: its targets (and, conservatively, what a walrus in it binds)
+        stack = [n for g in scope.generators for n in (g.target, *g.ifs)]  # type: ignore[attr-defined]
+        stack.append(scope)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            local.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            local.add(node.name)
+            stack.extend(node.decorator_list)
+            continue  # its body is a scope of its own
+        elif isinstance(node, ast.Lambda):
+            continue
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            local.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            local.add(node.name)
+        elif isinstance(node, ast.Global):
+            declared_global.update(node.names)
+        elif isinstance(node, ast.Nonlocal):
+            local.update(node.names)  # an enclosing function's local: not the helper either
+        elif isinstance(getattr(node, "name", None), str) and type(node).__name__ in (
+            "MatchAs",
+            "MatchStar",
+        ):
+            local.add(node.name)  # type: ignore[attr-defined]
+        elif isinstance(getattr(node, "rest", None), str):  # MatchMapping's ``**rest``
+            local.add(node.rest)  # type: ignore[attr-defined]
+        if node is not scope:
+            stack.extend(ast.iter_child_nodes(node))
+    return frozenset(local - declared_global), frozenset(declared_global)
+
+
 def _task_name(ctx: RuleContext, fact: CallFact, recv: ast.expr, value: Future) -> str:
     """A string (or f-string) literal naming the task for a person reading the log."""
     app = value.app
@@ -658,7 +860,7 @@ def _task_name(ctx: RuleContext, fact: CallFact, recv: ast.expr, value: Future) 
         base = app or recv.id
         if index is not None:
             return _fstring([base, "[", (index,), "]"])
-        if app is None or app == recv.id:
+        if app is None or app == recv.id or app.endswith(f": {recv.id}"):
             return _literal(base)
         return _literal(f"{app} ({recv.id})")
     if isinstance(recv, ast.Subscript):
@@ -673,6 +875,26 @@ def _task_name(ctx: RuleContext, fact: CallFact, recv: ast.expr, value: Future) 
     if len(text) > _MAX_NAME:
         text = text[: _MAX_NAME - 3] + "..."
     return _literal(f"{app} ({text})" if app else text)
+
+
+def _literal_parts(source: str) -> int:
+    """How many string literals ``source`` (one string expression) is written as: 2 for the
+    implicit concatenation ``f"a{x}" 'b'``; literals nested in replacement fields not
+    counted. 0 when it cannot be tokenized."""
+    depth = parts = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(f"({source})").readline):
+            kind = tokenize.tok_name.get(token.type, "")
+            if kind == "FSTRING_START":  # Python 3.12+: an f-string is several tokens
+                parts += depth == 0
+                depth += 1
+            elif kind == "FSTRING_END":
+                depth -= 1
+            elif token.type == tokenize.STRING and depth == 0:
+                parts += 1
+    except (tokenize.TokenError, SyntaxError):
+        return 0
+    return parts
 
 
 def _quote_of(literal: str) -> str | None:

@@ -71,6 +71,12 @@ class TracebackDiscarded(Rule):
     the receiver is a `logging.getLogger(...)` logger or the `logging` module. Other calls
     (`print`, `log.warning`) are reported without a fix.
 
+    When PSL101 fixes a `.result()` inside the same `try` (it rewrites it to
+    `unwrap_parsl_future(...)`), PSL101's fix wins and this one is not offered: the helper
+    logs the failure with its root cause and traceback, and re-raises it, so `log.exception`
+    would log the same failure a second time. After PSL101's fix the handler is no longer
+    reported. With PSL101 not selected, this fix applies as usual.
+
     ## Options
     None.
     """

@@ -46,6 +46,7 @@ class ModuleInfo:
         "digest",
         "mentions_parsl",
         "raw_imports",
+        "unreadable",
     )
 
     def __init__(
@@ -69,6 +70,9 @@ class ModuleInfo:
         self.digest: str | None = None
         self.mentions_parsl: bool | None = None
         self.raw_imports: tuple[tuple[int, str], ...] | None = None
+        #: The file could not be read, or is a notebook that cannot be decoded: the prefilter
+        #: cannot tell what it holds, so it lets it through and linting reports the problem.
+        self.unreadable = False
 
     def __repr__(self) -> str:
         return f"ModuleInfo({self.name!r}, {self.path!r})"
@@ -80,7 +84,7 @@ class ModuleInfo:
     def forget_text(self) -> None:
         """Drop the text and everything derived from it (the text changed)."""
         self.text = self.tree = self.bindings = None
-        self.parse_failed = False
+        self.parse_failed = self.unreadable = False
         self.imports = self.digest = self.mentions_parsl = self.raw_imports = None
 
 
@@ -93,11 +97,17 @@ class ModuleIndex:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(os.path.abspath(root))
+        #: A module whose text is longer is never parsed (``max-file-size``): its names are
+        #: unknown, as for a file that does not parse.
+        self.max_parse_size = 1 << 62
         self._init_dirs: dict[str, bool] = {}
         self._dir_bases: dict[str, tuple[tuple[str, ...], str]] = {}
         self.modules: dict[str, ModuleInfo] = {}
         self.by_path: dict[str, ModuleInfo] = {}  # by absolute path
         self.version = 0
+        #: Counts the texts replaced (a module given new text): what is derived from the
+        #: modules' contents is stale when it changed.
+        self.edits = 0
         self._child_modules: dict[str, list[str]] | None = None
         #: Modules of plain folders (no ``__init__.py``) by file stem: what a bare import
         #: names once the folder is put on ``sys.path``.
@@ -120,6 +130,7 @@ class ModuleIndex:
             if text is not None:
                 info.forget_text()
                 info.text = text
+                self.edits += 1
             return info
         directory, filename = os.path.split(absolute)
         base = self._dir_bases.get(directory)
@@ -161,18 +172,22 @@ class ModuleIndex:
                 with open(info.path, "rb") as handle:
                     info.text = handle.read().decode("utf-8", errors="replace")
             except OSError:
-                info.text = ""
-            if is_notebook(info.path):
+                info.text, info.unreadable = "", True
+            if is_notebook(info.path) and not info.unreadable:
                 try:
                     info.text = read_notebook(info.text).source
                 except NotebookError:
-                    pass  # the scan sees the raw text; linting it reports PSL000
+                    info.unreadable = True  # the scan sees the raw text; linting reports PSL000
         return info.text
 
     def tree_of(self, info: ModuleInfo) -> ast.Module | None:
         if info.tree is None and not info.parse_failed:
+            text = self.text_of(info)
+            if len(text) > self.max_parse_size:  # ``max-file-size``: as if it did not parse
+                info.parse_failed = True
+                return None
             try:
-                info.tree = ast.parse(self.text_of(info), filename=info.path or info.name)
+                info.tree = ast.parse(text, filename=info.path or info.name)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 info.parse_failed = True
         return info.tree

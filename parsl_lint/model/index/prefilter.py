@@ -13,6 +13,7 @@ scans give the digest of everything a module depends on, which keys the result c
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import re
@@ -30,6 +31,16 @@ _IMPORT_RE = re.compile(
     r"^[ \t]*(?:from[ \t]+(?P<from>\.*[\w.]*)[ \t]+import|import[ \t]+(?P<imp>[\w., \t]+))",
     re.MULTILINE,
 )
+
+
+#: What only the holder of a future does with it: its methods and ``.outputs``, and the
+#: functions that wait on futures (``as_completed``, ``wait``).
+_CONSUMES_FUTURES = re.compile(
+    r"\.(?:result|exception|done|add_done_callback)\s*\(|\.outputs\b|\bas_completed\b|\bwait\s*\("
+)
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def text_digest(text: str) -> str:
@@ -59,6 +70,16 @@ class Prefilter:
         self._candidates: set[str] | None = None
         self._candidates_version = -1  # the index's version they were computed for
         self._imported: set[str] = set()  # every module name some project module imports
+        #: module name -> the modules that import it (from the same scans).
+        self._importers: dict[str, list[str]] = {}
+        self._carriers: set[str] | None = None
+        #: Per run, for the cache keys: each module's digest of itself and what it imports,
+        #: and its callers (see :meth:`dependency_digest`).
+        self._imports_digests: dict[str, str] = {}
+        self._callers: dict[str, list[ModuleInfo]] = {}
+        self._digests_version: tuple[int, int] = (-1, -1)
+        self._consumers: dict[str, bool] = {}
+        self._word_sets: dict[str, frozenset[str]] = {}
         #: path -> [mtime_ns, size, mentions parsl, raw imports, digest, ctime_ns]: last
         #: run's scans (see :attr:`scan_cache`), and this run's, recorded only with
         #: :attr:`record_scans` (what the cache saves for the next run).
@@ -86,6 +107,11 @@ class Prefilter:
     def invalidate(self) -> None:
         """A module's text changed: the candidates are computed again when next asked."""
         self._candidates = None
+        self._carriers = None
+        self._imports_digests.clear()
+        self._callers.clear()
+        self._consumers.clear()
+        self._word_sets.clear()
 
     # -- scanning one module ----------------------------------------------------------------
 
@@ -120,7 +146,7 @@ class Prefilter:
                     self.scanned[key] = hit
                 return
         text = self.index.text_of(info)
-        info.mentions_parsl = "parsl" in text
+        info.mentions_parsl = "parsl" in text or info.unreadable
         info.raw_imports = self._pairs(raw_imports(text))
         if self.record_scans or not from_disk:
             info.digest = text_digest(text)
@@ -201,8 +227,104 @@ class Prefilter:
             self._candidates = found
             self._candidates_version = self.index.version
             self._imported = set(importers)
+            self._importers = importers
+            self._carriers = None
             self._shared = {}  # every module is scanned: what is shared stays shared
         return self._candidates
+
+    def carriers(self) -> set[str]:
+        """Modules that may hold Parsl futures: the candidates, and every module they import
+        (directly or not), whose functions they may pass futures to. Only these can receive
+        futures from Parsl code; the model decides which do (``callers.py``)."""
+        candidates = self.candidates()
+        if self._carriers is None:
+            found = set(candidates)
+            stack = list(found)
+            modules = self.index.modules
+            while stack:
+                info = modules.get(stack.pop())
+                for imported in self.imported_modules(info) if info is not None else ():
+                    parts = imported.split(".")
+                    for i in range(1, len(parts) + 1):
+                        name = ".".join(parts[:i])
+                        if name in modules and name not in found:
+                            found.add(name)
+                            stack.append(name)
+            self._carriers = found
+        return self._carriers
+
+    def consumes_futures(self, info: ModuleInfo) -> bool:
+        """The module's text does something only the holder of a future does (``.result()``,
+        ``.exception()``, ``.done()``, a done-callback, ``.outputs``, ``as_completed``,
+        ``wait``): what its callers pass it can change what is reported in it."""
+        known = self._consumers.get(info.name)
+        if known is None:
+            kept = info.text is not None
+            known = bool(_CONSUMES_FUTURES.search(self.index.text_of(info)))
+            if not kept and info.tree is None and info.path is not None:
+                info.text = None  # read for this question only: keep memory flat
+            self._consumers[info.name] = known
+        return known
+
+    def callers_of(self, info: ModuleInfo) -> list[ModuleInfo]:
+        """The other modules that may call ``info``'s functions: those that import it, or a
+        package above it (``from pkg import util``), and whose text names one of its
+        functions, classes or methods (a call, an alias, a ``getattr`` string all spell the
+        name); a package ``__init__`` among them may hand the functions on, so its own
+        importers count too. Once per module and run."""
+        self._fresh_digests()
+        known = self._callers.get(info.name)
+        if known is not None:
+            return known
+        modules = self.index.modules
+        found: dict[str, ModuleInfo] = {}
+        defined = self.defined_names(info)
+        # (a module the functions are reached through, the names they are reached by there)
+        stack = [(info, defined)] if defined else []
+        while stack:
+            through, names = stack.pop()
+            parts = through.name.split(".")
+            for i in range(len(parts), 0, -1):
+                # ``import pkg`` reaches ``pkg.sub.f`` only as ``pkg.sub``: the importer of a
+                # package above spells the submodule's name (a package that re-exports the
+                # names imports the module itself, and its importers follow below).
+                below = parts[i] if i < len(parts) else None
+                for name in self._importers.get(".".join(parts[:i]), ()):
+                    caller = modules.get(name)
+                    if caller is None or caller is info or name in found:
+                        continue
+                    words = self._words(caller)
+                    if names.isdisjoint(words) or (below is not None and below not in words):
+                        continue
+                    found[name] = caller
+                    if caller.is_package:  # hands on the names its text spells
+                        stack.append((caller, names & words))
+        self._callers[info.name] = callers = sorted(found.values(), key=lambda m: m.name)
+        return callers
+
+    def defined_names(self, info: ModuleInfo) -> frozenset[str]:
+        """The names of the module's functions, classes and methods (not ``_``: the name of
+        ``functools.singledispatch`` registrations, never called by it)."""
+        tree = self.index.tree_of(info)
+        if tree is None:
+            return frozenset()
+        return frozenset(
+            node.name
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            and node.name != "_"
+        )
+
+    def _words(self, info: ModuleInfo) -> frozenset[str]:
+        """Every identifier-like word of the module's text (once per module and run)."""
+        known = self._word_sets.get(info.name)
+        if known is None:
+            kept = info.text is not None
+            known = frozenset(_WORD.findall(self.index.text_of(info)))
+            if not kept and info.tree is None and info.path is not None:
+                info.text = None  # read for this question only: keep memory flat
+            self._word_sets[info.name] = known
+        return known
 
     def imported_names(self) -> set[str]:
         """Every module name some project module imports (scans the whole project)."""
@@ -225,8 +347,37 @@ class Prefilter:
     # -- what a module's results depend on --------------------------------------------------
 
     def dependency_digest(self, info: ModuleInfo) -> str:
-        """A digest of every project module ``info`` imports, directly or not, and of the
-        ``conftest.py`` files whose fixtures it may use (for the cache)."""
+        """A digest of every project module ``info`` imports, directly or not, of the
+        ``conftest.py`` files whose fixtures it may use, and of every module that may call
+        its functions (directly or not: what they pass is what its parameters hold) with
+        what those import (for the cache)."""
+        self._fresh_digests()
+        h = hashlib.sha256(self._imports_digest(info).encode())
+        # Callers matter only to a module that does something with what it is passed.
+        callers = self._callers_closure(info) if self.consumes_futures(info) else []
+        for caller in sorted(callers, key=lambda m: m.name):
+            own, imports = self._content_digest(caller), self._imports_digest(caller)
+            h.update(f"{caller.name}\0{own}\0{imports}\0".encode())
+        return h.hexdigest()
+
+    def _fresh_digests(self) -> None:
+        """Forget the per-module digests and caller lists when the index changed."""
+        self.candidates()
+        state = (self.index.version, self.index.edits)
+        if self._digests_version != state:
+            self._imports_digests.clear()
+            self._callers.clear()
+            self._consumers.clear()
+            self._word_sets.clear()
+            self._digests_version = state
+
+    def _imports_digest(self, info: ModuleInfo) -> str:
+        """A digest of every project module ``info`` imports (directly or not) and of the
+        ``conftest.py`` files whose fixtures it may use, not of ``info`` itself (once per
+        module and run)."""
+        known = self._imports_digests.get(info.name)
+        if known is not None:
+            return known
         modules = self.index.modules
         conftests = self.index.conftests_above(info)
         seen: set[str] = {c.name for c in conftests}
@@ -248,7 +399,19 @@ class Prefilter:
         h = hashlib.sha256()
         for name in sorted(seen):
             h.update(f"{name}\0{self._content_digest(modules[name])}\0".encode())
-        return h.hexdigest()
+        self._imports_digests[info.name] = digest = h.hexdigest()
+        return digest
+
+    def _callers_closure(self, info: ModuleInfo) -> list[ModuleInfo]:
+        """The modules that may call ``info``'s functions, and those that may call theirs."""
+        found: dict[str, ModuleInfo] = {}
+        stack = [info]
+        while stack:
+            for caller in self.callers_of(stack.pop()):
+                if caller.name not in found and caller is not info:
+                    found[caller.name] = caller
+                    stack.append(caller)
+        return list(found.values())
 
     def _content_digest(self, info: ModuleInfo) -> str:
         self._scan(info)

@@ -1,0 +1,1 @@
+"""Geometry datasets whose heavy operations run as Parsl tasks."""

@@ -1,0 +1,10 @@
+import parsl
+from parsl.configs.local_threads import config
+
+parsl.load(config)
+
+from campaign import runner, tracker  # noqa: E402
+
+print("first:", tracker.tasks[0].result())
+print("c1:", tracker.by_name["c1"].result())
+print(tracker.wait(), runner.collect())

@@ -1,0 +1,311 @@
+"""The model's whole-program parameter facts (``model/callers.py``), asked of the model itself.
+
+Two levels. Over each project of ``testdata/crossflow/`` (a shape and its twin), the model,
+not the rule, must find exactly the ``.result()`` calls whose receiver is a Parsl future: the
+rows marked ``# PSL101``. And on small projects written here: what a parameter is bound to
+(``parameters``), and the cases that must stay unknown (a function handed to an executor, a
+parameter of an app body, a caller that passes something else, a cycle of modules).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from parsl_lint.model import FileModel, Project, analyze
+from parsl_lint.model.values import PLAIN, Future, Instance, Seq, Value, contains_future
+from parsl_lint.rule import EXPECT_MARKER
+
+CROSSFLOW = Path(__file__).resolve().parents[1] / "testdata" / "crossflow"
+
+
+def project_of(root: Path, files: dict[str, str] | None = None) -> Project:
+    for name, text in (files or {}).items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"))
+    return Project.from_files(root, sorted(root.rglob("*.py")))
+
+
+def model_of(project: Project, relative: str) -> FileModel:
+    info = project.add_file(project.root / relative)
+    tree = project.tree_of(info)
+    assert tree is not None
+    return analyze(project, info, tree)
+
+
+def future_receivers(model: FileModel) -> set[int]:
+    """Rows of the ``.result()`` calls made on a Parsl future."""
+    return {
+        fact.node.lineno
+        for fact in model.method_calls("result")
+        if model.receiver_future(fact) is not None
+    }
+
+
+def parameter(project: Project, key: str, name: str) -> Value | None:
+    """What the model binds the parameter ``name`` of the function ``key`` to (None: no
+    facts)."""
+    module, _, qualname = key.partition(":")
+    project.symbol(module, qualname.split(".")[0])  # the model meets the def
+    return project.callers.parameters(project.functions[key]).get(name)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in CROSSFLOW.iterdir() if p.is_dir()))
+def test_the_model_finds_the_marked_futures(name: str) -> None:
+    project = project_of(CROSSFLOW / name)
+    for path in sorted((CROSSFLOW / name).rglob("*.py")):
+        relative = path.relative_to(CROSSFLOW / name).as_posix()
+        marked = {
+            row
+            for row, line in enumerate(path.read_text().splitlines(), start=1)
+            if EXPECT_MARKER.search(line)
+        }
+        info = project.add_file(path)
+        if not project.is_candidate(info):
+            assert not marked, f"{name}/{relative}: skipped by the prefilter"
+            continue
+        assert future_receivers(model_of(project, relative)) == marked, f"{name}/{relative}"
+
+
+APPS = """
+    from parsl import python_app
+
+
+    @python_app
+    def simulate(i):
+        return i
+"""
+
+
+def test_a_helper_parameter_holds_what_every_caller_passes(tmp_path: Path) -> None:
+    project = project_of(
+        tmp_path,
+        {
+            "util.py": """
+                def wait_all(futs):
+                    return [f.result() for f in futs]
+
+
+                def first(fut, default=None):
+                    return fut.result()
+            """,
+            "run.py": APPS
+            + """
+    from util import first, wait_all
+
+    wait_all([simulate(i) for i in range(3)])
+    first(simulate(0), default=1)
+    first(fut=simulate(1))
+            """,
+        },
+    )
+    assert parameter(project, "util:wait_all", "futs") == Seq(Future("simulate"))
+    assert parameter(project, "util:first", "fut") == Future("simulate")
+    assert parameter(project, "util:first", "default") == PLAIN  # a literal: not bound
+    assert project.is_candidate(project.modules["util"])  # though it never says parsl
+
+
+def test_one_caller_passing_other_futures_leaves_the_parameter_unknown(tmp_path: Path) -> None:
+    project = project_of(
+        tmp_path,
+        {
+            "util.py": "def wait_all(futs):\n    return [f.result() for f in futs]\n",
+            "run.py": APPS + "\nfrom util import wait_all\n\nwait_all([simulate(1)])\n",
+            "local.py": """
+                from concurrent.futures import ThreadPoolExecutor
+
+                from util import wait_all
+
+                with ThreadPoolExecutor() as pool:
+                    wait_all([pool.submit(abs, 1)])
+            """,
+        },
+    )
+    value = parameter(project, "util:wait_all", "futs")
+    assert value is None or not contains_future(value)
+    assert not project.is_candidate(project.modules["util"])
+
+
+def test_a_function_handed_to_an_executor_gets_no_facts(tmp_path: Path) -> None:
+    project = project_of(
+        tmp_path,
+        {
+            "util.py": "def report(fut):\n    print(fut.result())\n",
+            "run.py": APPS
+            + """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from util import report
+
+    report(simulate(1))
+    with ThreadPoolExecutor() as pool:
+        pool.submit(report, 3)
+            """,
+        },
+    )
+    assert parameter(project, "util:report", "fut") is None
+    assert future_receivers(model_of(project, "util.py")) == set()
+
+
+def test_an_app_body_parameter_is_the_value_parsl_passed(tmp_path: Path) -> None:
+    """An AppFuture argument arrives resolved (checked on a real run in test_crossflow.py):
+    neither the callers' futures nor an ``AppFuture`` annotation make it a future there, nor
+    in a helper the body hands it to."""
+    project = project_of(
+        tmp_path,
+        {
+            "util.py": "def show(x):\n    return x.result()\n",
+            "run.py": APPS
+            + """
+    from parsl.dataflow.futures import AppFuture
+
+    from util import show
+
+
+    @python_app
+    def consume(x: AppFuture):
+        return show(x)
+
+
+    consume(simulate(1))
+            """,
+        },
+    )
+    assert future_receivers(model_of(project, "util.py")) == set()
+
+
+def test_constructor_partial_and_callback_arguments_count(tmp_path: Path) -> None:
+    project = project_of(
+        tmp_path,
+        {
+            "lib.py": """
+                class Runner:
+                    def __init__(self, futs, engine):
+                        self.futs = list(futs)
+                        self.engine = engine
+
+                    def collect(self):
+                        return [f.result() for f in self.futs]
+
+
+                class Engine:
+                    pass
+
+
+                def log_result(label, fut):
+                    print(label, fut.result())
+            """,
+            "run.py": APPS
+            + """
+    import functools
+
+    from lib import Engine, Runner, log_result
+
+    runner = Runner([simulate(i) for i in range(2)], Engine())
+    fut = simulate(3)
+    fut.add_done_callback(functools.partial(log_result, "sim"))
+            """,
+        },
+    )
+    assert parameter(project, "lib:Runner.__init__", "futs") == Seq(Future("simulate"))
+    assert parameter(project, "lib:Runner.__init__", "engine") == Instance("lib:Engine")
+    assert parameter(project, "lib:log_result", "fut") == Future("simulate")
+    assert future_receivers(model_of(project, "lib.py")) == {7, 15}
+
+
+def test_modules_that_import_each_other_converge(tmp_path: Path) -> None:
+    project = project_of(
+        tmp_path,
+        {
+            "a.py": APPS
+            + """
+    import b
+
+
+    def relay(futs):
+        return b.drain(futs)
+
+
+    relay([simulate(1)])
+            """,
+            "b.py": """
+                import a
+
+
+                def drain(futs):
+                    return [f.result() for f in futs]
+
+
+                def origin():
+                    return a.__name__
+            """,
+        },
+    )
+    assert future_receivers(model_of(project, "b.py")) == {5}
+    assert parameter(project, "b:drain", "futs") == Seq(Future("relay: futs"))
+
+
+def test_a_pythonapp_subclass_and_a_mirror_decorator_make_apps(tmp_path: Path) -> None:
+    project = project_of(
+        tmp_path,
+        {
+            "apps.py": """
+                from parsl.app.python import PythonApp
+
+
+                class RankedApp(PythonApp):
+                    pass
+
+
+                def ranked_app(function=None, ranks=1):
+                    def decorator(func):
+                        return RankedApp(func)
+
+                    if function is not None:
+                        return decorator(function)
+                    return decorator
+
+
+                @ranked_app(ranks=2)
+                def solve(n):
+                    return n
+
+
+                smooth = RankedApp(print)
+            """,
+            "run.py": """
+                import parsl
+
+                from apps import smooth, solve
+
+                solve(1).result()
+                smooth(2).result()
+            """,
+        },
+    )
+    assert future_receivers(model_of(project, "run.py")) == {5, 6}
+
+
+def test_a_class_named_like_parsls_is_not_parsls(tmp_path: Path) -> None:
+    project = project_of(
+        tmp_path,
+        {
+            "mylib.py": """
+                class PythonApp:
+                    def __init__(self, func):
+                        self.func = func
+
+                    def __call__(self, *args):
+                        return self.func(*args)
+
+
+                class Ranked(PythonApp):
+                    pass
+            """,
+            "run.py": "import parsl\n\nfrom mylib import Ranked\n\nRanked(print)(1).result()\n",
+        },
+    )
+    assert future_receivers(model_of(project, "run.py")) == set()
