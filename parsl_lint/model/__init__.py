@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
+from parsl_lint.model import configs, exceptions
 from parsl_lint.model.evaluator import Evaluator
+from parsl_lint.model.exceptions import Raised
 from parsl_lint.model.facts import (
     AppDef,
     CallFact,
@@ -37,6 +39,7 @@ __all__ = [
     "FunctionNode",
     "ModuleInfo",
     "Project",
+    "Raised",
     "analyze",
     "handler_is_broad",
     "handler_raises",
@@ -147,6 +150,8 @@ class FileModel:
     module: ModuleInfo
     tree: ast.Module
     facts: Facts
+    #: Answers to the project-wide questions, asked once per file.
+    _answers: dict[str, object] = field(default_factory=dict)
 
     # -- calls ----------------------------------------------------------------------------
 
@@ -310,6 +315,100 @@ class FileModel:
                         return False
         made = self.configured_executors
         return bool(labels) and all(made.get(label) == "ThreadPoolExecutor" for label in labels)
+
+    def executor_labels(self) -> frozenset[str] | None:
+        """Every executor label the project's Parsl configurations define (and Parsl's own
+        ``_parsl_internal``), when all of them are known: every ``Config(...)`` in a project
+        module that mentions parsl lists its executors literally, with literal labels, and no
+        configuration comes from ``parsl.configs`` or another package or gains executors
+        later. None when any is not, or when the project builds none. (Reads every such
+        module: ask only when it matters.)"""
+        if "executor_labels" not in self._answers:
+            self._answers["executor_labels"] = self._scan_executor_labels()
+        return self._answers["executor_labels"]  # type: ignore[return-value]
+
+    def _scan_executor_labels(self) -> frozenset[str] | None:
+        project = self.project
+        project.candidates()
+        labels: set[str] = {configs.INTERNAL_LABEL}
+        built = 0
+        for info in list(project.modules.values()):
+            if not project.mentions_parsl(info):
+                continue
+            if info is self.module:
+                found = configs.scan_module(self.tree)
+            else:
+                found = configs.scan_text(info.name, project.text_of(info))
+            if found is None:
+                return None  # a module that does not parse: its configuration is unknown
+            if not found.known(self._is_project_module):
+                return None
+            built += found.configs
+            labels |= found.labels
+        return frozenset(labels) if built else None
+
+    def _is_project_module(self, name: str) -> bool:
+        modules = self.project.modules
+        return name in modules or any(m.startswith(name + ".") for m in modules)
+
+    def project_mentions(self, word: str) -> bool:
+        """Some project module that mentions parsl also contains ``word`` (a text search, for
+        settings such as ``dependency_resolver`` that change what Parsl does everywhere)."""
+        project = self.project
+        project.candidates()
+        for info in list(project.modules.values()):
+            if project.mentions_parsl(info):
+                text = self.tree_text if info is self.module else project.text_of(info)
+                if word in text:
+                    return True
+        return False
+
+    @cached_property
+    def tree_text(self) -> str:
+        return self.project.text_of(self.module) if self.module.path else ast.unparse(self.tree)
+
+    def raised_exceptions(self, function: FunctionNode) -> list[Raised]:
+        """The project exception classes an app body of this file raises: in a ``raise`` of
+        its own body, or in a project function it calls (followed a few calls deep, in any
+        project module), each with where in the body (the ``raise``, or the call that leads
+        to it). The first of each (place, class) pair."""
+        found: list[Raised] = []
+        seen: set[tuple[int, int]] = set()
+        for node, cls, via in exceptions.raised_by(self.project, self.module, function):
+            if (id(node), id(cls.node)) not in seen:
+                seen.add((id(node), id(cls.node)))
+                found.append(Raised(node, cls, via))
+        return found
+
+    def exception_rebuild_problem(self, raised: Raised) -> str | None:
+        """Why pickle cannot rebuild an instance of the raised project exception class from
+        its ``args`` (``type(e)(*e.args)``), as a phrase for a message; None when it can, or
+        when the source does not say for certain (a ``__reduce__``, a base from outside...)."""
+        return exceptions.rebuild_problem(self.project, raised.cls)
+
+    def defined_here(self, raised: Raised) -> bool:
+        """The raised exception class is defined in this file."""
+        return raised.cls.module is self.module
+
+    def enclosing_loop(self, node: ast.AST) -> ast.AST | None:
+        """The innermost ``for``/``while`` loop or comprehension whose body (or element)
+        holds ``node``, in the same function; a loop's own iterable or test does not count
+        as its body (it runs once, or decides whether to go on)."""
+        child, current = node, self.parent(node)
+        while current is not None:
+            if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                return None
+            if isinstance(current, (ast.For, ast.AsyncFor, ast.While)):
+                if child in current.body:
+                    return current
+            elif isinstance(current, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+                if child is current.elt:
+                    return current
+            elif isinstance(current, ast.DictComp):
+                if child is current.key or child is current.value:
+                    return current
+            child, current = current, self.parent(current)
+        return None
 
     def global_reads(self, function: FunctionNode) -> list[ast.Name]:
         """The names ``function``'s body reads from the module scope (globals or builtins),
