@@ -86,10 +86,15 @@ def test_parsl_facts_the_model_relies_on(tmp_path: Path) -> None:
     ``.result()`` on that parameter inside the app is not a Parsl future's), a list of futures
     arrives as it was given (Parsl does not look inside containers); an instance of a project
     subclass of ``PythonApp``, and what a decorator mirroring ``python_app`` returns, are apps
-    whose calls return AppFutures; a future's ``task_record`` names its app."""
+    whose calls return AppFutures; so is the call of a project subclass of ``AppBase`` whose
+    ``__call__`` returns ``self.data_flow_kernel.submit(...)`` (``AppBase.__init__`` stored the
+    kernel given, or None, and then ``DataFlowKernelLoader.dfk()`` is the loaded one) or
+    delegates to a ``PythonApp``; a future's ``task_record`` names its app."""
     import parsl
+    from parsl.app.app import AppBase
     from parsl.app.python import PythonApp
     from parsl.config import Config
+    from parsl.dataflow.dflow import DataFlowKernelLoader
     from parsl.dataflow.futures import AppFuture
     from parsl.executors import ThreadPoolExecutor
 
@@ -97,6 +102,28 @@ def test_parsl_facts_the_model_relies_on(tmp_path: Path) -> None:
         def __init__(self, func, ranks=1, executors="all"):
             super().__init__(func, executors=executors)
             self.ranks = ranks
+
+    class SubmittingApp(AppBase):
+        def __call__(self, *args, **kwargs):
+            dfk = self.data_flow_kernel
+            if dfk is None:
+                dfk = DataFlowKernelLoader.dfk()
+            return dfk.submit(
+                self.func,
+                app_args=args,
+                executors=self.executors,
+                cache=False,
+                ignore_for_cache=[],
+                app_kwargs=kwargs,
+            )
+
+    class DelegatingApp(AppBase):
+        def __init__(self, func):
+            super().__init__(func)
+            self.inner = PythonApp(func)
+
+        def __call__(self, *args, **kwargs):
+            return self.inner(*args, **kwargs)
 
     def ranked_app(function=None, ranks=1):
         def decorator(func):
@@ -125,7 +152,13 @@ def test_parsl_facts_the_model_relies_on(tmp_path: Path) -> None:
         sub = RankedApp(double, ranks=2)(3)
         mirrored = ranked_app(double)(4)
         configured = ranked_app(ranks=4)(double)(5)
-        for fut, value in ((sub, 6), (mirrored, 8), (configured, 10)):
+        assert SubmittingApp(double).data_flow_kernel is None
+        submitted = SubmittingApp(double)(6)
+        given = SubmittingApp(double, data_flow_kernel=dfk)(7)
+        delegated = DelegatingApp(double)(8)
+        done = ((sub, 6), (mirrored, 8), (configured, 10))
+        done += ((submitted, 12), (given, 14), (delegated, 16))
+        for fut, value in done:
             assert isinstance(fut, AppFuture)
             assert fut.result(timeout=60) == value
         assert sub.task_record["func_name"] == "double"

@@ -212,6 +212,12 @@ def _deque(call: BuiltinCall) -> Value:
     return Seq(element(call.first)) if call.args else Seq(BOTTOM)
 
 
+@builtin("dfk.submit")
+def _kernel_submit(call: BuiltinCall) -> Value:
+    """``dfk.submit(func, app_args=..., ...)``: Parsl's DataFlowKernel returns an AppFuture."""
+    return _pool_submit(call)
+
+
 @builtin("pool.submit")
 def _pool_submit(call: BuiltinCall) -> Value:
     fn = call.node.args[0] if call.node.args else None

@@ -86,6 +86,7 @@ from parsl_lint.model.values import (
     Future,
     Gen,
     Instance,
+    Kernel,
     Mapping,
     MaybeFuture,
     Module,
@@ -1015,6 +1016,8 @@ class Evaluator:
                 if app is not None:  # ``obj.app(...)``: called without ``obj``
                     return App(dataclasses.replace(app, from_instance=True))
                 return BoundMethod(base.cls, attr)
+            if attr == "data_flow_kernel" and self.project.holds_app_kernel(base.cls):
+                return Kernel()  # what Parsl's ``AppBase.__init__`` stored
             return self.project.instance_attribute(base.cls, attr)
         if isinstance(base, Class):
             method = self.project.find_method(base.key, attr)
@@ -1029,6 +1032,8 @@ class Evaluator:
             return UNKNOWN
         if isinstance(base, PoolExecutor) and attr == "submit":
             return Builtin("pool.submit")
+        if isinstance(base, Kernel) and attr == "submit":
+            return Builtin("dfk.submit")
         if isinstance(base, Tup) and len(base.items) == 2 and attr in ("done", "not_done"):
             return base.items[0 if attr == "done" else 1]
         if isinstance(base, Builtin) and base.name == "chain" and attr == "from_iterable":
@@ -1136,6 +1141,8 @@ class Evaluator:
             return self.project.returns_of(method.key)
         if isinstance(callee, External) and parsl_api.is_pool_executor(callee.qualname):
             return PoolExecutor()
+        if isinstance(callee, External) and parsl_api.makes_kernel(callee.qualname):
+            return Kernel()
         made = resources.call_value(node, callee, receiver, args, kwargs)
         if made is not None:
             return made

@@ -102,6 +102,11 @@ class ProjectView(Protocol):
         """The app kind of a project subclass of Parsl's ``PythonApp``/``BashApp``."""
         ...
 
+    def holds_app_kernel(self, cls_key: str) -> bool:
+        """Instances of the project class are Parsl apps (it derives from ``AppBase``) whose
+        ``data_flow_kernel`` only Parsl's ``AppBase.__init__`` sets."""
+        ...
+
     def makes_app(self, key: str) -> str | None:
         """The app kind a project decorator mirroring ``python_app`` makes."""
         ...

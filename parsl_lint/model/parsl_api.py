@@ -36,6 +36,24 @@ FUTURE_TYPES: dict[str, bool] = {
     "parsl.app.futures.DataFuture": True,
 }
 
+#: Calls that return the DataFlowKernel (``parsl.dfk`` and ``parsl.load`` are the loader's).
+KERNEL_CALLS = frozenset(
+    {
+        "parsl.dfk",
+        "parsl.load",
+        "parsl.DataFlowKernel",
+        "parsl.dataflow.dflow.DataFlowKernel",
+        "parsl.dataflow.dflow.DataFlowKernelLoader.dfk",
+        "parsl.dataflow.dflow.DataFlowKernelLoader.load",
+    }
+)
+
+#: The base class of every Parsl app class: ``__init__`` stores its ``data_flow_kernel``
+#: argument (``Optional[DataFlowKernel]``) as ``self.data_flow_kernel``; ``__call__`` is
+#: abstract, so a project subclass writes its own (``PythonApp.__call__`` returns
+#: ``dfk.submit(...)``).
+APP_BASE = "parsl.app.app.AppBase"
+
 POOL_EXECUTORS = frozenset({"parsl.concurrent.ParslPoolExecutor"})
 
 #: Standard-library functions (and progress bars) that pass futures through.
@@ -132,13 +150,19 @@ def is_pool_executor(qualname: str) -> bool:
     return qualname in POOL_EXECUTORS
 
 
+def makes_kernel(qualname: str) -> bool:
+    return qualname in KERNEL_CALLS
+
+
 __all__ = [
     "APP_CLASSES",
     "APP_DECORATORS",
     "BUILTINS",
     "FUTURE_ATTRIBUTES",
     "FUTURE_TYPES",
+    "KERNEL_CALLS",
     "PoolExecutor",
     "is_pool_executor",
+    "makes_kernel",
     "value_of_qualname",
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from parsl_lint.model import parsl_api
 from parsl_lint.model.callers import CallerFacts
 from parsl_lint.model.evaluator import Evaluator
 from parsl_lint.model.facts import AttributeWrites
@@ -222,6 +223,18 @@ class Summaries:
             self._app_kinds[cls_key] = kind
         return self._app_kinds[cls_key]
 
+    def holds_app_kernel(self, cls_key: str) -> bool:
+        """The project class derives, through its project bases, from Parsl's ``AppBase``
+        (directly, or through ``PythonApp``/``BashApp``), and no class of its MRO assigns
+        ``self.data_flow_kernel``: the attribute holds what ``AppBase.__init__`` stored, a
+        DataFlowKernel or None (when None, Parsl's own apps ask ``DataFlowKernelLoader.dfk()``
+        for the kernel; ``None.submit`` raises, so a ``submit`` that returns gives an
+        AppFuture either way)."""
+        chain = self.mro(cls_key)
+        if any("data_flow_kernel" in self._attributes_of(cdef) for cdef in chain):
+            return False
+        return any(_derives_from_app_base(self.view, cdef) for cdef in chain)
+
     def makes_app(self, key: str) -> str | None:
         """The app kind of a project decorator that mirrors ``python_app``: every ``return``
         of the function gives an app, or a function that returns one (``@mpi_app`` and
@@ -380,6 +393,24 @@ def _field_default(evaluator: Evaluator, stmt: ast.stmt, scope: Scope) -> Value 
         if kw.arg == "default_factory":
             return UNKNOWN
     return BOTTOM
+
+
+def _derives_from_app_base(project: ProjectView, cdef: ClassRecord) -> bool:
+    """One of a class's own bases is Parsl's ``AppBase`` or one of its app classes (resolved
+    through the imports)."""
+    if _parsl_app_base(project, cdef) is not None:
+        return True
+    info = project.modules.get(cdef.module)
+    if info is None:
+        return False
+    evaluator = Evaluator(project, info)
+    scope = cdef.closure or evaluator.module_scope()
+    for base in cdef.node.bases:
+        with evaluator.quiet():
+            value = evaluator.eval(base, scope)
+        if isinstance(value, External) and value.qualname == parsl_api.APP_BASE:
+            return True
+    return False
 
 
 def _parsl_app_base(project: ProjectView, cdef: ClassRecord) -> str | None:

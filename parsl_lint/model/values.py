@@ -210,6 +210,12 @@ class PoolExecutor(Value):
 
 
 @dataclass(frozen=True)
+class Kernel(Value):
+    """Parsl's ``DataFlowKernel`` (``parsl.dfk()``, ``parsl.load(...)``, an ``AppBase``'s
+    ``self.data_flow_kernel``): its ``submit`` returns an AppFuture."""
+
+
+@dataclass(frozen=True)
 class Builtin(Value):
     """A builtin the model understands (``list``, ``zip``, ``enumerate``, ...)."""
 

@@ -309,3 +309,47 @@ def test_a_class_named_like_parsls_is_not_parsls(tmp_path: Path) -> None:
         },
     )
     assert future_receivers(model_of(project, "run.py")) == set()
+
+
+def test_an_appbase_subclass_submitting_through_its_kernel_makes_futures(tmp_path: Path) -> None:
+    """``AppBase.__init__`` stores the kernel (or None): ``submit`` on it, or on
+    ``parsl.dfk()``, returns an AppFuture; a class that stores its own ``data_flow_kernel``
+    says nothing about what it holds."""
+    project = project_of(
+        tmp_path,
+        {
+            "apps.py": """
+                import parsl
+                from parsl.app.app import AppBase
+
+
+                class Submitting(AppBase):
+                    def __call__(self, *args, **kwargs):
+                        return self.data_flow_kernel.submit(self.func, app_args=args)
+
+
+                class Loaded(AppBase):
+                    def __call__(self, *args, **kwargs):
+                        return parsl.dfk().submit(self.func, app_args=args)
+
+
+                class Own(AppBase):
+                    def __init__(self, func, kernel):
+                        super().__init__(func)
+                        self.data_flow_kernel = kernel
+
+                    def __call__(self, *args, **kwargs):
+                        return self.data_flow_kernel.submit(self.func, app_args=args)
+            """,
+            "run.py": """
+                import parsl
+
+                from apps import Loaded, Own, Submitting
+
+                Submitting(print)(1).result()
+                Loaded(print)(2).result()
+                Own(print, object())(3).result()
+            """,
+        },
+    )
+    assert future_receivers(model_of(project, "run.py")) == {5, 6}
