@@ -62,6 +62,7 @@ from parsl_lint.model.facts import (
     FuncCtx,
     GuardCtx,
     IndexCtx,
+    SiteWrites,
     TryCtx,
     WithCtx,
 )
@@ -157,6 +158,8 @@ class Evaluator:
         self.facts = facts
         self.ctx: tuple[Ctx, ...] = ()
         self.writes: AttributeWrites | None = None
+        #: Set while summarising what a module stores into a module-level instance.
+        self.site_writes: SiteWrites | None = None
         self.deferred: list[tuple[FuncRecord, AppInfo | None]] = []
         #: File and collect mode: what this module's calls pass to the project's functions
         #: (``arguments.py``); ``callers.py`` joins them project-wide.
@@ -302,6 +305,8 @@ class Evaluator:
         callers = self.project.callers
         if not (self.recording and fdef.module == self.module.name):
             return callers.parameters(fdef) if self.use_callers else {}
+        if not self.use_callers:
+            return {}  # a walk that follows no caller facts: every parameter is unknown
         # File mode asks only when the module does something with futures (what the rules
         # need); collect mode always does: facts flow on through helpers that pass them on.
         wanted = self.facts is None or callers.wanted_by(fdef.module)
@@ -402,6 +407,8 @@ class Evaluator:
             base = self.eval(target.value, scope)
             if self._is_self(target.value, scope) and self.writes is not None:
                 self.writes.assigned.setdefault(target.attr, []).append(value)
+            elif self.site_writes is not None and self._is_site(target.value, scope):
+                self.site_writes.assigned.setdefault(target.attr, []).append(value)
             del base
         elif isinstance(target, ast.Subscript):
             self.eval(target.slice, scope)
@@ -425,6 +432,9 @@ class Evaluator:
             elif self._is_self_attr(target.value, scope) and self.writes is not None:
                 assert isinstance(target.value, ast.Attribute)
                 self.writes.added.setdefault(target.value.attr, []).append(value)
+            elif self.site_writes is not None and self._is_site_attr(target.value, scope):
+                assert isinstance(target.value, ast.Attribute)
+                self.site_writes.added.setdefault(target.value.attr, []).append(value)
 
     def _is_self(self, node: ast.expr, scope: Scope) -> bool:
         s: Scope | None = scope
@@ -436,6 +446,25 @@ class Evaluator:
 
     def _is_self_attr(self, node: ast.expr, scope: Scope) -> bool:
         return isinstance(node, ast.Attribute) and self._is_self(node.value, scope)
+
+    def _is_site(self, node: ast.expr, scope: Scope) -> bool:
+        """``node`` names the module-level instance whose stores are being gathered (a
+        module-level name, not a local of the same spelling)."""
+        if self.site_writes is None or not isinstance(node, ast.Name):
+            return False
+        if node.id not in self.site_writes.names:
+            return False
+        s: Scope | None = scope
+        while s is not None and s.kind is not _MODULE:
+            if node.id in s.globals:
+                return True
+            if node.id in s.env or node.id in s.locals:
+                return False
+            s = s.parent
+        return True
+
+    def _is_site_attr(self, node: ast.expr, scope: Scope) -> bool:
+        return isinstance(node, ast.Attribute) and self._is_site(node.value, scope)
 
     # -- statements -----------------------------------------------------------------------
 
@@ -495,6 +524,12 @@ class Evaluator:
                 self.writes.added.setdefault(stmt.target.attr, []).append(element(new))
             else:
                 self.writes.assigned.setdefault(stmt.target.attr, []).append(UNKNOWN)
+        elif self.site_writes is not None and self._is_site_attr(stmt.target, scope):
+            assert isinstance(stmt.target, ast.Attribute)
+            if isinstance(stmt.op, ast.Add) and isinstance(new, (Seq, Tup)):
+                self.site_writes.added.setdefault(stmt.target.attr, []).append(element(new))
+            else:
+                self.site_writes.assigned.setdefault(stmt.target.attr, []).append(UNKNOWN)
         else:
             self.eval(stmt.target, scope)
 
@@ -993,7 +1028,25 @@ class Evaluator:
         return UNKNOWN
 
     def expr_Attribute(self, node: ast.Attribute, scope: Scope) -> Value:
-        return self.attribute(self.eval(node.value, scope), node.attr, scope)
+        base = self.eval(node.value, scope)
+        if isinstance(base, Instance) and isinstance(node.value, ast.Name):
+            site = self._global_of(node.value.id, scope)
+            if site and self.project.find_method(base.cls, node.attr) is None:
+                stored = self.project.site_attribute(self.module.name, site, base.cls, node.attr)
+                if stored is not None:  # a module-level instance whose stores are all seen
+                    return stored
+        return self.attribute(base, node.attr, scope)
+
+    def _global_of(self, name: str, scope: Scope) -> str | None:
+        """``name`` if it is read from this module's globals here (not a local)."""
+        s: Scope | None = scope
+        while s is not None and s.kind is not _MODULE:
+            if name in s.globals:
+                return name
+            if name in s.env or name in s.locals:
+                return None
+            s = s.parent
+        return name
 
     def attribute(self, base: Value, attr: str, scope: Scope) -> Value:
         if isinstance(base, (Module, External)):
@@ -1291,6 +1344,10 @@ class Evaluator:
         if self.writes is not None and self._is_self_attr(func.value, scope):
             assert isinstance(func.value, ast.Attribute)
             self.writes.added.setdefault(func.value.attr, []).append(added)
+            return NONE
+        if self.site_writes is not None and self._is_site_attr(func.value, scope):
+            assert isinstance(func.value, ast.Attribute)
+            self.site_writes.added.setdefault(func.value.attr, []).append(added)
             return NONE
         if isinstance(func.value, ast.Name) and (isinstance(receiver, Seq) or receiver is BOTTOM):
             self.assign_name(func.value.id, Seq(join(element(receiver), added)), scope)

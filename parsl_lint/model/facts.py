@@ -96,6 +96,16 @@ class Facts:
 
 
 @dataclass
+class SiteWrites:
+    """What a module stores in the attributes of one module-level instance (``instances.py``),
+    held by ``names`` there: ``assigned`` and ``added``, as in :class:`AttributeWrites`."""
+
+    names: frozenset[str]
+    assigned: dict[str, list[Value]] = field(default_factory=dict)
+    added: dict[str, list[Value]] = field(default_factory=dict)
+
+
+@dataclass
 class AttributeWrites:
     """What a class's methods store in ``self.X``, gathered while summarising them:
     ``assigned`` (``self.x = v``) and ``added`` (``self.xs.append(v)``, ``self.d[k] = v``)."""

@@ -102,6 +102,11 @@ class ProjectView(Protocol):
         """The app kind of a project subclass of Parsl's ``PythonApp``/``BashApp``."""
         ...
 
+    def site_attribute(self, module: str, name: str, cls_key: str, attr: str) -> Value | None:
+        """What ``name.attr`` holds in ``module`` when ``name`` is a module-level instance
+        whose stores from outside its class are all seen (``instances.py``)."""
+        ...
+
     def holds_app_kernel(self, cls_key: str) -> bool:
         """Instances of the project class are Parsl apps (it derives from ``AppBase``) whose
         ``data_flow_kernel`` only Parsl's ``AppBase.__init__`` sets."""

@@ -282,6 +282,9 @@ class Project:
     def holds_app_kernel(self, cls_key: str) -> bool:
         return self.summaries.holds_app_kernel(cls_key)
 
+    def site_attribute(self, module: str, name: str, cls_key: str, attr: str) -> Value | None:
+        return self.summaries.site_attribute(module, name, cls_key, attr)
+
     def makes_app(self, key: str) -> str | None:
         return self.summaries.makes_app(key)
 

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 from parsl_lint.model import parsl_api
 from parsl_lint.model.callers import CallerFacts
 from parsl_lint.model.evaluator import Evaluator
-from parsl_lint.model.facts import AttributeWrites
+from parsl_lint.model.facts import AttributeWrites, SiteWrites
 from parsl_lint.model.index import ModuleIndex, ModuleInfo, Prefilter
+from parsl_lint.model.instances import bound_once_to_call, site_uses
 from parsl_lint.model.records import ClassRecord, FuncRecord, MethodKind
 from parsl_lint.model.scopes import Scope, ScopeKind
 from parsl_lint.model.symbols import ModuleSymbols
@@ -64,6 +65,7 @@ class Summaries:
         self._busy: set[object] = set()
         self._app_kinds: dict[str, str | None] = {}
         self._makers: dict[str, str | None] = {}
+        self._sites: dict[str, dict[str, Value] | None] = {}
         #: The whole-program parameter facts, when the project has them: a summary worked out
         #: while they are incomplete is remembered only until they are complete.
         self.callers: CallerFacts | None = None
@@ -77,6 +79,7 @@ class Summaries:
         """Forget everything (a module's text changed)."""
         self._returns.clear()
         self._attrs.clear()
+        self._sites.clear()
         self.functions.clear()
         self.classes.clear()
         self.method_apps.clear()
@@ -234,6 +237,110 @@ class Summaries:
         if any("data_flow_kernel" in self._attributes_of(cdef) for cdef in chain):
             return False
         return any(_derives_from_app_base(self.view, cdef) for cdef in chain)
+
+    def site_attribute(self, module: str, name: str, cls_key: str, attr: str) -> Value | None:
+        """What ``name.attr`` holds, read in ``module``, when ``name`` is a module-level
+        instance (``instances.py``) that code outside its class stores ``attr`` into and every
+        store site is seen: those stores joined with the class's own. None: not such a site,
+        or ``attr`` is stored only by the class (its summary applies)."""
+        site = self._site_of(module, name)
+        if site is None:
+            return None
+        stores = self._site_stores(*site)
+        if stores is None or attr not in stores:
+            return None
+        own: Value = BOTTOM
+        for cdef in self.mro(cls_key):
+            attrs = self._attributes_of(cdef)
+            if attr in attrs:
+                own = join(own, attrs[attr])
+        if own is BOTTOM and not self.lacks_attribute(cls_key, attr):
+            return UNKNOWN  # a base outside the project (or ``__getattr__``) may supply it
+        return join(own, stores[attr])
+
+    def _site_of(self, module: str, name: str) -> tuple[str, str] | None:
+        """(the module that binds the instance, its name there), through a module-level
+        ``from m import name [as alias]``."""
+        info = self.index.modules.get(module)
+        tree = self.index.tree_of(info) if info is not None else None
+        if info is None or tree is None:
+            return None
+        if bound_once_to_call(tree, name):
+            return module, name
+        for stmt in tree.body:
+            if isinstance(stmt, ast.ImportFrom):
+                for alias in stmt.names:
+                    if (alias.asname or alias.name) == name and alias.name != "*":
+                        origin = self.index.absolute(info, stmt.level, stmt.module)
+                        other = self.index.modules.get(origin)
+                        other_tree = self.index.tree_of(other) if other is not None else None
+                        if other_tree is not None and bound_once_to_call(other_tree, alias.name):
+                            return origin, alias.name
+        return None
+
+    def _site_stores(self, module: str, name: str) -> dict[str, Value] | None:
+        key = f"{module}:{name}"
+        if key in self._sites:
+            return self._sites[key]
+        guard = ("site", key)
+        if guard in self._busy:
+            return None
+        self._busy.add(guard)
+        try:
+            stores = self._gather_site_stores(module, name)
+        finally:
+            self._busy.discard(guard)
+        self._remember(self._sites, key, stores, module)
+        return stores
+
+    def _gather_site_stores(self, module: str, name: str) -> dict[str, Value] | None:
+        info = self.index.modules[module]
+        tree = self.index.tree_of(info)
+        assert tree is not None
+        holders: list[tuple[ModuleInfo, ast.Module, frozenset[str]]] = [
+            (info, tree, frozenset({name}))
+        ]
+        for other in self.prefilter.importers_of(info):
+            if name not in self.prefilter.words_of(other):
+                continue
+            other_tree = self.index.tree_of(other)
+            if other_tree is None:
+                return None
+            names = _imported_as(self.index, other, other_tree, module, name)
+            if names is None:
+                return None
+            if names:
+                holders.append((other, other_tree, names))
+        unknown: set[str] = set()
+        storing = []
+        for holder, holder_tree, names in holders:
+            uses = site_uses(holder_tree, set(names), set())
+            if uses.escapes:
+                return None
+            unknown |= uses.unknown
+            if uses.stored:
+                storing.append((holder, holder_tree, names))
+        out: dict[str, Value] = {}
+        for holder, holder_tree, names in storing:
+            evaluator = Evaluator(self.view, holder)
+            evaluator.site_writes = writes = SiteWrites(names)
+            evaluator.collecting = True  # every function of the module is walked...
+            evaluator.use_callers = False  # ...its parameters unknown (no caller facts)
+            with evaluator.quiet():
+                evaluator.walk_module(holder_tree)
+            for attr in writes.assigned.keys() | writes.added.keys():
+                value = join_all(writes.assigned.get(attr, []))
+                for added in writes.added.get(attr, []):
+                    if isinstance(value, Seq) or value is BOTTOM:
+                        value = Seq(join(element(value), added))
+                    elif isinstance(value, Mapping):
+                        value = Mapping(value.key, join(value.value, added))
+                    else:
+                        value = UNKNOWN
+                out[attr] = join(out.get(attr, BOTTOM), value)
+        for attr in unknown:
+            out[attr] = UNKNOWN
+        return out
 
     def makes_app(self, key: str) -> str | None:
         """The app kind of a project decorator that mirrors ``python_app``: every ``return``
@@ -393,6 +500,30 @@ def _field_default(evaluator: Evaluator, stmt: ast.stmt, scope: Scope) -> Value 
         if kw.arg == "default_factory":
             return UNKNOWN
     return BOTTOM
+
+
+def _imported_as(
+    index: ModuleIndex, info: ModuleInfo, tree: ast.Module, module: str, name: str
+) -> frozenset[str] | None:
+    """The names under which ``tree`` binds ``module``'s ``name`` by ``from module import``
+    (None: it can reach the instance some other way: ``import module``, a star import, the
+    module imported from its package)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == module or module.startswith(alias.name + "."):
+                    return None
+        elif isinstance(node, ast.ImportFrom):
+            origin = index.absolute(info, node.level, node.module)
+            for alias in node.names:
+                if origin == module and alias.name == "*":
+                    return None
+                if origin == module and alias.name == name:
+                    names.add(alias.asname or name)
+                elif f"{origin}.{alias.name}" == module:
+                    return None
+    return frozenset(names)
 
 
 def _derives_from_app_base(project: ProjectView, cdef: ClassRecord) -> bool:

@@ -353,3 +353,74 @@ def test_an_appbase_subclass_submitting_through_its_kernel_makes_futures(tmp_pat
         },
     )
     assert future_receivers(model_of(project, "run.py")) == {5, 6}
+
+
+LEDGER = """
+    class Ledger:
+        def __init__(self):
+            self.pending = []
+
+
+    ledger = Ledger()
+"""
+
+
+@pytest.mark.parametrize(
+    ("store", "read", "expected"),
+    [
+        pytest.param("ledger.last = simulate(1)", "ledger.last", {5}, id="assigned"),
+        pytest.param("ledger.pending.append(simulate(1))", "ledger.pending[0]", {5}, id="added"),
+        pytest.param(
+            "ledger.d = {}\n    ledger.d['k'] = simulate(1)", "ledger.d['k']", {5}, id="item"
+        ),
+        # Stored from a parameter: what callers pass is not followed for these stores.
+        pytest.param("ledger.last = n", "ledger.last", set(), id="parameter"),
+        # The object, or its container, is handed on: stores may happen anywhere.
+        pytest.param(
+            "ledger.last = simulate(1)\n    keep(ledger)", "ledger.last", set(), id="escapes"
+        ),
+        pytest.param(
+            "ledger.pending.append(simulate(1))\n    keep(ledger.pending)",
+            "ledger.pending[0]",
+            set(),
+            id="container-escapes",
+        ),
+        # A local of the same name is another object.
+        pytest.param(
+            "ledger = Other()\n    ledger.last = simulate(1)", "ledger.last", set(), id="local"
+        ),
+    ],
+)
+def test_stores_into_a_module_level_instance_from_outside_its_class(
+    tmp_path: Path, store: str, read: str, expected: set[int]
+) -> None:
+    project = project_of(
+        tmp_path,
+        {
+            "ledger.py": LEDGER,
+            "submit.py": textwrap.dedent(APPS)
+            + "\n\nfrom ledger import ledger\n\n\nclass Other:\n    pass\n\n\n"
+            + "def keep(x):\n    return x\n\n\ndef launch(n):\n    "
+            + store
+            + "\n",
+            "report.py": f"import parsl\n\nfrom ledger import ledger\n\n{read}.result()\n",
+        },
+    )
+    assert future_receivers(model_of(project, "report.py")) == expected
+
+
+def test_an_instance_reached_as_a_module_attribute_is_not_followed(tmp_path: Path) -> None:
+    """``import ledger`` reaches it as ``ledger.ledger``, which the store analysis does not
+    follow: quiet, whatever the other module stores."""
+    project = project_of(
+        tmp_path,
+        {
+            "ledger.py": LEDGER,
+            "submit.py": textwrap.dedent(APPS) + "\n\nimport ledger\n\nledger.ledger.last = 5\n",
+            "report.py": (
+                "import parsl\n\nfrom ledger import ledger\nfrom submit import simulate\n\n"
+                "ledger.last = simulate(1)\nledger.last.result()\n"
+            ),
+        },
+    )
+    assert future_receivers(model_of(project, "report.py")) == set()

@@ -266,6 +266,18 @@ class Prefilter:
             self._consumers[info.name] = known
         return known
 
+    def importers_of(self, info: ModuleInfo) -> list[ModuleInfo]:
+        """Every other module that imports ``info`` or a package above it."""
+        self._fresh_digests()
+        parts = info.name.split(".")
+        names = {
+            name
+            for i in range(len(parts), 0, -1)
+            for name in self._importers.get(".".join(parts[:i]), ())
+        }
+        modules = self.index.modules
+        return [modules[n] for n in sorted(names) if n in modules and n != info.name]
+
     def callers_of(self, info: ModuleInfo) -> list[ModuleInfo]:
         """The other modules that may call ``info``'s functions: those that import it, or a
         package above it (``from pkg import util``), and whose text names one of its
@@ -314,6 +326,10 @@ class Prefilter:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
             and node.name != "_"
         )
+
+    def words_of(self, info: ModuleInfo) -> frozenset[str]:
+        """Every identifier-like word of the module's text."""
+        return self._words(info)
 
     def _words(self, info: ModuleInfo) -> frozenset[str]:
         """Every identifier-like word of the module's text (once per module and run)."""
