@@ -66,6 +66,7 @@ class Summaries:
         self._app_kinds: dict[str, str | None] = {}
         self._makers: dict[str, str | None] = {}
         self._sites: dict[str, dict[str, Value] | None] = {}
+        self._site_of_name: dict[tuple[str, str], tuple[str, str] | None] = {}
         #: The whole-program parameter facts, when the project has them: a summary worked out
         #: while they are incomplete is remembered only until they are complete.
         self.callers: CallerFacts | None = None
@@ -80,6 +81,7 @@ class Summaries:
         self._returns.clear()
         self._attrs.clear()
         self._sites.clear()
+        self._site_of_name.clear()
         self.functions.clear()
         self.classes.clear()
         self.method_apps.clear()
@@ -260,7 +262,13 @@ class Summaries:
 
     def _site_of(self, module: str, name: str) -> tuple[str, str] | None:
         """(the module that binds the instance, its name there), through a module-level
-        ``from m import name [as alias]``."""
+        ``from m import name [as alias]`` (once per name and run)."""
+        key = (module, name)
+        if key not in self._site_of_name:
+            self._site_of_name[key] = self._find_site(module, name)
+        return self._site_of_name[key]
+
+    def _find_site(self, module: str, name: str) -> tuple[str, str] | None:
         info = self.index.modules.get(module)
         tree = self.index.tree_of(info) if info is not None else None
         if info is None or tree is None:
