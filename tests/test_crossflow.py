@@ -89,7 +89,8 @@ def test_parsl_facts_the_model_relies_on(tmp_path: Path) -> None:
     whose calls return AppFutures; so is the call of a project subclass of ``AppBase`` whose
     ``__call__`` returns ``self.data_flow_kernel.submit(...)`` (``AppBase.__init__`` stored the
     kernel given, or None, and then ``DataFlowKernelLoader.dfk()`` is the loaded one) or
-    delegates to a ``PythonApp``; a future's ``task_record`` names its app."""
+    delegates to a ``PythonApp`` (or to ``super().__call__``); a future's ``task_record``
+    names its app."""
     import parsl
     from parsl.app.app import AppBase
     from parsl.app.python import PythonApp
@@ -125,6 +126,10 @@ def test_parsl_facts_the_model_relies_on(tmp_path: Path) -> None:
         def __call__(self, *args, **kwargs):
             return self.inner(*args, **kwargs)
 
+    class LoggedApp(PythonApp):
+        def __call__(self, *args, **kwargs):
+            return super().__call__(*args, **kwargs)
+
     def ranked_app(function=None, ranks=1):
         def decorator(func):
             return RankedApp(func, ranks=ranks)
@@ -156,8 +161,9 @@ def test_parsl_facts_the_model_relies_on(tmp_path: Path) -> None:
         submitted = SubmittingApp(double)(6)
         given = SubmittingApp(double, data_flow_kernel=dfk)(7)
         delegated = DelegatingApp(double)(8)
+        logged = LoggedApp(double)(9)
         done = ((sub, 6), (mirrored, 8), (configured, 10))
-        done += ((submitted, 12), (given, 14), (delegated, 16))
+        done += ((submitted, 12), (given, 14), (delegated, 16), (logged, 18))
         for fut, value in done:
             assert isinstance(fut, AppFuture)
             assert fut.result(timeout=60) == value

@@ -1082,6 +1082,8 @@ class Evaluator:
         if isinstance(base, SuperOf):
             if self.project.find_method(base.cls, attr, after=base.cls) is not None:
                 return BoundMethod(base.cls, attr, start_after=base.cls)
+            if attr == "__call__" and self.project.parsl_call_after(base.cls):
+                return Builtin("app.call")  # Parsl's ``PythonApp.__call__``: an AppFuture
             return UNKNOWN
         if isinstance(base, PoolExecutor) and attr == "submit":
             return Builtin("pool.submit")
@@ -1161,6 +1163,8 @@ class Evaluator:
             return Future(_called_name(func) or callee.info.name)
         if isinstance(callee, BoundApp):
             return Future(callee.info.name)
+        if isinstance(callee, Builtin) and callee.name == "app.call":
+            return Future(None)  # Parsl's own ``PythonApp.__call__``, whatever it is passed
         if isinstance(callee, AppFactory):
             return self._app_factory_call(node, callee, args)
         if isinstance(callee, Func):

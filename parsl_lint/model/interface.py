@@ -107,6 +107,10 @@ class ProjectView(Protocol):
         whose stores from outside its class are all seen (``instances.py``)."""
         ...
 
+    def parsl_call_after(self, cls_key: str) -> bool:
+        """``super().__call__`` in the project class reaches Parsl's ``PythonApp.__call__``."""
+        ...
+
     def holds_app_kernel(self, cls_key: str) -> bool:
         """Instances of the project class are Parsl apps (it derives from ``AppBase``) whose
         ``data_flow_kernel`` only Parsl's ``AppBase.__init__`` sets."""

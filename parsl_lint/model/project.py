@@ -279,6 +279,9 @@ class Project:
     def app_class_kind(self, cls_key: str) -> str | None:
         return self.summaries.app_class_kind(cls_key)
 
+    def parsl_call_after(self, cls_key: str) -> bool:
+        return self.summaries.parsl_call_after(cls_key)
+
     def holds_app_kernel(self, cls_key: str) -> bool:
         return self.summaries.holds_app_kernel(cls_key)
 

@@ -240,6 +240,26 @@ class Summaries:
             return False
         return any(_derives_from_app_base(self.view, cdef) for cdef in chain)
 
+    def parsl_call_after(self, cls_key: str) -> bool:
+        """``super().__call__(...)`` in a method of the project class reaches Parsl's own
+        ``PythonApp.__call__``/``BashApp.__call__`` (which return ``dfk.submit(...)``, an
+        AppFuture): no class of the hierarchy above it defines ``__call__``, and every base
+        outside the project is one of Parsl's app classes (a mixin could define its own)."""
+        if self.find_method(cls_key, "__call__", after=cls_key) is not None:
+            return False
+        found = False
+        for cdef in self.mro(cls_key):
+            if cdef.node.keywords:
+                return False  # a metaclass
+            outside = [
+                b for b in cdef.node.bases if not (isinstance(b, ast.Name) and b.id == "object")
+            ]
+            parsl_bases = _parsl_app_bases(self.view, cdef)
+            if len(outside) != len(self.bases_of(cdef)) + parsl_bases:
+                return False
+            found = found or parsl_bases > 0
+        return found
+
     def site_attribute(self, module: str, name: str, cls_key: str, attr: str) -> Value | None:
         """What ``name.attr`` holds, read in ``module``, when ``name`` is a module-level
         instance (``instances.py``) that code outside its class stores ``attr`` into and every
@@ -532,6 +552,21 @@ def _imported_as(
                 elif f"{origin}.{alias.name}" == module:
                     return None
     return frozenset(names)
+
+
+def _parsl_app_bases(project: ProjectView, cdef: ClassRecord) -> int:
+    """How many of a class's own bases are Parsl's ``PythonApp``/``BashApp``."""
+    info = project.modules.get(cdef.module)
+    if info is None:
+        return 0
+    evaluator = Evaluator(project, info)
+    scope = cdef.closure or evaluator.module_scope()
+    count = 0
+    for base in cdef.node.bases:
+        with evaluator.quiet():
+            value = evaluator.eval(base, scope)
+        count += isinstance(value, AppFactory) and value.is_class and not value.legacy
+    return count
 
 
 def _derives_from_app_base(project: ProjectView, cdef: ClassRecord) -> bool:

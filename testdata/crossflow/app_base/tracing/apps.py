@@ -43,3 +43,15 @@ class CountedApp(AppBase):
 
 def traced_app(func):
     return TracedApp(func)
+
+
+class LoggedApp(PythonApp):
+    """A PythonApp that logs each call, then submits as Parsl's own does."""
+
+    def __call__(self, *args, **kwargs):
+        log.info("calling %s", self.func.__name__)
+        return super().__call__(*args, **kwargs)
+
+
+def logged_app(func):
+    return LoggedApp(func)

@@ -1,4 +1,4 @@
-from tracing.apps import CountedApp, TracedApp
+from tracing.apps import CountedApp, LoggedApp, TracedApp, logged_app
 
 
 def square(x):
@@ -11,3 +11,11 @@ def cube(x):
 
 square_app = TracedApp(square)
 cube_app = CountedApp(cube)
+
+
+@logged_app
+def halve(x):
+    return x / 2
+
+
+cube_logged = LoggedApp(cube)

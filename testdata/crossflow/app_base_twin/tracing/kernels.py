@@ -1,6 +1,6 @@
 from concurrent.futures import ThreadPoolExecutor
 
-from tracing.apps import Eager, TracedApp
+from tracing.apps import Eager, MemoApp, TracedApp
 from tracing.local import AppBase
 
 
@@ -19,3 +19,4 @@ def square(x):
 square_app = TracedApp(square)
 now_app = Eager(square)
 local_app = AppBase(square, data_flow_kernel=Pool())
+memo_app = MemoApp(square)
