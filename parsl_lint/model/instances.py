@@ -14,6 +14,10 @@ visible (:func:`site_uses`), and stays quiet otherwise:
   that does ``from module import *`` gives up;
 * an attribute whose container is passed on or aliased (``helper(tracker.tasks)``,
   ``ts = tracker.tasks``) could be filled anywhere: it is unknown.
+* every module that holds it is among those the reading file imports (directly or not):
+  a file's cached result is keyed on those, so a store edited elsewhere would not re-lint
+  it. (A module created later that stores into it is not in that key either: the cached
+  result of a reader is replayed until the reader or one of its imports changes.)
 
 What each store puts there is what the evaluator computes at that point of the walk of the
 storing module (``facts.SiteWrites``), joined with what the class's methods store in

@@ -65,7 +65,8 @@ class Summaries:
         self._busy: set[object] = set()
         self._app_kinds: dict[str, str | None] = {}
         self._makers: dict[str, str | None] = {}
-        self._sites: dict[str, dict[str, Value] | None] = {}
+        self._sites: dict[str, tuple[dict[str, Value], frozenset[str]] | None] = {}
+        self._closures: dict[str, set[str]] = {}
         self._site_of_name: dict[tuple[str, str], tuple[str, str] | None] = {}
         #: The whole-program parameter facts, when the project has them: a summary worked out
         #: while they are incomplete is remembered only until they are complete.
@@ -81,6 +82,7 @@ class Summaries:
         self._returns.clear()
         self._attrs.clear()
         self._sites.clear()
+        self._closures.clear()
         self._site_of_name.clear()
         self.functions.clear()
         self.classes.clear()
@@ -268,9 +270,19 @@ class Summaries:
         site = self._site_of(module, name)
         if site is None:
             return None
-        stores = self._site_stores(*site)
-        if stores is None or attr not in stores:
+        found = self._site_stores(*site)
+        if found is None:
             return None
+        stores, holders = found
+        if attr not in stores:
+            return None
+        if module not in self._closures:
+            info = self.index.modules[module]
+            self._closures[module] = self.prefilter.imported_closure(info) | {module}
+        if not holders <= self._closures[module]:
+            # A module that may store into it is not among those this file imports: the
+            # file's cached result would not see it change. Quiet.
+            return UNKNOWN
         own: Value = BOTTOM
         for cdef in self.mro(cls_key):
             attrs = self._attributes_of(cdef)
@@ -306,7 +318,9 @@ class Summaries:
                             return origin, alias.name
         return None
 
-    def _site_stores(self, module: str, name: str) -> dict[str, Value] | None:
+    def _site_stores(
+        self, module: str, name: str
+    ) -> tuple[dict[str, Value], frozenset[str]] | None:
         key = f"{module}:{name}"
         if key in self._sites:
             return self._sites[key]
@@ -321,7 +335,11 @@ class Summaries:
         self._remember(self._sites, key, stores, module)
         return stores
 
-    def _gather_site_stores(self, module: str, name: str) -> dict[str, Value] | None:
+    def _gather_site_stores(
+        self, module: str, name: str
+    ) -> tuple[dict[str, Value], frozenset[str]] | None:
+        """What code outside the class stores into the instance's attributes, and the modules
+        that hold it (None: it escapes, or is reachable some other way)."""
         info = self.index.modules[module]
         tree = self.index.tree_of(info)
         assert tree is not None
@@ -368,7 +386,7 @@ class Summaries:
                 out[attr] = join(out.get(attr, BOTTOM), value)
         for attr in unknown:
             out[attr] = UNKNOWN
-        return out
+        return out, frozenset(holder.name for holder, _, _ in holders)
 
     def makes_app(self, key: str) -> str | None:
         """The app kind of a project decorator that mirrors ``python_app``: every ``return``

@@ -368,10 +368,10 @@ LEDGER = """
 @pytest.mark.parametrize(
     ("store", "read", "expected"),
     [
-        pytest.param("ledger.last = simulate(1)", "ledger.last", {5}, id="assigned"),
-        pytest.param("ledger.pending.append(simulate(1))", "ledger.pending[0]", {5}, id="added"),
+        pytest.param("ledger.last = simulate(1)", "ledger.last", {7}, id="assigned"),
+        pytest.param("ledger.pending.append(simulate(1))", "ledger.pending[0]", {7}, id="added"),
         pytest.param(
-            "ledger.d = {}\n    ledger.d['k'] = simulate(1)", "ledger.d['k']", {5}, id="item"
+            "ledger.d = {}\n    ledger.d['k'] = simulate(1)", "ledger.d['k']", {7}, id="item"
         ),
         # Stored from a parameter: what callers pass is not followed for these stores.
         pytest.param("ledger.last = n", "ledger.last", set(), id="parameter"),
@@ -403,10 +403,28 @@ def test_stores_into_a_module_level_instance_from_outside_its_class(
             + "def keep(x):\n    return x\n\n\ndef launch(n):\n    "
             + store
             + "\n",
-            "report.py": f"import parsl\n\nfrom ledger import ledger\n\n{read}.result()\n",
+            "report.py": (
+                "import parsl\n\nfrom ledger import ledger\nfrom submit import launch\n\n"
+                f"launch(1)\n{read}.result()\n"
+            ),
         },
     )
     assert future_receivers(model_of(project, "report.py")) == expected
+
+
+def test_stores_from_a_module_the_reader_does_not_import_are_not_followed(tmp_path: Path) -> None:
+    """A file's cached result is keyed on the modules it imports: a store in any other
+    module could change without it being linted again, so the read stays quiet."""
+    project = project_of(
+        tmp_path,
+        {
+            "ledger.py": LEDGER,
+            "submit.py": textwrap.dedent(APPS)
+            + "\n\nfrom ledger import ledger\n\nledger.last = simulate(1)\n",
+            "report.py": "import parsl\n\nfrom ledger import ledger\n\nledger.last.result()\n",
+        },
+    )
+    assert future_receivers(model_of(project, "report.py")) == set()
 
 
 def test_an_instance_reached_as_a_module_attribute_is_not_followed(tmp_path: Path) -> None:

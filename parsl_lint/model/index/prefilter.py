@@ -395,6 +395,16 @@ class Prefilter:
         if known is not None:
             return known
         modules = self.index.modules
+        h = hashlib.sha256()
+        for name in sorted(self.imported_closure(info)):
+            h.update(f"{name}\0{self._content_digest(modules[name])}\0".encode())
+        self._imports_digests[info.name] = digest = h.hexdigest()
+        return digest
+
+    def imported_closure(self, info: ModuleInfo) -> set[str]:
+        """Every project module ``info`` imports (directly or not) and the ``conftest.py``
+        files whose fixtures it may use (``info`` itself only through an import cycle)."""
+        modules = self.index.modules
         conftests = self.index.conftests_above(info)
         seen: set[str] = {c.name for c in conftests}
         stack = [info, *conftests]
@@ -412,11 +422,7 @@ class Prefilter:
                     if name not in seen:
                         seen.add(name)
                         stack.append(modules[name])
-        h = hashlib.sha256()
-        for name in sorted(seen):
-            h.update(f"{name}\0{self._content_digest(modules[name])}\0".encode())
-        self._imports_digests[info.name] = digest = h.hexdigest()
-        return digest
+        return seen
 
     def _callers_closure(self, info: ModuleInfo) -> list[ModuleInfo]:
         """The modules that may call ``info``'s functions, and those that may call theirs."""
