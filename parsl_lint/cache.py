@@ -3,8 +3,11 @@
 Like ruff's, it lives in ``.parsl_lint_cache/`` at the project root (with a ``.gitignore`` that
 ignores it all). An entry's key covers the file's bytes, the effective settings, the tool and
 Python versions, and the digest of every project module the file imports, directly or not, so
-editing an app's module invalidates exactly the files that import it. Writes are atomic (temp
-file + ``os.replace``); an entry that cannot be read or does not match is ignored.
+editing an app's module invalidates exactly the files that import it. An entry also holds the
+fingerprint of each project-wide question the file's rules asked (the project's configurations,
+the modules defining the fix's helper...: see :mod:`parsl_lint.model.wide`), and is reused only
+while each is unchanged. Writes are atomic (temp file + ``os.replace``); an entry that cannot be
+read or does not match is ignored.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import json
 import marshal
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from parsl_lint.ftypes import FileResult, Outcome, diagnostic_from_json, diagnostic_to_json
 from parsl_lint.snapshot import CACHE_DIR_NAME, VERSION_DIR, replace_atomically
@@ -23,7 +26,7 @@ CACHE_DIR = CACHE_DIR_NAME
 #: The prefilter's scans of every project file (see ``Project.scan_cache``).
 SCANS_FILE = "scans.marshal"
 #: Bumped when what an entry stores changes (entries of another layout are never read).
-ENTRY_FORMAT = "2"  # 2: source snippets, rule links, notebook file rows, noqa warnings
+ENTRY_FORMAT = "3"  # 2: snippets, rule links, notebook rows, noqa warnings; 3: project-wide
 
 
 def digest(*parts: str | bytes) -> str:
@@ -50,11 +53,18 @@ class Cache:
     def key(self, raw: bytes, dependencies: str) -> str:
         return digest(raw, self.settings_key, dependencies, ENTRY_FORMAT)
 
-    def get(self, path: Path, key: str, shown: str) -> FileResult | None:
+    def get(
+        self, path: Path, key: str, shown: str, fingerprint: Callable[[str], str]
+    ) -> FileResult | None:
+        """The stored result, when its key matches and every project-wide question it
+        recorded still has the same ``fingerprint``."""
         try:
             data = json.loads(self._entry(path).read_text(encoding="utf-8"))
             if data.get("key") != key:
                 raise ValueError("stale")
+            for scope, recorded in data["wide"].items():
+                if fingerprint(scope) != recorded:
+                    raise ValueError("stale")
             diagnostics = tuple(diagnostic_from_json(d, shown) for d in data["diagnostics"])
             warnings = tuple(str(w) for w in data.get("warnings", ()))
             result = FileResult(shown, Outcome(data["outcome"]), diagnostics, warnings=warnings)
@@ -64,11 +74,13 @@ class Cache:
         self.hits += 1
         return result
 
-    def put(self, path: Path, key: str, result: FileResult) -> None:
+    def put(self, path: Path, key: str, result: FileResult, wide: dict[str, str]) -> None:
+        """Store a result with the fingerprints of the project-wide questions it asked."""
         if result.outcome is Outcome.FAILED:
             return
         data = {
             "key": key,
+            "wide": wide,
             "outcome": result.outcome.value,
             "diagnostics": [diagnostic_to_json(d) for d in result.diagnostics],
             "warnings": list(result.warnings),

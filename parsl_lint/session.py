@@ -41,11 +41,24 @@ PARALLEL_MIN_FILES = 48
 _WORKER_LINTER: Linter | None = None
 
 
-def _lint_in_worker(item: tuple[int, str, str, bytes]) -> tuple[int, FileResult]:
+#: A file's result, and the project-wide questions its rules asked (see ``model/wide.py``).
+Linted = tuple[int, FileResult, frozenset[str]]
+
+
+def _lint_asking(
+    linter: Linter, raw: bytes, path: str, shown: str
+) -> tuple[FileResult, frozenset[str]]:
+    """Lint one file, recording which project-wide questions its rules asked."""
+    linter.project.wide.take()
+    result = linter.lint_bytes(raw, path, shown)[0]
+    return result, linter.project.wide.take()
+
+
+def _lint_in_worker(item: tuple[int, str, str, bytes]) -> Linted:
     """Runs in a forked worker process, which inherited the parent's linter and index."""
     index, path, shown, raw = item
     assert _WORKER_LINTER is not None
-    return index, _WORKER_LINTER.lint_bytes(raw, path, shown)[0]
+    return (index, *_lint_asking(_WORKER_LINTER, raw, path, shown))
 
 
 def read_bytes(path: str) -> bytes:
@@ -268,24 +281,25 @@ class Session:
             if self.cache is not None:
                 info = self.linter.project.add_file(path)
                 keys[i] = self.cache.key(raw, self.linter.project.dependency_digest(info))
-                hit = self.cache.get(path, keys[i], shown)
+                hit = self.cache.get(path, keys[i], shown, self.linter.project.wide.fingerprint)
                 if hit is not None:
                     results[i] = hit
                     continue
             work.append((i, path, shown, raw))
         if progress is not None:
             progress(len(self.targets) - len(work))
-        for i, result in self._run(work, progress):
+        for i, result, asked in self._run(work, progress):
             results[i] = result
             if self.cache is not None and i in keys:
-                self.cache.put(self.targets[i], keys[i], result)
+                wide = self.linter.project.wide.fingerprints(asked)
+                self.cache.put(self.targets[i], keys[i], result, wide)
         if self.cache is not None and self.linter.project.scanned != self.linter.project.scan_cache:
             self.cache.save_scans(self.linter.project.scanned)
         return results
 
     def _run(
         self, work: list[tuple[int, str, str, bytes]], progress: Callable[[int], None] | None
-    ) -> Iterator[tuple[int, FileResult]]:
+    ) -> Iterator[Linted]:
         self.linter.release_trees = len(work) > 1
         jobs = self.jobs if self.jobs else (os.cpu_count() or 1)
         parallel = jobs > 1 and len(work) >= PARALLEL_MIN_FILES
@@ -295,7 +309,7 @@ class Session:
             parallel = "fork" in multiprocessing.get_all_start_methods()
         if not parallel:
             for i, path, shown, raw in work:
-                yield i, self.linter.lint_bytes(raw, path, shown)[0]
+                yield (i, *_lint_asking(self.linter, raw, path, shown))
                 if progress is not None:
                     progress(1)
             return

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from parsl_lint.model import configs, exceptions
+from parsl_lint.model import configs, exceptions, wide
 from parsl_lint.model.evaluator import Evaluator
 from parsl_lint.model.exceptions import Raised
 from parsl_lint.model.facts import (
@@ -323,6 +323,7 @@ class FileModel:
         configuration comes from ``parsl.configs`` or another package or gains executors
         later. None when any is not, or when the project builds none. (Reads every such
         module: ask only when it matters.)"""
+        self.project.wide.ask(wide.PARSL_MODULES)
         if "executor_labels" not in self._answers:
             self._answers["executor_labels"] = self._scan_executor_labels()
         return self._answers["executor_labels"]  # type: ignore[return-value]
@@ -355,6 +356,7 @@ class FileModel:
         """Some project module that mentions parsl also contains ``word`` (a text search, for
         settings such as ``dependency_resolver`` that change what Parsl does everywhere)."""
         project = self.project
+        project.wide.ask(wide.PARSL_MODULES)
         project.candidates()
         for info in list(project.modules.values()):
             if project.mentions_parsl(info):

@@ -42,6 +42,7 @@ from parsl_lint.model.summaries import Summaries
 from parsl_lint.model.symbols import ModuleSymbols
 from parsl_lint.model.syntax import FunctionNode, own_nodes, signature_of, target_names
 from parsl_lint.model.values import AppInfo, Class, Func, Value
+from parsl_lint.model.wide import WideQuestions, defines, imported
 
 FunctionDefNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
@@ -73,6 +74,8 @@ class Project:
         self.summaries.callers = self._callers
         #: ``functions_named``'s answers: name -> the modules defining such a function.
         self._named: dict[str, list[tuple[ModuleInfo, FunctionDefNode]]] = {}
+        #: The project-wide questions asked while linting a file (for the result cache).
+        self.wide = WideQuestions(self.index, self.prefilter, self.functions_named)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -187,6 +190,7 @@ class Project:
         return self.prefilter.mentions_parsl(info)
 
     def is_imported(self, info: ModuleInfo) -> bool:
+        self.wide.ask(imported(info.name))
         return self.prefilter.is_imported(info)
 
     def imported_modules(self, info: ModuleInfo) -> tuple[str, ...]:
@@ -212,6 +216,7 @@ class Project:
         """Every module of the project that defines a function ``name`` at its top level,
         with the ``def``. The first question reads each module's text once (a module whose
         text does not say ``def name`` is not parsed, and its text is dropped again)."""
+        self.wide.ask(defines(name))
         found = self._named.get(name)
         if found is not None:
             return found

@@ -435,6 +435,10 @@ class Prefilter:
                     stack.append(caller)
         return list(found.values())
 
+    def content_digest(self, info: ModuleInfo) -> str:
+        """The digest of the module's text (from the scan when it has one)."""
+        return self._content_digest(info)
+
     def _content_digest(self, info: ModuleInfo) -> str:
         self._scan(info)
         if info.digest is None:  # scanned without recording: read the file again
