@@ -572,52 +572,45 @@ def _imported_as(
     return frozenset(names)
 
 
-def _parsl_app_bases(project: ProjectView, cdef: ClassRecord) -> int:
-    """How many of a class's own bases are Parsl's ``PythonApp``/``BashApp``."""
+def _base_values(project: ProjectView, cdef: ClassRecord) -> list[Value]:
+    """What each of a class's own bases evaluates to (through the imports, in its scope)."""
     info = project.modules.get(cdef.module)
     if info is None:
-        return 0
+        return []
     evaluator = Evaluator(project, info)
     scope = cdef.closure or evaluator.module_scope()
-    count = 0
+    values = []
     for base in cdef.node.bases:
         with evaluator.quiet():
-            value = evaluator.eval(base, scope)
-        count += isinstance(value, AppFactory) and value.is_class and not value.legacy
-    return count
+            values.append(evaluator.eval(base, scope))
+    return values
+
+
+def _is_parsl_app_class(value: Value) -> bool:
+    """Parsl's own ``PythonApp``/``BashApp`` class (not the pre-1.0 ``App``)."""
+    return isinstance(value, AppFactory) and value.is_class and not value.legacy
+
+
+def _parsl_app_bases(project: ProjectView, cdef: ClassRecord) -> int:
+    """How many of a class's own bases are Parsl's ``PythonApp``/``BashApp``."""
+    return sum(_is_parsl_app_class(v) for v in _base_values(project, cdef))
 
 
 def _derives_from_app_base(project: ProjectView, cdef: ClassRecord) -> bool:
     """One of a class's own bases is Parsl's ``AppBase`` or one of its app classes (resolved
     through the imports)."""
-    if _parsl_app_base(project, cdef) is not None:
-        return True
-    info = project.modules.get(cdef.module)
-    if info is None:
-        return False
-    evaluator = Evaluator(project, info)
-    scope = cdef.closure or evaluator.module_scope()
-    for base in cdef.node.bases:
-        with evaluator.quiet():
-            value = evaluator.eval(base, scope)
-        if isinstance(value, External) and value.qualname == parsl_api.APP_BASE:
-            return True
-    return False
+    return any(
+        _is_parsl_app_class(v) or (isinstance(v, External) and v.qualname == parsl_api.APP_BASE)
+        for v in _base_values(project, cdef)
+    )
 
 
 def _parsl_app_base(project: ProjectView, cdef: ClassRecord) -> str | None:
     """The kind of the Parsl app class among a class's own bases (by what each base name
     resolves to through the imports, never by its spelling)."""
-    info = project.modules.get(cdef.module)
-    if info is None:
-        return None
-    evaluator = Evaluator(project, info)
-    scope = cdef.closure or evaluator.module_scope()
-    for base in cdef.node.bases:
-        with evaluator.quiet():
-            value = evaluator.eval(base, scope)
-        if isinstance(value, AppFactory) and value.is_class and not value.legacy:
-            return value.kind
+    for value in _base_values(project, cdef):
+        if _is_parsl_app_class(value):
+            return value.kind  # type: ignore[union-attr]
     return None
 
 
