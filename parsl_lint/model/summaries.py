@@ -635,17 +635,7 @@ def app_maker_kind(project: ProjectView, fdef: FuncRecord) -> str | None:
 
 def class_bases(project: ProjectView, cdef: ClassRecord) -> list[str]:
     """The keys of a class's bases that are project classes, in order."""
-    info = project.modules.get(cdef.module)
-    if info is None:
-        return []
-    evaluator = Evaluator(project, info)
-    scope = cdef.closure or evaluator.module_scope()
-    out = []
-    for base in cdef.node.bases:
-        value = evaluator.eval(base, scope)
-        if isinstance(value, Class):
-            out.append(value.key)
-    return out
+    return [value.key for value in _base_values(project, cdef) if isinstance(value, Class)]
 
 
 def _is_fixture_decorator(dec: ast.expr) -> bool:

@@ -259,11 +259,9 @@ class Prefilter:
         ``wait``): what its callers pass it can change what is reported in it."""
         known = self._consumers.get(info.name)
         if known is None:
-            kept = info.text is not None
-            known = bool(_CONSUMES_FUTURES.search(self.index.text_of(info)))
-            if not kept and info.tree is None and info.path is not None:
-                info.text = None  # read for this question only: keep memory flat
-            self._consumers[info.name] = known
+            known = self._consumers[info.name] = bool(
+                _CONSUMES_FUTURES.search(self._text_once(info))
+            )
         return known
 
     def importers_of(self, info: ModuleInfo) -> list[ModuleInfo]:
@@ -335,12 +333,17 @@ class Prefilter:
         """Every identifier-like word of the module's text (once per module and run)."""
         known = self._word_sets.get(info.name)
         if known is None:
-            kept = info.text is not None
-            known = frozenset(_WORD.findall(self.index.text_of(info)))
-            if not kept and info.tree is None and info.path is not None:
-                info.text = None  # read for this question only: keep memory flat
-            self._word_sets[info.name] = known
+            known = self._word_sets[info.name] = frozenset(_WORD.findall(self._text_once(info)))
         return known
+
+    def _text_once(self, info: ModuleInfo) -> str:
+        """The module's text for one question: a file read only for it is released again
+        (unless its tree is kept), so memory stays flat."""
+        kept = info.text is not None
+        text = self.index.text_of(info)
+        if not kept and info.tree is None and info.path is not None:
+            info.text = None
+        return text
 
     def imported_names(self) -> set[str]:
         """Every module name some project module imports (scans the whole project)."""
