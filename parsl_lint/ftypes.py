@@ -151,6 +151,14 @@ def _loc(loc: Location) -> list[int]:
     return [loc.row, loc.column]
 
 
+def where_in_cell(d: Diagnostic) -> str:
+    """``cell 4, line 4, column 7: `` for a notebook's finding, else nothing (for formats
+    whose lines are lines of the ``.ipynb`` file: SARIF, GitHub, GitLab, JUnit, pylint)."""
+    if d.cell is None:
+        return ""
+    return f"cell {d.cell}, line {d.location.row}, column {d.location.column}: "
+
+
 def diagnostic_to_json(d: Diagnostic) -> dict[str, Any]:
     """A diagnostic as plain JSON data (what the cache and the run snapshot store)."""
     fix = None

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from parsl_lint.ftypes import Diagnostic
+from parsl_lint.ftypes import Diagnostic, where_in_cell
 
 __all__ = ["write_gitlab", "write_junit", "write_pylint"]
 
@@ -25,13 +25,6 @@ def file_row(d: Diagnostic) -> int:
     if d.cell is None:
         return d.location.row
     return d.notebook_row or 1
-
-
-def where_in_cell(d: Diagnostic) -> str:
-    """``cell 4, line 4, column 7: `` for a notebook's finding, else nothing."""
-    if d.cell is None:
-        return ""
-    return f"cell {d.cell}, line {d.location.row}, column {d.location.column}: "
 
 
 # --------------------------------------------------------------------------- pylint

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from parsl_lint import __version__
-from parsl_lint.ftypes import Applicability, Diagnostic, Edit, Fix, Location
+from parsl_lint.ftypes import Applicability, Diagnostic, Edit, Fix, Location, where_in_cell
 
 __all__ = [
     "FORMATS",
@@ -132,11 +132,6 @@ def _json_diagnostic(d: Diagnostic) -> dict[str, Any]:
     if d.cell is not None:
         out["cell"] = d.cell
     return out
-
-
-def _in_cell(d: Diagnostic) -> str:
-    """Where in a notebook, for formats whose lines are lines of the file (SARIF, GitHub)."""
-    return f"cell {d.cell}, line {d.location.row}, column {d.location.column}: "
 
 
 def _rule_docs(code: str) -> tuple[str, str] | None:
@@ -264,7 +259,7 @@ def _sarif_result(d: Diagnostic, index: int) -> dict[str, Any]:
         location["region"] = {"startLine": d.notebook_row}
     # A notebook's rows are rows of a cell, not of the file: the result names the file, and
     # its message says where in which cell.
-    prefix = _in_cell(d) if d.cell is not None else ""
+    prefix = where_in_cell(d)
     result: dict[str, Any] = {
         "ruleId": d.code,
         "ruleIndex": index,
@@ -339,7 +334,7 @@ def write_github(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
             properties["line"] = d.notebook_row
         properties["title"] = d.code
         props = ",".join(f"{key}={_escape_property(str(v))}" for key, v in properties.items())
-        where = _in_cell(d) if d.cell is not None else ""
+        where = where_in_cell(d)
         stream.write(f"::error {props}::{_escape_data(f'{d.code} {where}{d.message}')}\n")
 
 
