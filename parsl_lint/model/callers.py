@@ -34,13 +34,16 @@ context-insensitive: asking would walk every caller of every function summarised
 
 from __future__ import annotations
 
+import ast
 from typing import Callable
 
 from parsl_lint.model.arguments import Passed, bindable, merge, usable
 from parsl_lint.model.evaluator import Evaluator
+from parsl_lint.model.flows import Flows, param_flows
 from parsl_lint.model.index import ModuleIndex, ModuleInfo, Prefilter
 from parsl_lint.model.interface import ProjectView
-from parsl_lint.model.records import FuncRecord
+from parsl_lint.model.records import FuncRecord, MethodKind
+from parsl_lint.model.spelling import Position, kept_inside, position, spelled_by
 from parsl_lint.model.values import Value, contains_future
 
 
@@ -61,21 +64,47 @@ class CallerFacts:
         self.prefilter = prefilter
         self.view = view  # what the collect-mode evaluators ask about the rest of the project
         self._calls: dict[str, Passed | None] = {}
+        #: What the syntax says, per module: nested functions no other module can call,
+        #: the top-level functions and methods, where each one's parameters flow, and the
+        #: names of the functions whose parameters reach each kind of use.
+        self._kept: dict[str, frozenset[Position]] = {}
+        self._tops: dict[str, list[FuncRecord]] = {}
+        self._flow_memo: dict[str, tuple[ast.AST, Flows]] = {}
+        self._kinds: dict[tuple[str, str], frozenset[str]] = {}
         self._external: dict[str, Passed | None] = {}
         self._busy: set[tuple[str, str]] = set()
-        #: Summaries worked out while some facts were incomplete, as ``(memo, key)``: they
-        #: are forgotten once the outermost computation of facts is done.
+        self._busy_modules: dict[str, int] = {}
+        #: How many times facts asked for were not known yet (a cycle, the depth bound), or
+        #: a provisional summary was used: a summary that saw this change is provisional.
+        self.cuts = 0
+        #: Provisional summaries, as ``(memo, key)``: forgotten once the outermost
+        #: computation of facts is done.
         self.provisional: list[tuple[dict, str]] = []
+        self._provisional_ids: set[tuple[int, str]] = set()
 
     def clear(self) -> None:
         """Forget everything (a module's text changed)."""
         self._calls.clear()
         self._external.clear()
+        self._kept.clear()
+        self._tops.clear()
+        self._flow_memo.clear()
+        self._kinds.clear()
+
+    def remember_provisional(self, memo: dict, key: str) -> None:
+        """A summary worked out from facts not known yet: forgotten once they are."""
+        self.provisional.append((memo, key))
+        self._provisional_ids.add((id(memo), key))
+
+    def recalled(self, memo: dict, key: str) -> None:
+        """A remembered summary is used: a provisional one makes its user provisional."""
+        if (id(memo), key) in self._provisional_ids:
+            self.cuts += 1
 
     def in_progress(self, module: str) -> bool:
         """Facts about ``module``'s functions are being worked out: what is derived from them
         now is incomplete, and is remembered only until they are done."""
-        return ("external", module) in self._busy or ("calls", module) in self._busy
+        return self._busy_modules.get(module, 0) > 0
 
     # -- the facts --------------------------------------------------------------------------
 
@@ -85,8 +114,12 @@ class CallerFacts:
         info = self.index.modules.get(fdef.module)
         if info is None or not self._asks(info):
             return {}
-        external = self.external(fdef.module)
-        if external is None or not _any_bindable(external):
+        if not (self.keeps(fdef) or self.consumes(fdef)):
+            return {}  # what it is passed goes nowhere a summary looks
+        external = self.external(fdef)
+        if external is None:
+            return {}
+        if not _any_bindable(external) and not self._fed_locally(fdef, info):
             return {}  # the module's own calls alone: the file walk's (or nothing to bind)
         local = self.calls_from(fdef.module)
         if local is None:
@@ -96,36 +129,75 @@ class CallerFacts:
         merge(joined, local, [fdef.key])
         return usable(joined.get(fdef.key))
 
-    def external(self, module: str) -> Passed | None:
-        """What the other modules' calls pass to ``module``'s functions (None: not known, as
-        a module that may call them could not be walked: a cycle)."""
-        if module in self._external:
-            return self._external[module]
+    def external(self, fdef: FuncRecord) -> Passed | None:
+        """What the other modules' calls pass to ``fdef`` (None: not known, as a module that
+        may call it could not be walked: a cycle, or too far up a chain of helpers)."""
+        key = fdef.key
+        if key in self._external:
+            return self._external[key]
         if sum(kind == "external" for kind, _ in self._busy) >= MAX_DEPTH:
+            self.cuts += 1
             return None  # too far up a chain of helpers: not followed
-        found = self._guarded(("external", module), lambda: self._external_of(module))
+        found = self._guarded(("external", key), lambda: self._external_of(fdef))
         if found is not None:  # cut (a cycle, the depth): asked again once that is done
-            self._external[module] = found
+            self._external[key] = found
         return found
 
-    def _external_of(self, module: str) -> Passed | None:
-        info = self.index.modules.get(module)
+    def _external_of(self, fdef: FuncRecord) -> Passed | None:
+        info = self.index.modules.get(fdef.module)
         if info is None or info.path is None:
             return {}
-        prefix = module + ":"
+        names = self._names(fdef)
         out: Passed = {}
         for caller in self.prefilter.callers_of(info):
+            if names.isdisjoint(self.prefilter.words_of(caller)):
+                continue  # never names it: calls none of it
             calls = self.calls_from(caller.name)
             if calls is None:
                 return None
-            merge(out, calls, [key for key in calls if key.startswith(prefix)])
+            merge(out, calls, [fdef.key])
         return out
+
+    def _fed_locally(self, fdef: FuncRecord, info: ModuleInfo) -> bool:
+        """Another function of ``fdef``'s module passes what it is passed on to ``fdef``
+        (directly or through others: ``flows.py``), and other modules pass it something
+        worth binding: the module's own calls of ``fdef`` may carry that."""
+        for other in self._feeders(info.name, self._names(fdef)):
+            if other.key != fdef.key:
+                external = self.external(other)
+                if external is not None and _any_bindable(external):
+                    return True
+        return False
+
+    def _names(self, fdef: FuncRecord) -> frozenset[str]:
+        """The words a call of ``fdef`` spells (``spelling.py``): none for a nested function
+        only called where it is defined, every name its module defines where a call may
+        spell none of its own."""
+        names = spelled_by(fdef)
+        if names is not None:
+            return names
+        info = self.index.modules.get(fdef.module)
+        if info is None:
+            return frozenset()
+        if position(fdef.node) in self._kept_inside(info):
+            return frozenset()
+        return self.prefilter.defined_names(info)
+
+    def _kept_inside(self, info: ModuleInfo) -> frozenset[Position]:
+        known = self._kept.get(info.name)
+        if known is None:
+            tree = self.index.tree_of(info)
+            known = self._kept[info.name] = kept_inside(tree) if tree is not None else frozenset()
+        return known
 
     def calls_from(self, module: str) -> Passed | None:
         """What ``module``'s calls pass to the project's functions: a collect-mode walk of
         the whole module, once (None while that walk is itself under way)."""
         if module in self._calls:
-            return self._calls[module]
+            found = self._calls[module]
+            if found is None:
+                self.cuts += 1  # its walk is under way
+            return found
         found = self._guarded(("calls", module), lambda: self._walk(module))
         self._calls[module] = found
         return found
@@ -134,16 +206,21 @@ class CallerFacts:
         self, guard: tuple[str, str], compute: Callable[[], Passed | None]
     ) -> Passed | None:
         if guard in self._busy:
+            self.cuts += 1
             return None
         self._busy.add(guard)
+        module = guard[1].partition(":")[0]
+        self._busy_modules[module] = self._busy_modules.get(module, 0) + 1
         try:
             return compute()
         finally:
             self._busy.discard(guard)
+            self._busy_modules[module] -= 1
             if not self._busy:
                 for memo, key in self.provisional:
                     memo.pop(key, None)
                 self.provisional = []
+                self._provisional_ids.clear()
 
     def _walk(self, module: str) -> Passed:
         info = self.index.modules.get(module)
@@ -166,6 +243,94 @@ class CallerFacts:
         files that lint it (what it receives is consumed there, then)."""
         return self.prefilter.consumes_futures(info) or not self.prefilter.is_candidate(info)
 
+    def consumes(self, fdef: FuncRecord) -> bool:
+        """Whether ``fdef``'s parameters may reach something only the holder of a future
+        does, in it or in a function of its module it passes them to (``flows.py``): only
+        then can what it is passed change what is reported in it."""
+        return self._reaches(fdef, "consumed")
+
+    def keeps(self, fdef: FuncRecord) -> bool:
+        """Whether ``fdef``'s parameters may be stored into an object (``self.tasks``), by it
+        or by a function of its module it passes them to: only then can what it is passed
+        change what an instance holds."""
+        return self._reaches(fdef, "stored")
+
+    def passes_on(self, fdef: FuncRecord) -> bool:
+        """Whether ``fdef`` passes (something made from) its parameters to a call: only then
+        can what it is passed change what a collect walk of its module notes."""
+        return self._flows(fdef).passed
+
+    def _flows(self, fdef: FuncRecord) -> Flows:
+        known = self._flow_memo.get(fdef.key)
+        if known is None or known[0] is not fdef.node:
+            node = fdef.node
+            bound = fdef.cls is not None and not isinstance(node, ast.Lambda)
+            if bound and MethodKind.of(node) is MethodKind.STATIC:  # type: ignore[arg-type]
+                bound = False
+            known = self._flow_memo[fdef.key] = (node, param_flows(node, bound))
+        return known[1]
+
+    def _reaches(self, fdef: FuncRecord, kind: str) -> bool:
+        """``fdef``'s parameters flow to ``kind`` (a :class:`Flows` field), directly or
+        through the module's functions it passes them to."""
+        flows = self._flows(fdef)
+        if getattr(flows, kind):
+            return True
+        if not flows.callees:
+            return False
+        key = (fdef.module, kind)
+        names = self._kinds.get(key)
+        if names is None:
+            info = self.index.modules.get(fdef.module)
+            seeds = [f for f in self._top(info) if getattr(self._flows(f), kind)]
+            names = self._kinds[key] = self._spelled_through(info, seeds)
+        return not flows.callees.isdisjoint(names)
+
+    def _feeders(self, module: str, names: frozenset[str]) -> list[FuncRecord]:
+        """The module's functions that pass what they are passed to a function spelled
+        ``names``, directly or through the others."""
+        info = self.index.modules.get(module)
+        wanted = set(names)
+        found: list[FuncRecord] = []
+        pending = self._top(info)
+        grew = True
+        while grew:
+            grew = False
+            for function in list(pending):
+                if not self._flows(function).callees.isdisjoint(wanted):
+                    found.append(function)
+                    pending.remove(function)
+                    wanted |= spelled_by(function) or frozenset()
+                    grew = True
+        return found
+
+    def _spelled_through(self, info: ModuleInfo | None, seeds: list[FuncRecord]) -> frozenset[str]:
+        """The names of ``seeds`` and of the module's functions that pass what they are
+        passed on to one of them, directly or through the others."""
+        names: set[str] = set()
+        for seed in seeds:
+            names |= spelled_by(seed) or frozenset()
+        pending = [f for f in self._top(info) if f not in seeds]
+        grew = True
+        while grew:
+            grew = False
+            for function in list(pending):
+                if not self._flows(function).callees.isdisjoint(names):
+                    names |= spelled_by(function) or frozenset()
+                    pending.remove(function)
+                    grew = True
+        return frozenset(names)
+
+    def _top(self, info: ModuleInfo | None) -> list[FuncRecord]:
+        """The module's top-level functions and the methods of its top-level classes."""
+        if info is None:
+            return []
+        known = self._tops.get(info.name)
+        if known is None:
+            tree = self.index.tree_of(info)
+            known = self._tops[info.name] = top_functions(info.name, tree) if tree else []
+        return known
+
     def wanted_by(self, module: str) -> bool:
         """Whether linting ``module`` asks for its functions' facts: it does something only
         the holder of a future does (the prefilter's ``consumes_futures``, from its text)."""
@@ -178,9 +343,29 @@ class CallerFacts:
         it never mentions Parsl."""
         if not self.wanted_by(info.name):
             return False
-        external = self.external(info.name)
-        return bool(external) and any(
-            contains_future(value)
-            for entry in external.values()
-            for value in usable(entry).values()
-        )
+        for fdef in self._top(info):
+            if not (self.consumes(fdef) or self.keeps(fdef)):
+                continue  # what it is passed goes nowhere that holds or consumes a future
+            external = self.external(fdef)
+            if external and any(
+                contains_future(value)
+                for entry in external.values()
+                for value in usable(entry).values()
+            ):
+                return True
+        return False
+
+
+def top_functions(module: str, tree: ast.Module) -> list[FuncRecord]:
+    """The module's top-level functions and the methods of its top-level classes."""
+    out: list[FuncRecord] = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            out.append(FuncRecord(f"{module}:{node.name}", node, module))
+        elif isinstance(node, ast.ClassDef):
+            cls = f"{module}:{node.name}"
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    key = f"{cls[len(module) + 1 :]}.{item.name}"
+                    out.append(FuncRecord(f"{module}:{key}", item, module, cls=cls))
+    return out

@@ -309,8 +309,11 @@ class Evaluator:
             return {}  # a walk that follows no caller facts: every parameter is unknown
         # File mode asks only when the module does something with futures (what the rules
         # need); collect mode always does: facts flow on through helpers that pass them on.
-        wanted = self.facts is None or callers.wanted_by(fdef.module)
-        external = callers.external(fdef.module) if wanted else None
+        if self.collecting:
+            wanted = callers.passes_on(fdef)
+        else:
+            wanted = callers.wanted_by(fdef.module) and callers.consumes(fdef)
+        external = callers.external(fdef) if wanted else None
         if external is None:
             if self.collecting:
                 return {}  # not known (a cycle, or too far up a chain): nothing passed on

@@ -27,8 +27,8 @@ class CallersView(Protocol):
         """What the whole project passes to ``fdef``'s parameters."""
         ...
 
-    def external(self, module: str) -> Passed | None:
-        """What the other modules' calls pass to ``module``'s functions (None: not known)."""
+    def external(self, fdef: FuncRecord) -> Passed | None:
+        """What the other modules' calls pass to ``fdef`` (None: not known)."""
         ...
 
     def wanted_by(self, module: str) -> bool:

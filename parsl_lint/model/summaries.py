@@ -10,7 +10,7 @@ summary is UNKNOWN). The module-level functions below are those runs.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from parsl_lint.model import parsl_api
 from parsl_lint.model.callers import CallerFacts
@@ -67,15 +67,29 @@ class Summaries:
         self._makers: dict[str, str | None] = {}
         self._sites: dict[str, tuple[dict[str, Value], frozenset[str]] | None] = {}
         self._closures: dict[str, set[str]] = {}
+        self._bases: dict[str, tuple[ast.ClassDef, list[Value]]] = {}
         self._site_of_name: dict[tuple[str, str], tuple[str, str] | None] = {}
         #: The whole-program parameter facts, when the project has them: a summary worked out
         #: while they are incomplete is remembered only until they are complete.
         self.callers: CallerFacts | None = None
 
-    def _remember(self, memo: dict, key: str, value: object, module: str) -> None:
+    def _cuts(self) -> int:
+        return self.callers.cuts if self.callers is not None else 0
+
+    def _remember(self, memo: dict, key: str, value: object, module: str, cuts: int) -> None:
+        """Remember a summary. One worked out while facts about its module's functions are
+        being worked out, and that met facts not known yet (``cuts`` changed meanwhile: a
+        cycle, or a provisional summary), is provisional: forgotten once they are known."""
         memo[key] = value
-        if self.callers is not None and self.callers.in_progress(module):
-            self.callers.provisional.append((memo, key))
+        callers = self.callers
+        if callers is not None and callers.cuts != cuts and callers.in_progress(module):
+            callers.remember_provisional(memo, key)
+
+    def _recall(self, memo: dict, key: str) -> Any:
+        """A remembered summary (a provisional one makes what uses it provisional too)."""
+        if self.callers is not None:
+            self.callers.recalled(memo, key)
+        return memo[key]
 
     def clear(self) -> None:
         """Forget everything (a module's text changed)."""
@@ -83,6 +97,7 @@ class Summaries:
         self._attrs.clear()
         self._sites.clear()
         self._closures.clear()
+        self._bases.clear()
         self._site_of_name.clear()
         self.functions.clear()
         self.classes.clear()
@@ -91,7 +106,7 @@ class Summaries:
     def forget_module(self, module: str) -> None:
         """Forget the functions and classes a module defines (it is released)."""
         prefix = module + ":"
-        for registry in (self.functions, self.classes, self.method_apps):
+        for registry in (self.functions, self.classes, self.method_apps, self._bases):
             for key in [k for k in registry if k.startswith(prefix)]:
                 del registry[key]
 
@@ -132,18 +147,19 @@ class Summaries:
     def returns_of(self, key: str) -> Value:
         """What calling the function ``key`` returns."""
         if key in self._returns:
-            return self._returns[key]
+            return self._recall(self._returns, key)
         fdef = self.functions.get(key)
         if fdef is None:
             return UNKNOWN
         if key in self._busy:
             return UNKNOWN
         self._busy.add(key)
+        cuts = self._cuts()
         try:
             value = summarise_function(self.view, fdef)
         finally:
             self._busy.discard(key)
-        self._remember(self._returns, key, value, fdef.module)
+        self._remember(self._returns, key, value, fdef.module, cuts)
         return value
 
     def fixture_value(self, info: ModuleInfo, name: str, requester: str) -> Value:
@@ -226,7 +242,7 @@ class Summaries:
             self._app_kinds[cls_key] = None  # a class among its own bases: not an app class
             kind = None
             for cdef in self.mro(cls_key):
-                kind = kind or _parsl_app_base(self.view, cdef)
+                kind = kind or _parsl_app_base(self.base_values(cdef))
             self._app_kinds[cls_key] = kind
         return self._app_kinds[cls_key]
 
@@ -240,7 +256,7 @@ class Summaries:
         chain = self.mro(cls_key)
         if any("data_flow_kernel" in self._attributes_of(cdef) for cdef in chain):
             return False
-        return any(_derives_from_app_base(self.view, cdef) for cdef in chain)
+        return any(_derives_from_app_base(self.base_values(cdef)) for cdef in chain)
 
     def parsl_call_after(self, cls_key: str) -> bool:
         """``super().__call__(...)`` in a method of the project class reaches Parsl's own
@@ -256,7 +272,7 @@ class Summaries:
             outside = [
                 b for b in cdef.node.bases if not (isinstance(b, ast.Name) and b.id == "object")
             ]
-            parsl_bases = _parsl_app_bases(self.view, cdef)
+            parsl_bases = _parsl_app_bases(self.base_values(cdef))
             if len(outside) != len(self.bases_of(cdef)) + parsl_bases:
                 return False
             found = found or parsl_bases > 0
@@ -323,16 +339,17 @@ class Summaries:
     ) -> tuple[dict[str, Value], frozenset[str]] | None:
         key = f"{module}:{name}"
         if key in self._sites:
-            return self._sites[key]
+            return self._recall(self._sites, key)
         guard = ("site", key)
         if guard in self._busy:
             return None
         self._busy.add(guard)
+        cuts = self._cuts()
         try:
             stores = self._gather_site_stores(module, name)
         finally:
             self._busy.discard(guard)
-        self._remember(self._sites, key, stores, module)
+        self._remember(self._sites, key, stores, module, cuts)
         return stores
 
     def _gather_site_stores(
@@ -399,7 +416,19 @@ class Summaries:
         return self._makers[key]
 
     def bases_of(self, cdef: ClassRecord) -> list[str]:
-        return class_bases(self.view, cdef)
+        """The keys of a class's bases that are project classes, in order."""
+        return [value.key for value in self.base_values(cdef) if isinstance(value, Class)]
+
+    def base_values(self, cdef: ClassRecord) -> list[Value]:
+        """What each of a class's own bases evaluates to (through the imports, in its scope),
+        once for a class defined at module level (a nested class's scope changes as the
+        function around it is walked)."""
+        if cdef.closure is not None:
+            return _base_values(self.view, cdef)
+        known = self._bases.get(cdef.key)
+        if known is None or known[0] is not cdef.node:
+            known = self._bases[cdef.key] = (cdef.node, _base_values(self.view, cdef))
+        return known[1]
 
     def find_method(self, cls_key: str, name: str, after: str | None = None) -> FuncRecord | None:
         chain = self.mro(cls_key)
@@ -422,16 +451,17 @@ class Summaries:
 
     def _attributes_of(self, cdef: ClassRecord) -> dict[str, Value]:
         if cdef.key in self._attrs:
-            return self._attrs[cdef.key]
+            return self._recall(self._attrs, cdef.key)
         guard = ("attrs", cdef.key)
         if guard in self._busy:
             return {}
         self._busy.add(guard)
+        cuts = self._cuts()
         try:
             attrs = summarise_attributes(self.view, cdef)
         finally:
             self._busy.discard(guard)
-        self._remember(self._attrs, cdef.key, attrs, cdef.module)
+        self._remember(self._attrs, cdef.key, attrs, cdef.module, cuts)
         return attrs
 
 
@@ -591,24 +621,24 @@ def _is_parsl_app_class(value: Value) -> bool:
     return isinstance(value, AppFactory) and value.is_class and not value.legacy
 
 
-def _parsl_app_bases(project: ProjectView, cdef: ClassRecord) -> int:
-    """How many of a class's own bases are Parsl's ``PythonApp``/``BashApp``."""
-    return sum(_is_parsl_app_class(v) for v in _base_values(project, cdef))
+def _parsl_app_bases(bases: list[Value]) -> int:
+    """How many of a class's own bases (their values) are Parsl's ``PythonApp``/``BashApp``."""
+    return sum(_is_parsl_app_class(v) for v in bases)
 
 
-def _derives_from_app_base(project: ProjectView, cdef: ClassRecord) -> bool:
+def _derives_from_app_base(bases: list[Value]) -> bool:
     """One of a class's own bases is Parsl's ``AppBase`` or one of its app classes (resolved
     through the imports)."""
     return any(
         _is_parsl_app_class(v) or (isinstance(v, External) and v.qualname == parsl_api.APP_BASE)
-        for v in _base_values(project, cdef)
+        for v in bases
     )
 
 
-def _parsl_app_base(project: ProjectView, cdef: ClassRecord) -> str | None:
+def _parsl_app_base(bases: list[Value]) -> str | None:
     """The kind of the Parsl app class among a class's own bases (by what each base name
     resolves to through the imports, never by its spelling)."""
-    for value in _base_values(project, cdef):
+    for value in bases:
         if _is_parsl_app_class(value):
             return value.kind  # type: ignore[union-attr]
     return None
@@ -631,11 +661,6 @@ def app_maker_kind(project: ProjectView, fdef: FuncRecord) -> str | None:
             return None
         kinds.add(value.info.kind)
     return kinds.pop() if len(kinds) == 1 else None
-
-
-def class_bases(project: ProjectView, cdef: ClassRecord) -> list[str]:
-    """The keys of a class's bases that are project classes, in order."""
-    return [value.key for value in _base_values(project, cdef) if isinstance(value, Class)]
 
 
 def _is_fixture_decorator(dec: ast.expr) -> bool:

@@ -34,9 +34,15 @@ _IMPORT_RE = re.compile(
 
 
 #: What only the holder of a future does with it: its methods and ``.outputs``, and the
-#: functions that wait on futures (``as_completed``, ``wait``).
+#: functions that wait on futures (``as_completed``, ``wait``). A future's ``exception()``
+#: takes no argument or a timeout, where a logger's ``exception("...")`` takes a message;
+#: ``wait(fs)`` is a function, where ``.wait()`` is a process's, an event's or a thread's;
+#: ``self.done()``, ``self.outputs = ...`` are a class's own (a future class's, at most).
 _CONSUMES_FUTURES = re.compile(
-    r"\.(?:result|exception|done|add_done_callback)\s*\(|\.outputs\b|\bas_completed\b|\bwait\s*\("
+    r"(?<!self)\.(?:result|done|add_done_callback)\s*\("
+    r"|(?<!self)\.exception\s*\(\s*(?:\)|timeout\b|None\b|[0-9])"
+    r"|(?<!self)\.outputs\b(?!\s*=[^=])"
+    r"|\bas_completed\b|(?<![\w.])wait\s*\(|\bfutures\s*\.\s*wait\s*\("
 )
 
 
@@ -80,6 +86,7 @@ class Prefilter:
         self._digests_version: tuple[int, int] = (-1, -1)
         self._consumers: dict[str, bool] = {}
         self._word_sets: dict[str, frozenset[str]] = {}
+        self._defined: dict[str, frozenset[str]] = {}
         #: path -> [mtime_ns, size, mentions parsl, raw imports, digest, ctime_ns]: last
         #: run's scans (see :attr:`scan_cache`), and this run's, recorded only with
         #: :attr:`record_scans` (what the cache saves for the next run).
@@ -112,6 +119,7 @@ class Prefilter:
         self._callers.clear()
         self._consumers.clear()
         self._word_sets.clear()
+        self._defined.clear()
 
     # -- scanning one module ----------------------------------------------------------------
 
@@ -315,15 +323,18 @@ class Prefilter:
     def defined_names(self, info: ModuleInfo) -> frozenset[str]:
         """The names of the module's functions, classes and methods (not ``_``: the name of
         ``functools.singledispatch`` registrations, never called by it)."""
-        tree = self.index.tree_of(info)
-        if tree is None:
-            return frozenset()
-        return frozenset(
-            node.name
-            for node in ast.walk(tree)
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-            and node.name != "_"
-        )
+        known = self._defined.get(info.name)
+        if known is None:
+            tree = self.index.tree_of(info)
+            if tree is None:
+                return frozenset()
+            known = self._defined[info.name] = frozenset(
+                node.name
+                for node in ast.walk(tree)
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                and node.name != "_"
+            )
+        return known
 
     def words_of(self, info: ModuleInfo) -> frozenset[str]:
         """Every identifier-like word of the module's text."""
@@ -388,6 +399,7 @@ class Prefilter:
             self._callers.clear()
             self._consumers.clear()
             self._word_sets.clear()
+            self._defined.clear()
             self._digests_version = state
 
     def _imports_digest(self, info: ModuleInfo) -> str:
