@@ -37,14 +37,14 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
-from parsl_lint.model.arguments import Passed, bindable, merge, usable
+from parsl_lint.model.arguments import ESCAPED, Passed, bindable, merge, usable
 from parsl_lint.model.evaluator import Evaluator
 from parsl_lint.model.flows import Flows, param_flows
 from parsl_lint.model.index import ModuleIndex, ModuleInfo, Prefilter
 from parsl_lint.model.interface import ProjectView
 from parsl_lint.model.records import FuncRecord, MethodKind
-from parsl_lint.model.spelling import Position, kept_inside, position, spelled_by
-from parsl_lint.model.values import Value, contains_future
+from parsl_lint.model.spelling import Position, code_words, kept_inside, position, spelled_by
+from parsl_lint.model.values import UNKNOWN, Value, contains_future
 
 
 def _any_bindable(passed: Passed) -> bool:
@@ -68,6 +68,7 @@ class CallerFacts:
         #: the top-level functions and methods, where each one's parameters flow, and the
         #: names of the functions whose parameters reach each kind of use.
         self._kept: dict[str, frozenset[Position]] = {}
+        self._spelled: dict[str, frozenset[str]] = {}
         self._tops: dict[str, list[FuncRecord]] = {}
         self._flow_memo: dict[str, tuple[ast.AST, Flows]] = {}
         self._kinds: dict[tuple[str, str], frozenset[str]] = {}
@@ -87,6 +88,7 @@ class CallerFacts:
         self._calls.clear()
         self._external.clear()
         self._kept.clear()
+        self._spelled.clear()
         self._tops.clear()
         self._flow_memo.clear()
         self._kinds.clear()
@@ -147,15 +149,27 @@ class CallerFacts:
         info = self.index.modules.get(fdef.module)
         if info is None or info.path is None:
             return {}
+        params = _parameters(fdef)
+        if not params:
+            return {}  # nothing to bind
         names = self._names(fdef)
+        callers = [
+            caller
+            for caller in self.prefilter.callers_of(info)
+            if not names.isdisjoint(self.prefilter.words_of(caller))  # its text, cheaply
+            and not names.isdisjoint(self._spelled_in(caller))  # its code, exactly
+        ]
+        # The modules already walked first: once every parameter has joined to unknown (or
+        # the function escaped), no further call can make one worth binding.
+        callers.sort(key=lambda c: c.name not in self._calls)
         out: Passed = {}
-        for caller in self.prefilter.callers_of(info):
-            if names.isdisjoint(self.prefilter.words_of(caller)):
-                continue  # never names it: calls none of it
+        for caller in callers:
             calls = self.calls_from(caller.name)
             if calls is None:
                 return None
             merge(out, calls, [fdef.key])
+            if _settled(out.get(fdef.key), params):
+                break
         return out
 
     def _fed_locally(self, fdef: FuncRecord, info: ModuleInfo) -> bool:
@@ -182,6 +196,15 @@ class CallerFacts:
         if position(fdef.node) in self._kept_inside(info):
             return frozenset()
         return self.prefilter.defined_names(info)
+
+    def _spelled_in(self, info: ModuleInfo) -> frozenset[str]:
+        """The words a module's code spells (``spelling.py``): what its text spells less
+        its comments and the words inside its strings (code in a docstring calls nothing)."""
+        known = self._spelled.get(info.name)
+        if known is None:
+            tree = self.index.tree_of(info)
+            known = self._spelled[info.name] = code_words(tree) if tree is not None else frozenset()
+        return known
 
     def _kept_inside(self, info: ModuleInfo) -> frozenset[Position]:
         known = self._kept.get(info.name)
@@ -354,6 +377,25 @@ class CallerFacts:
             ):
                 return True
         return False
+
+
+def _parameters(fdef: FuncRecord) -> list[str]:
+    """The parameters calls pass values to (not ``self``/``cls``, not ``*args``/``**kw``)."""
+    node = fdef.node
+    args = node.args
+    names = [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
+    if fdef.cls is not None and not isinstance(node, ast.Lambda) and names:
+        if MethodKind.of(node) is not MethodKind.STATIC:  # type: ignore[arg-type]
+            names = names[1:]
+    return names
+
+
+def _settled(entry: dict[str, Value] | None, params: list[str]) -> bool:
+    """No further call can change what ``entry`` binds: the function escaped, or every
+    parameter is already unknown (the join's top)."""
+    if not entry:
+        return False
+    return ESCAPED in entry or all(entry.get(p) is UNKNOWN for p in params)
 
 
 def top_functions(module: str, tree: ast.Module) -> list[FuncRecord]:

@@ -13,6 +13,7 @@ answer unknown: :func:`scan_module` then reports the module as not literal.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -55,15 +56,16 @@ class ModuleConfigs:
 
 def scan_module(tree: ast.Module) -> ModuleConfigs:
     """The configurations ``tree`` builds."""
-    names = _parsl_names(tree)
+    nodes = list(ast.walk(tree))  # one walk: the imports and the calls are read from it
+    names = _parsl_names(nodes)
     if names is None:  # the module uses ``parsl.configs``: a configuration from a package
         return ModuleConfigs(frozenset(), 0, False)
     labels: set[str] = set()
     configs = 0
     literal = True
-    imported = _imports(tree)
+    imported = _imports(nodes)
     loaded_from: set[str] = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.ClassDef) and any(_names(b, names) == "Config" for b in node.bases):
             literal = False  # a subclass of Config builds its executors its own way
         if _mutates_executors(node):
@@ -89,6 +91,11 @@ def scan_module(tree: ast.Module) -> ModuleConfigs:
     return ModuleConfigs(frozenset(labels), configs, literal, frozenset(loaded_from))
 
 
+#: Words a module's text holds when it may build, load, subclass or change a configuration
+#: (an import spells what it imports): without any of them, it contributes nothing.
+_CONFIG_WORDS = re.compile(r"Config|load|DataFlowKernel|configs|executors")
+
+
 #: What each module text configures, by (module name, text): a run asks once per file that
 #: pins labels, and the modules it reads (released after linting) would be parsed each time.
 _SCANNED: dict[tuple[str, str], ModuleConfigs | None] = {}
@@ -102,6 +109,9 @@ def scan_text(name: str, text: str) -> ModuleConfigs | None:
     if key not in _SCANNED:
         if len(_SCANNED) >= _SCANNED_MAX:
             _SCANNED.clear()
+        if not _CONFIG_WORDS.search(text):
+            _SCANNED[key] = ModuleConfigs(frozenset(), 0, True)
+            return _SCANNED[key]
         try:
             tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -111,11 +121,11 @@ def scan_text(name: str, text: str) -> ModuleConfigs | None:
     return _SCANNED[key]
 
 
-def _parsl_names(tree: ast.Module) -> dict[str, str] | None:
+def _parsl_names(nodes: list[ast.AST]) -> dict[str, str] | None:
     """Names the module binds to Parsl objects or modules: bound name -> Parsl's name
     (``"parsl"`` for a Parsl module). None when it imports ``parsl.configs``."""
     names: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             if node.module.startswith("parsl.configs") or (
                 node.module == "parsl" and any(a.name == "configs" for a in node.names)
@@ -203,10 +213,10 @@ def _mutates_executors(node: ast.AST) -> bool:
     return any(isinstance(t, ast.Attribute) and t.attr == "executors" for t in targets)
 
 
-def _imports(tree: ast.Module) -> dict[str, str]:
+def _imports(nodes: list[ast.AST]) -> dict[str, str]:
     """Names the module imports from absolute modules other than Parsl: name -> module."""
     out: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             if node.module.split(".")[0] != "parsl":
                 out.update((a.asname or a.name, node.module) for a in node.names)

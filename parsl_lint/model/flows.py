@@ -9,7 +9,7 @@ parameter's value may arrive:
 * in a store into an object (``self.tasks.append(p)``, ``obj.x = p``): what instances hold;
 * in a call's arguments: what this function passes on to others.
 
-:class:`ParamFlows` answers these per function, over-approximating: a name is *tainted* when
+:func:`param_flows` answers these per function, over-approximating: a name is *tainted* when
 it is a parameter, or is assigned (or iterated, or ``with``-bound, or mutated with an
 argument) from an expression that mentions a tainted name, anywhere in the function (its
 nested functions, lambdas and comprehensions included). A function whose parameters reach
@@ -31,8 +31,6 @@ _MUTATORS = frozenset(
     {"append", "add", "extend", "insert", "update", "put", "put_nowait", "setdefault", "push"}
 )
 
-_FUNCTION = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-
 
 @dataclass(frozen=True)
 class Flows:
@@ -53,108 +51,143 @@ def param_flows(node: ast.AST, skip_first: bool) -> Flows:
     tainted = _params(node, skip_first)
     if not tainted:
         return Flows(False, False, False, False)
-    names = _NameSets()
-    body = _body_nodes(node)
-    bindings = [b for b in (_binding(child) for child in body) if b is not None]
+    regions = _Regions(node)
     grew = True
     while grew:
         grew = False
-        for source, bound in bindings:
-            if not bound <= tainted and not names.of(source).isdisjoint(tainted):
+        for source, bound in regions.bindings:
+            if not bound <= tainted and not regions.names[source].isdisjoint(tainted):
                 tainted |= bound
                 grew = True
-    consumed = stored = passed = returned = False
+
+    def reaches(region: int | None) -> bool:
+        return region is not None and not regions.names[region].isdisjoint(tainted)
+
+    consumed = stored = passed = False
     callees: set[str] = set()
-    for child in body:
-        if isinstance(child, ast.Call):
-            carries = any(
-                not names.of(a).isdisjoint(tainted)
-                for a in [*child.args, *(kw.value for kw in child.keywords)]
-            )
-            func = child.func
-            if carries:
-                passed = True
-                if isinstance(func, ast.Name):
-                    callees.add(func.id)
-                elif isinstance(func, ast.Attribute):
-                    callees.add(func.attr)
-            if isinstance(func, ast.Attribute):
-                on_tainted = not names.of(func.value).isdisjoint(tainted)
-                if func.attr in _FUTURE_METHODS and on_tainted:
-                    consumed = True
-                elif func.attr == "exception" and on_tainted:
-                    consumed = consumed or not child.args or not _is_message(child.args[0])
-                elif func.attr in _WAITERS and carries:
-                    consumed = True
-                elif func.attr in _MUTATORS and carries and not isinstance(func.value, ast.Name):
-                    stored = True
-            elif isinstance(func, ast.Name) and func.id in _WAITERS and carries:
-                consumed = True
-        elif isinstance(child, ast.Attribute) and child.attr == "outputs":
-            if isinstance(child.ctx, ast.Load) and not names.of(child.value).isdisjoint(tainted):
-                consumed = True
-        elif isinstance(child, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-            value = child.value
-            targets = child.targets if isinstance(child, ast.Assign) else [child.target]
-            if value is not None and not names.of(value).isdisjoint(tainted):
-                if any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in targets):
-                    stored = True
-        elif isinstance(child, (ast.Return, ast.Yield, ast.YieldFrom)):
-            if child.value is not None and not names.of(child.value).isdisjoint(tainted):
-                returned = True
+    for call in regions.calls:
+        carries = reaches(call.args)
+        if carries:
+            passed = True
+            if call.name is not None:
+                callees.add(call.name)
+        on_tainted = reaches(call.receiver)
+        if call.name in _FUTURE_METHODS and on_tainted:
+            consumed = True
+        elif call.name == "exception" and on_tainted:
+            consumed = consumed or not call.message
+        elif call.name in _WAITERS and carries:
+            consumed = True
+        elif call.name in _MUTATORS and carries and call.stores:
+            stored = True
+    consumed = consumed or any(reaches(r) for r in regions.outputs)
+    stored = stored or any(reaches(r) for r in regions.stores)
+    returned = any(reaches(r) for r in regions.returns)
     return Flows(consumed, stored, passed, returned, frozenset(callees))
 
 
-class _NameSets:
-    """The names each expression mentions, worked out once per node (bottom up)."""
+@dataclass
+class _Call:
+    name: str | None  # what the call spells: ``f`` in ``f(x)`` and in ``obj.f(x)``
+    args: int | None  # the region of its arguments
+    receiver: int | None  # the region of ``obj`` in ``obj.f(...)``
+    message: bool  # its first argument is a string (``logger.exception("...")``)
+    stores: bool  # ``obj.attr.append(x)``: a mutation of an object's state, not a local's
 
-    def __init__(self) -> None:
-        self._known: dict[int, frozenset[str]] = {}
 
-    def of(self, node: ast.AST) -> frozenset[str]:
-        known = self._known.get(id(node))
-        if known is not None:
-            return known
-        # Iterative post-order: a deep expression must not exhaust the stack.
-        stack: list[tuple[ast.AST, bool]] = [(node, False)]
+class _Regions:
+    """One pass over a function's body (its nested functions' included, not its decorators
+    or defaults): the names mentioned in each region that matters (a binding's source, a
+    call's arguments or receiver, a stored, read-``outputs`` or returned value)."""
+
+    def __init__(self, node: ast.AST) -> None:
+        self.names: list[set[str]] = []
+        #: (source region, names it binds): assignments, loops, ``with``, mutations.
+        self.bindings: list[tuple[int, frozenset[str]]] = []
+        self.calls: list[_Call] = []
+        self.outputs: list[int] = []
+        self.stores: list[int] = []
+        self.returns: list[int] = []
+        body = node.body  # type: ignore[attr-defined]
+        roots = [body] if isinstance(node, ast.Lambda) else list(body)
+        stack: list[tuple[ast.AST, tuple[int, ...]]] = [(r, ()) for r in reversed(roots)]
         while stack:
-            current, ready = stack.pop()
-            if id(current) in self._known:
+            current, active = stack.pop()
+            if isinstance(current, ast.Name):
+                for region in active:
+                    self.names[region].add(current.id)
                 continue
-            children = list(ast.iter_child_nodes(current))
-            if not ready:
-                stack.append((current, True))
-                stack.extend((c, False) for c in children if id(c) not in self._known)
-                continue
-            found: set[str] = {current.id} if isinstance(current, ast.Name) else set()
-            for child in children:
-                found |= self._known[id(child)]
-            self._known[id(current)] = frozenset(found)
-        return self._known[id(node)]
+            opened = self._open(current)
+            for child in reversed(list(ast.iter_child_nodes(current))):
+                extra = opened.get(id(child))
+                stack.append((child, active + extra if extra else active))
 
+    def _region(self) -> int:
+        self.names.append(set())
+        return len(self.names) - 1
 
-def _binding(node: ast.AST) -> tuple[ast.AST, frozenset[str]] | None:
-    """``(source, names)``: the names ``node`` binds (or mutates) from ``source``."""
-    if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-        if node.value is None:
-            return None
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        return node.value, frozenset(n for t in targets for n in _names_in(t))
-    if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-        return node.iter, frozenset(_names_in(node.target))
-    if isinstance(node, ast.withitem):
-        if node.optional_vars is None:
-            return None
-        return node.context_expr, frozenset(_names_in(node.optional_vars))
-    if isinstance(node, ast.NamedExpr):
-        return node.value, frozenset({node.target.id})
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        receiver = node.func.value
-        if isinstance(receiver, ast.Name) and (node.args or node.keywords):
-            # ``out.append(p)``: ``out`` now holds it (the call's own names, receiver too,
-            # are the source: harmless, it only adds the receiver to what it taints).
-            return node, frozenset({receiver.id})
-    return None
+    def _open(self, node: ast.AST) -> dict[int, tuple[int, ...]]:
+        """The regions ``node``'s children open, by child."""
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            if node.value is None:
+                return {}
+            region = self._region()
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            self.bindings.append((region, frozenset(n for t in targets for n in _names_in(t))))
+            if any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in targets):
+                self.stores.append(region)
+            return {id(node.value): (region,)}
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            region = self._region()
+            self.bindings.append((region, frozenset(_names_in(node.target))))
+            return {id(node.iter): (region,)}
+        if isinstance(node, ast.withitem):
+            if node.optional_vars is None:
+                return {}
+            region = self._region()
+            self.bindings.append((region, frozenset(_names_in(node.optional_vars))))
+            return {id(node.context_expr): (region,)}
+        if isinstance(node, ast.NamedExpr):
+            region = self._region()
+            self.bindings.append((region, frozenset({node.target.id})))
+            return {id(node.value): (region,)}
+        if isinstance(node, ast.Call):
+            return self._open_call(node)
+        if isinstance(node, ast.Attribute) and node.attr == "outputs":
+            if isinstance(node.ctx, ast.Load):
+                region = self._region()
+                self.outputs.append(region)
+                return {id(node.value): (region,)}
+        if isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)) and node.value is not None:
+            region = self._region()
+            self.returns.append(region)
+            return {id(node.value): (region,)}
+        return {}
+
+    def _open_call(self, node: ast.Call) -> dict[int, tuple[int, ...]]:
+        func = node.func
+        args: list[ast.AST] = [*node.args, *node.keywords]
+        opened: dict[int, tuple[int, ...]] = {}
+        args_region = self._region() if args else None
+        if args_region is not None:
+            for arg in args:
+                opened[id(arg)] = (args_region,)
+        name: str | None = None
+        receiver: int | None = None
+        stores = False
+        if isinstance(func, ast.Name):
+            name = func.id
+        elif isinstance(func, ast.Attribute):
+            name = func.attr
+            receiver = self._region()
+            opened[id(func)] = (receiver,)
+            stores = not isinstance(func.value, ast.Name)
+            if isinstance(func.value, ast.Name) and args_region is not None:
+                # ``out.append(p)``: ``out`` now holds what the arguments hold.
+                self.bindings.append((args_region, frozenset({func.value.id})))
+        message = bool(node.args) and _is_message(node.args[0])
+        self.calls.append(_Call(name, args_region, receiver, message, stores))
+        return opened
 
 
 def _params(node: ast.AST, skip_first: bool) -> set[str]:
@@ -167,20 +200,6 @@ def _params(node: ast.AST, skip_first: bool) -> set[str]:
         if extra is not None:
             names.add(extra.arg)
     return names
-
-
-def _body_nodes(node: ast.AST) -> list[ast.AST]:
-    """Every node of the function's body (its nested functions' included), not its
-    decorators or defaults (evaluated where it is defined)."""
-    roots: list[ast.AST]
-    if isinstance(node, ast.Lambda):
-        roots = [node.body]
-    else:
-        roots = list(node.body)  # type: ignore[attr-defined]
-    out: list[ast.AST] = []
-    for root in roots:
-        out.extend(ast.walk(root))
-    return out
 
 
 def _names_in(target: ast.AST) -> list[str]:

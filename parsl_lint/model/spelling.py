@@ -57,6 +57,29 @@ def spelled_by(fdef: FuncRecord) -> frozenset[str] | None:
     return frozenset({name})
 
 
+def code_words(tree: ast.Module) -> frozenset[str]:
+    """The words a module's code spells: its names, attributes, imported names, keyword
+    arguments, and strings that are one identifier (``getattr(obj, "helper")``)."""
+    words: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            words.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            words.add(node.attr)
+        elif isinstance(node, ast.alias):
+            words.update(node.name.split("."))
+            if node.asname:
+                words.add(node.asname)
+        elif isinstance(node, ast.keyword) and node.arg:
+            words.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            words.add(node.name)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if node.value.isidentifier():
+                words.add(node.value)
+    return frozenset(words)
+
+
 def _is_fixture(node: ast.AST) -> bool:
     for dec in getattr(node, "decorator_list", ()):
         target = dec.func if isinstance(dec, ast.Call) else dec

@@ -38,11 +38,13 @@ _IMPORT_RE = re.compile(
 #: takes no argument or a timeout, where a logger's ``exception("...")`` takes a message;
 #: ``wait(fs)`` is a function, where ``.wait()`` is a process's, an event's or a thread's;
 #: ``self.done()``, ``self.outputs = ...`` are a class's own (a future class's, at most).
-_CONSUMES_FUTURES = re.compile(
-    r"(?<!self)\.(?:result|done|add_done_callback)\s*\("
-    r"|(?<!self)\.exception\s*\(\s*(?:\)|timeout\b|None\b|[0-9])"
-    r"|(?<!self)\.outputs\b(?!\s*=[^=])"
-    r"|\bas_completed\b|(?<![\w.])wait\s*\(|\bfutures\s*\.\s*wait\s*\("
+_CONSUMES_FUTURES = re.compile(  # each branch starts with a literal: the scan is quick
+    r"\.(?<!self\.)(?:result|done|add_done_callback)\s*\("
+    r"|\.(?<!self\.)exception\s*\(\s*(?:\)|timeout\b|None\b|[0-9])"
+    r"|\.(?<!self\.)outputs\b(?!\s*=[^=])"
+    r"|as_completed\b(?<=\bas_completed)"
+    r"|wait(?<![\w.]wait)\s*\("
+    r"|\bfutures\s*\.\s*wait\s*\("
 )
 
 
