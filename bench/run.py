@@ -6,6 +6,7 @@
     python bench/run.py --memory-only   # only those
     python bench/run.py --sites-only    # cost by PSL101 sites in one module, and a 20 MB module
     python bench/run.py --server-only   # only the language server's rows (bench/server.py)
+    python bench/run.py --against 4a3f19a   # parsl-lint's rows beside a baseline commit's
 
 Corpora: the installed ``parsl`` package (its source and its test-suite) and a generated
 project of ~5,000 files of which ~5% use Parsl. Every row runs as a separate process over the
@@ -19,6 +20,10 @@ same files, so wall time and peak RSS (of that process) compare like with like:
   ``ruff check --no-cache``;
 * parsl-lint cold with ``--jobs 1``, cold with ``--jobs N``, warm cache (nothing changed: the
   run snapshot), warm with one file edited (the per-file cache), and a one-file run.
+
+``--against REV`` also runs parsl-lint's own rows with the code of commit ``REV`` (a git
+worktree of this checkout, run with this environment's packages) on the same files, taking
+turns row by row, and prints each row's ratio to that baseline in CPU and wall time.
 
 Nothing here runs in the test-suite; numbers are ratios, never assertions.
 """
@@ -288,6 +293,113 @@ def best(samples: list[tuple[float, float, int]]) -> tuple[float, float, int]:
     )
 
 
+def against_rows(
+    label: str, root: Path, files: list[Path], jobs: int, repeat: int, baseline: Path
+) -> None:
+    """parsl-lint's cold, one-file and warm rows, now and at the baseline checkout, taking
+    turns so that a busy machine slows both alike: the best CPU and wall time of each."""
+    now = [sys.executable, "-m", "parsl_lint", "check", "--exit-zero", "-q"]
+    env_base = {**os.environ, "PYTHONPATH": str(baseline)}
+    parsl_files = [f for f in files if "parsl" in f.read_text(errors="replace")]
+    leaves = ([f for f in parsl_files if f.name.startswith("test_")] or parsl_files)[-1:]
+    one = leaves[0] if leaves else files[-1]
+    edited = one
+    hub = most_imported(root, files)
+
+    def timed(cmd: list[str], env: dict[str, str] | None, prepare=None) -> tuple[float, float]:
+        if prepare is not None:
+            prepare()
+        start = time.perf_counter()
+        # From a directory of no package: ``python -m`` puts the working directory first on
+        # the path, where this checkout's own package would shadow the baseline's.
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=root.parent
+        )
+        _, _, usage = os.wait4(proc.pid, 0)
+        return usage.ru_utime + usage.ru_stime, time.perf_counter() - start
+
+    print(f"\n## {label}: parsl-lint now / at the baseline ({len(files)} files)\n")
+    print("| row | now CPU s | base CPU s | × CPU | now wall s | base wall s | × wall |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    with tempfile.TemporaryDirectory() as tmp:
+        caches = {"now": Path(tmp) / "now", "base": Path(tmp) / "base"}
+        original = edited.read_bytes()
+
+        def fresh(which: str):
+            return lambda: shutil.rmtree(caches[which], ignore_errors=True)
+
+        def edit():
+            edited.write_bytes(edited.read_bytes() + b"\n# edited\n")
+
+        rows = [
+            ("cold --jobs 1", ["--jobs", "1", str(root)], True, None),
+            (f"cold --jobs {jobs}", ["--jobs", str(jobs), str(root)], True, None),
+            ("one file, no cache", ["--no-cache", str(one)], False, None),
+            (
+                f"the most imported file ({hub.relative_to(root)}), no cache",
+                ["--no-cache", str(hub)],
+                False,
+                None,
+            ),
+            ("warm cache", [str(root)], False, None),
+            ("warm, one file edited", [str(root)], False, edit),
+            ("one file, warm cache", [str(one)], False, None),
+        ]
+        try:
+            for name, extra, cold, change in rows:
+                if not cold and "--no-cache" not in extra:
+                    # A file changed less than 2 s before a run is not trusted: let the
+                    # copy settle, then one run of each writes what the next ones reuse.
+                    time.sleep(2.5)
+                    for which, env in (("now", None), ("base", env_base)):
+                        timed([*now, "--cache-dir", str(caches[which]), *extra], env)
+                samples: dict[str, list[tuple[float, float]]] = {"now": [], "base": []}
+                for _ in range(repeat):
+                    for which, env in (("now", None), ("base", env_base)):
+                        cmd = [*now, "--cache-dir", str(caches[which]), *extra]
+                        if "--no-cache" in extra:
+                            cmd = [*now, *extra]
+                        if change is not None:
+                            edited.write_bytes(original)
+                            timed(cmd, env)  # warm the cache on the unedited file
+                        samples[which].append(timed(cmd, env, fresh(which) if cold else change))
+                    edited.write_bytes(original)
+                cpu = {k: min(c for c, _ in v) for k, v in samples.items()}
+                wall = {k: min(w for _, w in v) for k, v in samples.items()}
+                print(
+                    f"| {name} | {cpu['now']:.2f} | {cpu['base']:.2f} | "
+                    f"{cpu['now'] / cpu['base']:.2f} | {wall['now']:.2f} | {wall['base']:.2f} | "
+                    f"{wall['now'] / wall['base']:.2f} |"
+                )
+        finally:
+            edited.write_bytes(original)
+
+
+def most_imported(root: Path, files: list[Path]) -> Path:
+    """The module the most other files import by name (the worst case for a one-file run:
+    what callers pass its functions is read from every importer)."""
+    texts = [f.read_text(errors="replace") for f in files]
+
+    def importers(path: Path) -> int:
+        name = ".".join(path.relative_to(root.parent).with_suffix("").parts)
+        name = name.removesuffix(".__init__")
+        return sum(f"import {name}" in t or f"from {name} import" in t for t in texts)
+
+    return max(files, key=importers)
+
+
+def baseline_checkout(rev: str, into: Path) -> Path:
+    """A worktree of this checkout at ``rev`` (removed by the caller's ``git worktree prune``
+    once ``into`` is gone)."""
+    repo = Path(__file__).resolve().parents[1]
+    subprocess.run(
+        ["git", "-C", str(repo), "worktree", "add", "--detach", "-q", str(into), rev],
+        check=True,
+    )
+    compileall.compile_dir(str(into / "parsl_lint"), quiet=1)
+    return into
+
+
 def corpus_rows(
     label: str, root: Path, files: list[Path], jobs: int, fixit: str | None, repeat: int
 ) -> list[Row]:
@@ -394,6 +506,9 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs per row (best kept) for the cheap rows"
     )
+    parser.add_argument(
+        "--against", metavar="REV", help="parsl-lint's rows now and at commit REV, as ratios"
+    )
     args = parser.parse_args()
 
     # An editable install has no bytecode until its modules are first imported (never, when
@@ -405,6 +520,33 @@ def main() -> None:
         from server import main as server_main  # bench/server.py, beside this script
 
         server_main()
+        return
+    if args.against:
+        spec = importlib.util.find_spec("parsl")
+        assert spec and spec.submodule_search_locations, "parsl is not installed"
+        source = Path(next(iter(spec.submodule_search_locations)))
+        repo = Path(__file__).resolve().parents[1]
+        # The baseline apart from the corpora: a project's files are everything under its
+        # root, and the checkout must not become part of what is linted.
+        with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as code:
+            baseline = baseline_checkout(args.against, Path(code) / "baseline")
+            try:
+                copy = Path(tmp) / "parsl"
+                shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__"))
+                files = python_files(copy)
+                against_rows(
+                    "installed parsl package", copy, files, args.jobs, args.repeat, baseline
+                )
+                gen = Path(tmp) / "gen"
+                generate(gen, args.files)
+                against_rows(
+                    "generated project", gen, python_files(gen), args.jobs, args.repeat, baseline
+                )
+            finally:
+                subprocess.run(
+                    ["git", "-C", str(repo), "worktree", "remove", "--force", str(baseline)],
+                    check=False,
+                )
         return
     if args.fixit == "auto":
         args.fixit = fixit_executable()

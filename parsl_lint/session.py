@@ -314,6 +314,8 @@ class Session:
                     progress(1)
             return
         global _WORKER_LINTER
+        project = self.linter.project
+        project.callers.prepare([project.add_file(path) for _, path, _, _ in work])
         _WORKER_LINTER = self.linter  # inherited by the forked workers, never pickled
         try:
             with multiprocessing.get_context("fork").Pool(min(jobs, len(work))) as pool:

@@ -197,3 +197,30 @@ def test_a_package_module_named_like_parsl_does_not_shadow_parsl(tmp_path: Path)
     )
     found = [f"{Path(d.path).name}:{d.code}:{d.location.row}" for d in session.check().diagnostics]
     assert found == ["flow.py:PSL101:10", "parsl.py:PSL401:3"]
+
+
+@pytest.mark.parametrize(
+    ("text", "consumes"),
+    [
+        ("x = f.result()", True),
+        ("f.exception()", True),
+        ("f.exception(timeout=3)", True),
+        ("done = [f for f in fs if f.done()]", True),
+        ("f.add_done_callback(cb)", True),
+        ("for d in fut.outputs: pass", True),
+        ("wait(fs)", True),
+        ("concurrent.futures.wait(fs)", True),
+        ("for f in as_completed(fs): pass", True),
+        ('logger.exception("failed")', False),
+        ("log.exception(f'failed {x}')", False),
+        ("proc.wait()", False),
+        ("self.done()", False),
+        ("self.outputs = outputs", False),
+        ("x.outputs = []", False),
+        ("await_all(x)", False),
+    ],
+)
+def test_what_counts_as_consuming_a_future(text: str, consumes: bool) -> None:
+    """The prefilter's text question (``consumes_futures``): a logger's ``exception``, a
+    process's ``wait`` and a class's own ``self.done()`` are not a future's holder at work."""
+    assert bool(prefilter_module._CONSUMES_FUTURES.search(text)) is consumes

@@ -93,6 +93,10 @@ class CallerFacts:
         self._flow_memo.clear()
         self._kinds.clear()
 
+    def walked(self) -> set[str]:
+        """The modules walked in collect mode so far (what the facts have cost)."""
+        return {module for module, calls in self._calls.items() if calls is not None}
+
     def remember_provisional(self, memo: dict, key: str) -> None:
         """A summary worked out from facts not known yet: forgotten once they are."""
         self.provisional.append((memo, key))
@@ -359,6 +363,16 @@ class CallerFacts:
         the holder of a future does (the prefilter's ``consumes_futures``, from its text)."""
         info = self.index.modules.get(module)
         return info is not None and self.prefilter.consumes_futures(info)
+
+    def prepare(self, infos: list[ModuleInfo]) -> None:
+        """Work out now the facts linting these modules will ask for first (what callers
+        pass to their functions that do something with futures): a parallel run asks this
+        before its workers fork, so they share the answer instead of each finding it."""
+        for info in infos:
+            if self.wanted_by(info.name):
+                for fdef in self._top(info):
+                    if self.consumes(fdef):
+                        self.external(fdef)
 
     def receives_futures(self, info: ModuleInfo) -> bool:
         """Another module passes a future (or a container of futures) to one of ``info``'s

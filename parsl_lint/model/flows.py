@@ -7,7 +7,8 @@ parameter's value may arrive:
 * at something only the holder of a future does (``p.result()``, ``p.outputs``,
   ``wait(p)``, ``as_completed(p)``): a finding there may depend on it;
 * in a store into an object (``self.tasks.append(p)``, ``obj.x = p``): what instances hold;
-* in a call's arguments: what this function passes on to others.
+* in a call's arguments, or as the object a method is called on: what this function passes
+  on to others.
 
 :func:`param_flows` answers these per function, over-approximating: a name is *tainted* when
 it is a parameter, or is assigned (or iterated, or ``with``-bound, or mutated with an
@@ -40,8 +41,9 @@ class Flows:
     stored: bool  # into an attribute or item of an object, or a container method
     passed: bool  # into a call's arguments
     returned: bool  # out through ``return`` / ``yield``
-    #: The names the calls that are passed them spell (``helper`` in ``helper(p)`` and in
-    #: ``self.helper(p)``): the functions they may reach next.
+    #: The names the calls that are passed them (or are made on them) spell: ``helper`` in
+    #: ``helper(p)`` and in ``self.helper(p)``, ``run`` in ``p.run(x)``: the functions they
+    #: may reach next.
     callees: frozenset[str] = frozenset()
 
 
@@ -67,11 +69,13 @@ def param_flows(node: ast.AST, skip_first: bool) -> Flows:
     callees: set[str] = set()
     for call in regions.calls:
         carries = reaches(call.args)
-        if carries:
+        on_tainted = reaches(call.receiver)
+        # ``helper(p)`` passes it on; so may ``p.method(x)``: what ``p`` is bound to decides
+        # which method the call reaches, and so what it is passed.
+        if carries or (on_tainted and call.args is not None):
             passed = True
             if call.name is not None:
                 callees.add(call.name)
-        on_tainted = reaches(call.receiver)
         if call.name in _FUTURE_METHODS and on_tainted:
             consumed = True
         elif call.name == "exception" and on_tainted:

@@ -113,7 +113,8 @@ def test_one_caller_passing_other_futures_leaves_the_parameter_unknown(tmp_path:
         tmp_path,
         {
             "util.py": "def wait_all(futs):\n    return [f.result() for f in futs]\n",
-            "run.py": APPS + "\nfrom util import wait_all\n\nwait_all([simulate(1)])\n",
+            "run.py": textwrap.dedent(APPS)
+            + "\nfrom util import wait_all\n\nwait_all([simulate(1)])\n",
             "local.py": """
                 from concurrent.futures import ThreadPoolExecutor
 
@@ -442,3 +443,58 @@ def test_an_instance_reached_as_a_module_attribute_is_not_followed(tmp_path: Pat
         },
     )
     assert future_receivers(model_of(project, "report.py")) == set()
+
+
+def test_a_module_naming_the_helper_only_in_a_string_is_not_walked(tmp_path: Path) -> None:
+    project = project_of(
+        tmp_path,
+        {
+            "util.py": "def wait_all(futs):\n    return [f.result() for f in futs]\n",
+            "run.py": textwrap.dedent(APPS)
+            + "\nfrom util import wait_all\n\nwait_all([simulate(1)])\n",
+            "docs.py": '''
+                """Call ``wait_all(futures)`` once they are submitted."""
+                import util
+
+                print("wait_all is done")  # a message, not an identifier
+            ''',
+        },
+    )
+    assert parameter(project, "util:wait_all", "futs") == Seq(Future("simulate"))
+    assert "run" in project.callers.walked()
+    assert "docs" not in project.callers.walked()
+
+
+def test_the_join_stops_once_every_parameter_is_unknown(tmp_path: Path) -> None:
+    project = project_of(
+        tmp_path,
+        {
+            "util.py": "def wait_all(futs):\n    return [f.result() for f in futs]\n",
+            "a.py": 'import json\nfrom util import wait_all\n\nwait_all(json.loads("[]"))\n',
+            "b.py": textwrap.dedent(APPS)
+            + "\nfrom util import wait_all\n\nwait_all([simulate(1)])\n",
+        },
+    )
+    value = parameter(project, "util:wait_all", "futs")
+    assert value is None or not contains_future(value)
+    assert project.callers.walked() == {"a"}  # b cannot make an unknown parameter known
+
+
+def test_a_parameter_that_flows_nowhere_asks_no_caller(tmp_path: Path) -> None:
+    project = project_of(
+        tmp_path,
+        {
+            "util.py": """
+                class Tracker:
+                    def __init__(self, name):
+                        print("tracking")
+
+                    def wait(self, fut):
+                        return fut.result()
+            """,
+            "run.py": textwrap.dedent(APPS)
+            + "\nfrom util import Tracker\n\nTracker(simulate(1))\n",
+        },
+    )
+    assert parameter(project, "util:Tracker.__init__", "name") is None
+    assert project.callers.walked() == set()

@@ -85,6 +85,9 @@ class Prefilter:
         #: and its callers (see :meth:`dependency_digest`).
         self._imports_digests: dict[str, str] = {}
         self._callers: dict[str, list[ModuleInfo]] = {}
+        #: How many modules up a chain of callers the cache keys follow (the parameter facts'
+        #: own bound, which the project sets: ``callers.MAX_DEPTH``).
+        self.caller_depth = 3
         self._digests_version: tuple[int, int] = (-1, -1)
         self._consumers: dict[str, bool] = {}
         self._word_sets: dict[str, frozenset[str]] = {}
@@ -442,14 +445,19 @@ class Prefilter:
         return seen
 
     def _callers_closure(self, info: ModuleInfo) -> list[ModuleInfo]:
-        """The modules that may call ``info``'s functions, and those that may call theirs."""
+        """The modules that may call ``info``'s functions, and those that may call theirs, up
+        to :attr:`caller_depth` modules away (as far as the parameter facts follow a chain
+        of helpers: a module further up cannot change them)."""
         found: dict[str, ModuleInfo] = {}
-        stack = [info]
-        while stack:
-            for caller in self.callers_of(stack.pop()):
-                if caller.name not in found and caller is not info:
-                    found[caller.name] = caller
-                    stack.append(caller)
+        level = [info]
+        for _ in range(self.caller_depth):
+            ahead: list[ModuleInfo] = []
+            for module in level:
+                for caller in self.callers_of(module):
+                    if caller.name not in found and caller is not info:
+                        found[caller.name] = caller
+                        ahead.append(caller)
+            level = ahead
         return list(found.values())
 
     def content_digest(self, info: ModuleInfo) -> str:

@@ -1,0 +1,167 @@
+"""Where a function's parameters may flow (``model/flows.py``) and what a call of it spells
+(``model/spelling.py``): the syntax questions that decide which callers' facts are asked."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import pytest
+
+from parsl_lint.model.flows import param_flows
+from parsl_lint.model.records import FuncRecord
+from parsl_lint.model.spelling import code_words, kept_inside, position, spelled_by
+
+
+def flows_of(code: str, method: bool = False) -> set[str]:
+    node = ast.parse(textwrap.dedent(code)).body[0]
+    flows = param_flows(node, method)
+    return {k for k in ("consumed", "stored", "passed", "returned") if getattr(flows, k)}
+
+
+def callees_of(code: str, method: bool = False) -> frozenset[str]:
+    return param_flows(ast.parse(textwrap.dedent(code)).body[0], method).callees
+
+
+@pytest.mark.parametrize(
+    ("code", "method", "expected"),
+    [
+        pytest.param(
+            "def f(futs):\n    return [x.result() for x in futs]",
+            False,
+            {"consumed", "returned"},
+            id="iterated-then-result",
+        ),
+        pytest.param(
+            "def f(a):\n    out = []\n    out.append(a)\n    wait(out)",
+            False,
+            {"consumed", "passed"},
+            id="through-a-local-list-to-wait",
+        ),
+        pytest.param("def f(a):\n    x = a.outputs[0]", False, {"consumed"}, id="outputs-read"),
+        pytest.param(
+            "def f(a):\n    def g():\n        return a.exception()\n    return g",
+            False,
+            {"consumed", "returned"},
+            id="in-a-nested-function",
+        ),
+        pytest.param(
+            "def f(self, fut):\n    self.tasks.append(fut)",
+            True,
+            {"stored", "passed"},
+            id="appended-to-an-attribute",
+        ),
+        pytest.param("def f(self, fut):\n    self.t = fut", True, {"stored"}, id="attribute"),
+        pytest.param(
+            "def f(a):\n    logger.exception('failed: %s', a)",
+            False,
+            {"passed"},
+            id="a-loggers-exception-is-not-a-futures",
+        ),
+        pytest.param(
+            "def f(self):\n    return self.x.result()", True, set(), id="self-is-not-a-parameter"
+        ),
+        pytest.param("def f(a):\n    b = 1\n    return b", False, set(), id="unused"),
+        pytest.param("def f(p):\n    p.run(1)", False, {"passed"}, id="method-on-a-parameter"),
+        pytest.param("def f(p):\n    p.run()", False, set(), id="method-without-arguments"),
+    ],
+)
+def test_where_parameters_flow(code: str, method: bool, expected: set[str]) -> None:
+    assert flows_of(code, method) == expected
+
+
+def test_callees_are_the_calls_passed_a_parameter() -> None:
+    code = """
+        def f(self, futs, n):
+            helper(futs)
+            self.drain(x=[f for f in futs])
+            print(n)
+            other(1)
+    """
+    assert callees_of(code, method=True) == {"helper", "drain", "print"}
+
+
+def record(code: str, qual: str) -> FuncRecord:
+    tree = ast.parse(textwrap.dedent(code))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and f"{node.name}.{item.name}" == qual:
+                    return FuncRecord(f"m:{qual}", item, "m", cls=f"m:{node.name}")
+        if isinstance(node, ast.FunctionDef) and node.name == qual:
+            return FuncRecord(f"m:{qual}", node, "m")
+    raise AssertionError(qual)
+
+
+@pytest.mark.parametrize(
+    ("code", "qual", "expected"),
+    [
+        pytest.param("def helper(x): ...", "helper", {"helper"}, id="function"),
+        pytest.param("class K:\n    def run(self): ...", "K.run", {"run"}, id="method"),
+        pytest.param(
+            "class K:\n    def __init__(self, x): ...", "K.__init__", {"K"}, id="constructor"
+        ),
+        pytest.param("class K:\n    def __exit__(self, *a): ...", "K.__exit__", {"__exit__"}),
+        pytest.param("class K:\n    def __call__(self, x): ...", "K.__call__", None, id="call"),
+        pytest.param("def _(x): ...", "_", set(), id="singledispatch-registration"),
+        pytest.param(
+            "import pytest\n@pytest.fixture\ndef tracker(): ...", "tracker", set(), id="fixture"
+        ),
+    ],
+)
+def test_what_a_call_spells(code: str, qual: str, expected: set[str] | None) -> None:
+    spelled = spelled_by(record(code, qual))
+    assert spelled == (frozenset(expected) if expected is not None else None)
+
+
+def test_nested_functions_no_other_module_can_call() -> None:
+    tree = ast.parse(
+        textwrap.dedent(
+            """
+            def outer(xs, pool):
+                def kept(x):
+                    return x
+                def returned(x):
+                    return x
+                def stored(x):
+                    return x
+                pool.submit(kept, 1)
+                [kept(x) for x in xs]
+                outer.cb = stored
+                sorted(xs, key=lambda x: x)
+                keep = lambda x: x
+                return returned
+            """
+        )
+    )
+    functions = {
+        getattr(n, "name", "<lambda>" + str(n.lineno)): position(n)
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.FunctionDef, ast.Lambda))
+    }
+    kept = kept_inside(tree)
+    assert functions["kept"] in kept
+    assert functions["returned"] not in kept
+    assert functions["stored"] not in kept
+    argument, bound = sorted(v for k, v in functions.items() if k.startswith("<lambda>"))
+    assert argument in kept  # written as an argument
+    assert bound not in kept  # bound to a name
+    assert functions["outer"] not in kept  # module level: importable
+
+
+def test_code_words_leave_out_strings_and_comments() -> None:
+    words = code_words(
+        ast.parse(
+            textwrap.dedent(
+                '''
+                """Calls helper() in the docs only."""
+                import pkg.util as u  # drain(x)
+                u.wait_all(x, timeout=1)
+                getattr(u, "gather")
+                print("run the helper now")
+                '''
+            )
+        )
+    )
+    assert {"pkg", "util", "u", "wait_all", "timeout", "gather"} <= words
+    assert "helper" not in words and "drain" not in words and "now" not in words
