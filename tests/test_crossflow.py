@@ -13,8 +13,10 @@ The Parsl facts the shapes rely on are checked against a real run at the end of 
 
 from __future__ import annotations
 
+import ast
 import json
 import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -216,3 +218,35 @@ def test_a_fix_inside_a_helper_names_the_helper_and_its_parameter(tmp_path: Path
     assert 'unwrap_parsl_future(fut, f"Campaign.submit: fut[{name}]")' in fixed
     assert 'log.info("%s: %s", label, unwrap_parsl_future(fut, "log_result: fut"))' in fixed
     assert "energy" not in fixed  # the app of the one caller in this project
+
+
+def test_a_cached_helper_is_linted_again_when_a_new_caller_appears(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache key of a helper's result covers the modules that call the functions whose
+    facts it used (a project-wide question), not only the ones that existed then: a new
+    module feeding it other futures makes the parameter unknown, and the finding goes."""
+    root = tmp_path / "helper_module"
+    shutil.copytree(CROSSFLOW / "helper_module", root)
+    (root / "pyproject.toml").write_text("[tool.parsl-lint]\n")
+    util = root / "util.py"
+    util.write_text(util.read_text().replace("Nothing here knows about Parsl", "For parsl"))
+
+    def util_rows() -> set[int]:
+        monkeypatch.chdir(root)
+        result = CliRunner().invoke(main, ["check", "--select", "PSL101", "--format", "json"])
+        return {
+            d["location"]["row"] for d in json.loads(result.stdout) if d["filename"] == "util.py"
+        }
+
+    before = util_rows()
+    assert before == {row for name, row in marked_rows(root) if name == "util.py"}
+    names = sorted(
+        node.name for node in ast.parse(util.read_text()).body if isinstance(node, ast.FunctionDef)
+    )
+    calls = "\n".join(f"util.{name}([pool.submit(abs, 1)])" for name in names)
+    (root / "local.py").write_text(
+        "from concurrent.futures import ThreadPoolExecutor\n\nimport util\n\n"
+        f"with ThreadPoolExecutor() as pool:\n{textwrap.indent(calls, '    ')}\n"
+    )
+    assert util_rows() < before

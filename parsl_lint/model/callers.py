@@ -45,6 +45,7 @@ from parsl_lint.model.interface import ProjectView
 from parsl_lint.model.records import FuncRecord, MethodKind
 from parsl_lint.model.spelling import Position, code_words, kept_inside, position, spelled_by
 from parsl_lint.model.values import UNKNOWN, Value, contains_future
+from parsl_lint.model.wide import callers as callers_scope
 
 
 def _any_bindable(passed: Passed) -> bool:
@@ -74,6 +75,11 @@ class CallerFacts:
         self._kinds: dict[tuple[str, str], frozenset[str]] = {}
         self._external: dict[str, Passed | None] = {}
         self._busy: set[tuple[str, str]] = set()
+        #: The project-wide questions (``wide.py``) each function's facts were read from, and
+        #: those of the facts being worked out now; ``ask`` records one for the linted file.
+        self._scopes: dict[str, frozenset[str]] = {}
+        self._open_scopes: list[set[str]] = []
+        self.ask: Callable[[str], None] = lambda scope: None
         self._busy_modules: dict[str, int] = {}
         #: How many times facts asked for were not known yet (a cycle, the depth bound), or
         #: a provisional summary was used: a summary that saw this change is provisional.
@@ -87,6 +93,7 @@ class CallerFacts:
         """Forget everything (a module's text changed)."""
         self._calls.clear()
         self._external.clear()
+        self._scopes.clear()
         self._kept.clear()
         self._spelled.clear()
         self._tops.clear()
@@ -140,14 +147,29 @@ class CallerFacts:
         may call it could not be walked: a cycle, or too far up a chain of helpers)."""
         key = fdef.key
         if key in self._external:
+            self._consulted(self._scopes.get(key, frozenset()))
             return self._external[key]
         if sum(kind == "external" for kind, _ in self._busy) >= MAX_DEPTH:
             self.cuts += 1
             return None  # too far up a chain of helpers: not followed
-        found = self._guarded(("external", key), lambda: self._external_of(fdef))
+        self._open_scopes.append(set())
+        try:
+            found = self._guarded(("external", key), lambda: self._external_of(fdef))
+        finally:
+            scopes = frozenset(self._open_scopes.pop())
+        self._consulted(scopes)
         if found is not None:  # cut (a cycle, the depth): asked again once that is done
             self._external[key] = found
+            self._scopes[key] = scopes
         return found
+
+    def _consulted(self, scopes: frozenset[str]) -> None:
+        """Facts read from these callers (``wide.callers`` scopes) were used: the file being
+        linted depends on them, and so do the facts being worked out around this."""
+        for scope in scopes:
+            self.ask(scope)
+        if self._open_scopes:
+            self._open_scopes[-1].update(scopes)
 
     def _external_of(self, fdef: FuncRecord) -> Passed | None:
         info = self.index.modules.get(fdef.module)
@@ -157,6 +179,9 @@ class CallerFacts:
         if not params:
             return {}  # nothing to bind
         names = self._names(fdef)
+        if not names:
+            return {}  # nothing calls it by name: no module but its own passes it anything
+        self._open_scopes[-1].add(callers_scope(fdef.module, names))
         callers = [
             caller
             for caller in self.prefilter.callers_of(info)

@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Union
 
-from parsl_lint.model.callers import MAX_DEPTH, CallerFacts
+from parsl_lint.model.callers import CallerFacts
 from parsl_lint.model.decorators import TRANSPARENT_DECORATORS
 from parsl_lint.model.evaluator import app_from_callable
 from parsl_lint.model.index import ModuleIndex, ModuleInfo, Prefilter
@@ -71,12 +71,12 @@ class Project:
         self.symbols = ModuleSymbols(self.index, self.prefilter, self)
         self.summaries = Summaries(self.index, self.prefilter, self.symbols, self)
         self._callers = CallerFacts(self.index, self.prefilter, self)
-        self.prefilter.caller_depth = MAX_DEPTH
         self.summaries.callers = self._callers
         #: ``functions_named``'s answers: name -> the modules defining such a function.
         self._named: dict[str, list[tuple[ModuleInfo, FunctionDefNode]]] = {}
         #: The project-wide questions asked while linting a file (for the result cache).
         self.wide = WideQuestions(self.index, self.prefilter, self.functions_named)
+        self._callers.ask = self.wide.ask
 
     # -- building ---------------------------------------------------------------------------
 

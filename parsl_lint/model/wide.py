@@ -10,7 +10,11 @@ digest). A few questions read other modules:
 * which modules define a function of a name at top level (the PSL101 fix's own
   ``unwrap_parsl_future``): scope ``defines:<name>``;
 * whether another project module imports a module (a script's classes are then not
-  ``__main__``'s, PSL305; its globals reach workers, PSL204): scope ``imported:<module>``.
+  ``__main__``'s, PSL305; its globals reach workers, PSL204): scope ``imported:<module>``;
+* what the project's calls pass to a function's parameters (``callers.py``): the modules that
+  import its module and spell its name, with what they import: scope
+  ``callers:<module>:<names>``, asked for each function whose facts the file's model used
+  (those of the helpers they were worked out through included).
 
 While a file is linted, each question asked is recorded (:meth:`WideQuestions.ask`); the cache
 stores each scope's :meth:`~WideQuestions.fingerprint` with the file's result and reuses the
@@ -34,6 +38,7 @@ FunctionsNamed = Callable[[str], Sequence[tuple[ModuleInfo, ast.AST]]]
 PARSL_MODULES = "parsl-modules"
 _DEFINES = "defines:"
 _IMPORTED = "imported:"
+_CALLERS = "callers:"
 
 
 def defines(name: str) -> str:
@@ -44,6 +49,12 @@ def defines(name: str) -> str:
 def imported(module: str) -> str:
     """The scope of "does another project module import ``module``"."""
     return _IMPORTED + module
+
+
+def callers(module: str, names: frozenset[str]) -> str:
+    """The scope of "what do the modules that may call ``module``'s functions spelled
+    ``names`` pass them"."""
+    return f"{_CALLERS}{module}:{','.join(sorted(names))}"
 
 
 class WideQuestions:
@@ -105,6 +116,20 @@ class WideQuestions:
             for info, _ in self.functions_named(scope[len(_DEFINES) :]):
                 own = prefilter.content_digest(info)
                 h.update(f"{info.name}\0{own}\0".encode("utf-8", "surrogatepass"))
+        elif scope.startswith(_CALLERS):
+            module, _, spelled = scope[len(_CALLERS) :].rpartition(":")
+            info = modules.get(module)
+            names = set(spelled.split(","))
+            if info is None:
+                h.update(b"absent")
+            else:
+                # Their texts spell at least what their code does: a superset of the callers.
+                for caller in prefilter.callers_of(info):
+                    if not names.isdisjoint(prefilter.words_of(caller)):
+                        own = prefilter.content_digest(caller)
+                        imports = prefilter.imports_digest(caller)
+                        line = f"{caller.name}\0{own}\0{imports}\0"
+                        h.update(line.encode("utf-8", "surrogatepass"))
         elif scope.startswith(_IMPORTED):
             info = modules.get(scope[len(_IMPORTED) :])
             h.update(b"absent" if info is None else str(prefilter.is_imported(info)).encode())

@@ -85,9 +85,6 @@ class Prefilter:
         #: and its callers (see :meth:`dependency_digest`).
         self._imports_digests: dict[str, str] = {}
         self._callers: dict[str, list[ModuleInfo]] = {}
-        #: How many modules up a chain of callers the cache keys follow (the parameter facts'
-        #: own bound, which the project sets: ``callers.MAX_DEPTH``).
-        self.caller_depth = 3
         self._digests_version: tuple[int, int] = (-1, -1)
         self._consumers: dict[str, bool] = {}
         self._word_sets: dict[str, frozenset[str]] = {}
@@ -382,18 +379,17 @@ class Prefilter:
     # -- what a module's results depend on --------------------------------------------------
 
     def dependency_digest(self, info: ModuleInfo) -> str:
-        """A digest of every project module ``info`` imports, directly or not, of the
-        ``conftest.py`` files whose fixtures it may use, and of every module that may call
-        its functions (directly or not: what they pass is what its parameters hold) with
-        what those import (for the cache)."""
+        """A digest of every project module ``info`` imports, directly or not, and of the
+        ``conftest.py`` files whose fixtures it may use (for the cache). What callers pass
+        its functions is covered by the project-wide questions its lint asked instead
+        (``wide.py``): only the callers of the functions whose facts were used."""
         self._fresh_digests()
-        h = hashlib.sha256(self._imports_digest(info).encode())
-        # Callers matter only to a module that does something with what it is passed.
-        callers = self._callers_closure(info) if self.consumes_futures(info) else []
-        for caller in sorted(callers, key=lambda m: m.name):
-            own, imports = self._content_digest(caller), self._imports_digest(caller)
-            h.update(f"{caller.name}\0{own}\0{imports}\0".encode())
-        return h.hexdigest()
+        return self._imports_digest(info)
+
+    def imports_digest(self, info: ModuleInfo) -> str:
+        """A digest of what ``info`` imports, directly or not (not of ``info`` itself)."""
+        self._fresh_digests()
+        return self._imports_digest(info)
 
     def _fresh_digests(self) -> None:
         """Forget the per-module digests and caller lists when the index changed."""
@@ -443,22 +439,6 @@ class Prefilter:
                         seen.add(name)
                         stack.append(modules[name])
         return seen
-
-    def _callers_closure(self, info: ModuleInfo) -> list[ModuleInfo]:
-        """The modules that may call ``info``'s functions, and those that may call theirs, up
-        to :attr:`caller_depth` modules away (as far as the parameter facts follow a chain
-        of helpers: a module further up cannot change them)."""
-        found: dict[str, ModuleInfo] = {}
-        level = [info]
-        for _ in range(self.caller_depth):
-            ahead: list[ModuleInfo] = []
-            for module in level:
-                for caller in self.callers_of(module):
-                    if caller.name not in found and caller is not info:
-                        found[caller.name] = caller
-                        ahead.append(caller)
-            level = ahead
-        return list(found.values())
 
     def content_digest(self, info: ModuleInfo) -> str:
         """The digest of the module's text (from the scan when it has one)."""
