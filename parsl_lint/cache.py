@@ -25,6 +25,8 @@ from parsl_lint.snapshot import CACHE_DIR_NAME, VERSION_DIR, replace_atomically
 CACHE_DIR = CACHE_DIR_NAME
 #: The prefilter's scans of every project file (see ``Project.scan_cache``).
 SCANS_FILE = "scans.marshal"
+#: What callers pass the project's functions (see ``CallerFacts.export``).
+FACTS_FILE = "facts.marshal"
 #: Bumped when what an entry stores changes (entries of another layout are never read).
 ENTRY_FORMAT = "3"  # 2: snippets, rule links, notebook rows, noqa warnings; 3: project-wide
 
@@ -103,6 +105,24 @@ class Cache:
             return scans if isinstance(scans, dict) else {}
         except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError):
             return {}
+
+    def load_facts(self) -> dict[str, dict[str, tuple]]:
+        """The model's parameter facts from the last run (``CallerFacts.export``; each is
+        checked against what its callers are now before use)."""
+        try:
+            data = marshal.loads((self.directory / FACTS_FILE).read_bytes())
+            facts = data["facts"] if data.get("root") == str(self.root) else {}
+            return facts if isinstance(facts, dict) else {}
+        except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError):
+            return {}
+
+    def save_facts(self, facts: dict[str, dict[str, tuple]]) -> None:
+        try:
+            self._ensure()
+            data = marshal.dumps({"root": str(self.root), "facts": facts})
+            replace_atomically(str(self.directory / FACTS_FILE), data)
+        except (OSError, ValueError):
+            pass
 
     def save_scans(self, scans: dict[str, list[Any]]) -> None:
         try:

@@ -237,6 +237,9 @@ class Session:
         linter.import_edits = import_edits
         if store is not None:
             linter.project.scan_cache = store.load_scans()
+            # The last run's parameter facts, each used only while its callers are unchanged.
+            linter.project.callers.load(store.load_facts())
+            linter.project.callers.fingerprint = linter.project.wide.fingerprint
         snapshot = (snapshot_key, watch, started) if snapshot_key and watch else None
         if unreadable:
             snapshot = None  # a run with errors is never replayed
@@ -295,6 +298,8 @@ class Session:
                 self.cache.put(self.targets[i], keys[i], result, wide)
         if self.cache is not None and self.linter.project.scanned != self.linter.project.scan_cache:
             self.cache.save_scans(self.linter.project.scanned)
+        if self.cache is not None and work:
+            self.cache.save_facts(self.linter.project.callers.export())
         return results
 
     def _run(

@@ -250,3 +250,41 @@ def test_a_cached_helper_is_linted_again_when_a_new_caller_appears(
         f"with ThreadPoolExecutor() as pool:\n{textwrap.indent(calls, '    ')}\n"
     )
     assert util_rows() < before
+
+
+def test_the_facts_are_kept_for_the_next_run_while_their_callers_are_unchanged(
+    tmp_path: Path,
+) -> None:
+    """A run that re-lints a helper reads what its unchanged callers pass from the last
+    run's facts and walks again only the caller that changed; the findings are those of a
+    run without the cache."""
+    from parsl_lint.session import Session
+
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "pyproject.toml").write_text("[tool.parsl-lint]\n")
+    (root / "util.py").write_text(
+        "def wait_all(futs):\n    return [f.result() for f in futs]  # PSL101\n\n\n"
+        "def gather(named):\n    return {k: v.result() for k, v in named.items()}  # PSL101\n"
+    )
+    apps = "from parsl import python_app\n\n\n@python_app\ndef simulate(i):\n    return i\n\n\n"
+    (root / "a.py").write_text(apps + "from util import wait_all\n\nwait_all([simulate(1)])\n")
+    b = root / "b.py"
+    b.write_text(apps + "from util import gather\n\ngather({'x': simulate(2)})\n")
+
+    def run(cache: bool = True) -> tuple[list[tuple[str, int]], set[str]]:
+        session = Session.create(
+            [root], select=["PSL101"], jobs=1, cache=cache, cache_dir=tmp_path / "c"
+        )
+        outcome = session.check()
+        rows = sorted((Path(d.path).name, d.location.row) for d in outcome.diagnostics)
+        return rows, session.linter.project.callers.walked()
+
+    first, walked = run()
+    assert first == [("util.py", 2), ("util.py", 6)]
+    assert {"a", "b"} <= walked
+    b.write_text(b.read_text() + "gather({'y': simulate(3)})\n")
+    again, walked = run()  # util.py is linted again: what b passes gather may have changed
+    assert again == first
+    assert "b" in walked and "a" not in walked  # wait_all's facts are the last run's
+    assert again == run(cache=False)[0]

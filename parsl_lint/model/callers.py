@@ -42,6 +42,7 @@ from parsl_lint.model.evaluator import Evaluator
 from parsl_lint.model.flows import Flows, param_flows
 from parsl_lint.model.index import ModuleIndex, ModuleInfo, Prefilter
 from parsl_lint.model.interface import ProjectView
+from parsl_lint.model.persist import Unstorable, decode, encode
 from parsl_lint.model.records import FuncRecord, MethodKind
 from parsl_lint.model.spelling import Position, code_words, kept_inside, position, spelled_by
 from parsl_lint.model.values import UNKNOWN, Value, contains_future
@@ -80,6 +81,12 @@ class CallerFacts:
         self._scopes: dict[str, frozenset[str]] = {}
         self._open_scopes: list[set[str]] = []
         self.ask: Callable[[str], None] = lambda scope: None
+        #: The last run's facts (``export``), and how to fingerprint a scope now: set by a
+        #: run that has a cache.
+        self.stored: dict[str, tuple] = {}
+        self.stored_calls: dict[str, tuple] = {}
+        self.fingerprint: Callable[[str], str] | None = None
+        self._call_scopes: dict[str, frozenset[str]] = {}
         self._busy_modules: dict[str, int] = {}
         #: How many times facts asked for were not known yet (a cycle, the depth bound), or
         #: a provisional summary was used: a summary that saw this change is provisional.
@@ -94,6 +101,9 @@ class CallerFacts:
         self._calls.clear()
         self._external.clear()
         self._scopes.clear()
+        self._call_scopes.clear()
+        self.stored.clear()
+        self.stored_calls.clear()
         self._kept.clear()
         self._spelled.clear()
         self._tops.clear()
@@ -149,6 +159,8 @@ class CallerFacts:
         if key in self._external:
             self._consulted(self._scopes.get(key, frozenset()))
             return self._external[key]
+        if self._restore(key):
+            return self._external[key]
         if sum(kind == "external" for kind, _ in self._busy) >= MAX_DEPTH:
             self.cuts += 1
             return None  # too far up a chain of helpers: not followed
@@ -162,6 +174,58 @@ class CallerFacts:
             self._external[key] = found
             self._scopes[key] = scopes
         return found
+
+    def _restore(self, key: str) -> bool:
+        """Take ``key``'s facts from the last run when every caller they were read from is
+        as it was then (the fingerprint of each of their ``wide.callers`` scopes)."""
+        entry = self.stored.pop(key, None)
+        if entry is None or self.fingerprint is None:
+            return False
+        try:
+            scopes, prints, encoded = entry
+            if any(self.fingerprint(scope) != known for scope, known in zip(scopes, prints)):
+                return False
+            facts = decode(encoded)
+        except (Unstorable, TypeError, ValueError):
+            return False
+        self._external[key] = {key: dict(facts)} if facts else {}
+        self._scopes[key] = frozenset(scopes)
+        self._consulted(self._scopes[key])
+        return True
+
+    def export(self) -> dict[str, dict[str, tuple]]:
+        """The facts to keep for the next run (and the last run's not used since): what
+        each function is passed, and what each module's calls pass, with the scopes they
+        were read from and those scopes' fingerprints now."""
+        functions, modules = dict(self.stored), dict(self.stored_calls)
+        if self.fingerprint is None:
+            return {"functions": functions, "modules": modules}
+        fingerprint = self.fingerprint
+        for key, passed in self._external.items():
+            scopes = tuple(sorted(self._scopes.get(key, ())))
+            try:
+                encoded = encode(tuple(sorted(passed.get(key, {}).items())))
+            except Unstorable:
+                continue
+            functions[key] = (scopes, tuple(fingerprint(s) for s in scopes), encoded)
+        for module, calls in self._calls.items():
+            info = self.index.modules.get(module)
+            if calls is None or info is None or info.path is None:
+                continue
+            scopes = tuple(sorted(self._call_scopes.get(module, ())))
+            try:
+                encoded = encode(tuple((k, tuple(sorted(v.items()))) for k, v in calls.items()))
+            except Unstorable:
+                continue
+            prints = tuple(fingerprint(s) for s in scopes)
+            modules[module] = (self._module_digest(info), scopes, prints, encoded)
+        return {"functions": functions, "modules": modules}
+
+    def load(self, stored: dict[str, dict[str, tuple]]) -> None:
+        """The last run's facts (``export``), each used only while it still holds."""
+        functions, modules = stored.get("functions"), stored.get("modules")
+        self.stored = functions if isinstance(functions, dict) else {}
+        self.stored_calls = modules if isinstance(modules, dict) else {}
 
     def _consulted(self, scopes: frozenset[str]) -> None:
         """Facts read from these callers (``wide.callers`` scopes) were used: the file being
@@ -249,10 +313,45 @@ class CallerFacts:
             found = self._calls[module]
             if found is None:
                 self.cuts += 1  # its walk is under way
+            else:
+                self._consulted(self._call_scopes.get(module, frozenset()))
             return found
-        found = self._guarded(("calls", module), lambda: self._walk(module))
+        if self._restore_calls(module):
+            return self._calls[module]
+        self._open_scopes.append(set())
+        try:
+            found = self._guarded(("calls", module), lambda: self._walk(module))
+        finally:
+            scopes = frozenset(self._open_scopes.pop())
+        self._consulted(scopes)
         self._calls[module] = found
+        if found is not None:
+            self._call_scopes[module] = scopes
         return found
+
+    def _restore_calls(self, module: str) -> bool:
+        """Take what ``module``'s calls pass from the last run when the module, what it
+        imports and every caller the facts its walk used were read from are unchanged."""
+        entry = self.stored_calls.pop(module, None)
+        info = self.index.modules.get(module)
+        if entry is None or self.fingerprint is None or info is None or info.path is None:
+            return False
+        try:
+            own, scopes, prints, encoded = entry
+            if own != self._module_digest(info):
+                return False
+            if any(self.fingerprint(scope) != known for scope, known in zip(scopes, prints)):
+                return False
+            passed = {key: dict(params) for key, params in decode(encoded)}
+        except (Unstorable, TypeError, ValueError):
+            return False
+        self._calls[module] = passed
+        self._call_scopes[module] = frozenset(scopes)
+        self._consulted(self._call_scopes[module])
+        return True
+
+    def _module_digest(self, info: ModuleInfo) -> str:
+        return self.prefilter.content_digest(info) + ":" + self.prefilter.imports_digest(info)
 
     def _guarded(
         self, guard: tuple[str, str], compute: Callable[[], Passed | None]

@@ -1,16 +1,35 @@
-"""Where a function's parameters may flow (``model/flows.py``) and what a call of it spells
-(``model/spelling.py``): the syntax questions that decide which callers' facts are asked."""
+"""Where a function's parameters may flow (``model/flows.py``), what a call of it spells
+(``model/spelling.py``): the syntax questions that decide which callers' facts are asked;
+and how those facts are kept between runs (``model/persist.py``)."""
 
 from __future__ import annotations
 
 import ast
+import marshal
 import textwrap
 
 import pytest
 
 from parsl_lint.model.flows import param_flows
+from parsl_lint.model.persist import Unstorable, decode, encode
 from parsl_lint.model.records import FuncRecord
 from parsl_lint.model.spelling import code_words, kept_inside, position, spelled_by
+from parsl_lint.model.values import (
+    BOTTOM,
+    NONE,
+    PLAIN,
+    UNKNOWN,
+    Func,
+    Future,
+    Gen,
+    Instance,
+    Mapping,
+    MaybeFuture,
+    Partial,
+    Seq,
+    Tup,
+    Value,
+)
 
 
 def flows_of(code: str, method: bool = False) -> set[str]:
@@ -165,3 +184,27 @@ def test_code_words_leave_out_strings_and_comments() -> None:
     )
     assert {"pkg", "util", "u", "wait_all", "timeout", "gather"} <= words
     assert "helper" not in words and "drain" not in words and "now" not in words
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param(Seq(Future("simulate")), id="list-of-futures"),
+        pytest.param(Mapping(PLAIN, Future(None, data=True)), id="dict-of-data-futures"),
+        pytest.param(Tup((Instance("m:K"), UNKNOWN, NONE)), id="tuple"),
+        pytest.param(MaybeFuture(Future("f"), frozenset({"m:A", "m:B"})), id="maybe"),
+        pytest.param(Gen(Future("g"), "os.walk"), id="generator"),
+        pytest.param(Partial(Func("m:f", "f"), (PLAIN,), (("k", BOTTOM),)), id="partial"),
+    ],
+)
+def test_a_fact_survives_the_cache(value: Value) -> None:
+    restored = decode(marshal.loads(marshal.dumps(encode(value))))
+    assert restored == value
+    assert decode(encode(UNKNOWN)) is UNKNOWN  # the atoms are the model's own
+
+
+def test_the_cache_builds_only_the_models_values() -> None:
+    with pytest.raises(Unstorable):
+        decode(("data", "Popen", (("ls",),)))
+    with pytest.raises(Unstorable):
+        encode(object())
