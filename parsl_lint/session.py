@@ -41,8 +41,9 @@ PARALLEL_MIN_FILES = 48
 _WORKER_LINTER: Linter | None = None
 
 
-#: A file's result, and the project-wide questions its rules asked (see ``model/wide.py``).
-Linted = tuple[int, FileResult, frozenset[str]]
+#: A file's result, the project-wide questions its rules asked (see ``model/wide.py``), and
+#: the caller facts a worker process worked out for it (the parent keeps them for next run).
+Linted = tuple[int, FileResult, frozenset[str], dict]
 
 
 def _lint_asking(
@@ -58,7 +59,8 @@ def _lint_in_worker(item: tuple[int, str, str, bytes]) -> Linted:
     """Runs in a forked worker process, which inherited the parent's linter and index."""
     index, path, shown, raw = item
     assert _WORKER_LINTER is not None
-    return (index, *_lint_asking(_WORKER_LINTER, raw, path, shown))
+    result, asked = _lint_asking(_WORKER_LINTER, raw, path, shown)
+    return (index, result, asked, _WORKER_LINTER.project.callers.take_new())
 
 
 def read_bytes(path: str) -> bytes:
@@ -291,8 +293,10 @@ class Session:
             work.append((i, path, shown, raw))
         if progress is not None:
             progress(len(self.targets) - len(work))
-        for i, result, asked in self._run(work, progress):
+        for i, result, asked, facts in self._run(work, progress):
             results[i] = result
+            if facts:
+                self.linter.project.callers.adopt(facts)
             if self.cache is not None and i in keys:
                 wide = self.linter.project.wide.fingerprints(asked)
                 self.cache.put(self.targets[i], keys[i], result, wide)
@@ -314,13 +318,14 @@ class Session:
             parallel = "fork" in multiprocessing.get_all_start_methods()
         if not parallel:
             for i, path, shown, raw in work:
-                yield (i, *_lint_asking(self.linter, raw, path, shown))
+                yield (i, *_lint_asking(self.linter, raw, path, shown), {})
                 if progress is not None:
                     progress(1)
             return
         global _WORKER_LINTER
         project = self.linter.project
         project.callers.prepare([project.add_file(path) for _, path, _, _ in work])
+        project.callers.take_new()  # the workers inherit these: they need not send them back
         _WORKER_LINTER = self.linter  # inherited by the forked workers, never pickled
         try:
             with multiprocessing.get_context("fork").Pool(min(jobs, len(work))) as pool:

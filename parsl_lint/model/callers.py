@@ -87,6 +87,8 @@ class CallerFacts:
         self.stored_calls: dict[str, tuple] = {}
         self.fingerprint: Callable[[str], str] | None = None
         self._call_scopes: dict[str, frozenset[str]] = {}
+        self._taken: dict[str, tuple] = {}
+        self._taken_calls: dict[str, tuple] = {}
         self._busy_modules: dict[str, int] = {}
         #: How many times facts asked for were not known yet (a cycle, the depth bound), or
         #: a provisional summary was used: a summary that saw this change is provisional.
@@ -193,15 +195,18 @@ class CallerFacts:
         self._consulted(self._scopes[key])
         return True
 
-    def export(self) -> dict[str, dict[str, tuple]]:
+    def export(self, only_new: bool = False) -> dict[str, dict[str, tuple]]:
         """The facts to keep for the next run (and the last run's not used since): what
         each function is passed, and what each module's calls pass, with the scopes they
         were read from and those scopes' fingerprints now."""
-        functions, modules = dict(self.stored), dict(self.stored_calls)
+        functions: dict[str, tuple] = {} if only_new else dict(self.stored)
+        modules: dict[str, tuple] = {} if only_new else dict(self.stored_calls)
         if self.fingerprint is None:
             return {"functions": functions, "modules": modules}
         fingerprint = self.fingerprint
         for key, passed in self._external.items():
+            if only_new and key in self._taken:
+                continue
             scopes = tuple(sorted(self._scopes.get(key, ())))
             try:
                 encoded = encode(tuple(sorted(passed.get(key, {}).items())))
@@ -212,6 +217,8 @@ class CallerFacts:
             info = self.index.modules.get(module)
             if calls is None or info is None or info.path is None:
                 continue
+            if only_new and module in self._taken_calls:
+                continue
             scopes = tuple(sorted(self._call_scopes.get(module, ())))
             try:
                 encoded = encode(tuple((k, tuple(sorted(v.items()))) for k, v in calls.items()))
@@ -220,6 +227,19 @@ class CallerFacts:
             prints = tuple(fingerprint(s) for s in scopes)
             modules[module] = (self._module_digest(info), scopes, prints, encoded)
         return {"functions": functions, "modules": modules}
+
+    def take_new(self) -> dict[str, dict[str, tuple]]:
+        """The facts worked out since the last call, as :meth:`export` gives them (a worker
+        process hands them to the run that keeps them)."""
+        everything = self.export(only_new=True)
+        self._taken.update(everything["functions"])
+        self._taken_calls.update(everything["modules"])
+        return everything
+
+    def adopt(self, facts: dict[str, dict[str, tuple]]) -> None:
+        """Facts another process worked out (``take_new``): kept with this run's."""
+        self.stored.update(facts.get("functions", {}))
+        self.stored_calls.update(facts.get("modules", {}))
 
     def load(self, stored: dict[str, dict[str, tuple]]) -> None:
         """The last run's facts (``export``), each used only while it still holds."""
