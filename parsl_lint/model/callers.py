@@ -273,8 +273,9 @@ class CallerFacts:
             and not names.isdisjoint(self._spelled_in(caller))  # its code, exactly
         ]
         # The modules already walked first: once every parameter has joined to unknown (or
-        # the function escaped), no further call can make one worth binding.
-        callers.sort(key=lambda c: c.name not in self._calls)
+        # the function escaped), no further call can make one worth binding
+        # (then the smaller ones: what they spell is a measure of how much there is to walk).
+        callers.sort(key=lambda c: (c.name not in self._calls, len(self._spelled_in(c))))
         out: Passed = {}
         for caller in callers:
             calls = self.calls_from(caller.name)
