@@ -327,8 +327,10 @@ def test_sigkill_during_fix_write_leaves_every_file_old_or_new(tmp_path: Path) -
         root = tmp_path / moment.__name__
         root.mkdir()
         (root / "pyproject.toml").write_text("[tool.parsl-lint]\n")
-        for i in range(12):
-            (root / f"m{i:02}.py").write_text(before)
+        # Enough files that writing them all outlasts many polls: a handful of small files
+        # can be written between two polls, and the kill then finds nothing left to cut.
+        for i in range(150):
+            (root / f"m{i:03}.py").write_text(before)
         proc = subprocess.Popen(
             [sys.executable, "-m", "parsl_lint", "fix", "--write", "--no-cache", "-j", "1", "."],
             cwd=root,
@@ -337,7 +339,7 @@ def test_sigkill_during_fix_write_leaves_every_file_old_or_new(tmp_path: Path) -
         )
         deadline = time.monotonic() + 60
         while not moment(root) and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.002)
+            time.sleep(0.0005)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
         states = [p.read_text() for p in root.glob("m*.py")]
