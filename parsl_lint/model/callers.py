@@ -6,15 +6,15 @@ function and method, :class:`CallerFacts` joins what every call of it in the pro
 each parameter (``arguments.py``); the evaluator binds a parameter to that join when it holds a
 future (or is an instance of one project class).
 
-Where the calls are: the function's own module, and every module that may call into it (the
-prefilter's :meth:`~parsl_lint.model.index.Prefilter.callers_of`: the importers of the module,
-or of a package above it, whose text spells one of its names). Each of those is walked once,
-in *collect* mode (an evaluator that records no facts, only what calls pass), with its own
-functions' parameters bound from their facts in turn, so facts flow down a chain of helpers,
-module by module, up to :data:`MAX_DEPTH` modules. A cycle (two modules whose facts need each
-other) or a longer chain is cut: the facts asked for are unknown there, and a collect walk
-then binds nothing, which can only make the model quieter. Precision comes first in three
-more ways:
+Where the calls are: the function's own module, and the modules that import it (or a
+package above it) and whose code spells its name (``spelling.py``: its class's for a
+constructor; none for a fixture, a ``singledispatch`` registration or a nested function only
+called where it is defined). Each of those is walked once, in *collect* mode (an evaluator
+that records no facts, only what calls pass), with its own functions' parameters bound from
+their facts in turn, so facts flow down a chain of helpers, module by module, up to
+:data:`MAX_DEPTH` modules. A cycle (two modules whose facts need each other) or a longer
+chain is cut: the facts asked for are unknown there, and a collect walk then binds nothing,
+which can only make the model quieter. Precision comes first in three more ways:
 
 * every caller counts, Parsl or not: a helper also fed ``concurrent.futures`` futures by a
   module that never mentions Parsl joins to unknown;
@@ -24,12 +24,17 @@ more ways:
 * an app body's parameters never take facts: Parsl waits for a future passed to an app and
   hands the body its value (``tests/test_crossflow.py`` checks this on a real run).
 
-Cost: a module's calls are walked at most once per run. Linting a file asks for the facts of
-its functions only when it does something with futures (``.result()`` and the like, see
-:meth:`CallerFacts.wanted_by`); an attribute summary (what ``self.tasks`` holds) asks for a
-module that does so or that is not Parsl code by its text (the library part of a project,
-whose objects carry Parsl code's futures); a return-value summary does not ask (it is
-context-insensitive: asking would walk every caller of every function summarised).
+Cost: facts are asked for only where they can change something (``flows.py``, from the
+syntax): linting a file, for its functions whose parameters reach something a future's
+holder does (in a module that does so at all: :meth:`CallerFacts.wanted_by`); an attribute
+summary, for the methods that also store them (in a module that consumes futures, or that
+is not Parsl code by its text: the library part of a project); a collect walk, for the
+functions that pass them on; a return-value summary never asks (it is context-insensitive).
+A module's calls are walked at most once per run; the callers already walked are joined
+first, then the smaller ones, and the join stops once every parameter is unknown. Each
+function's facts record the callers they were read from (``wide.callers`` scopes): the
+linted file's cache entry depends on them, and the result cache keeps the facts for the next
+run (:meth:`CallerFacts.export`, ``persist.py``), read back while those callers are unchanged.
 """
 
 from __future__ import annotations
