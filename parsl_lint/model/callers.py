@@ -190,7 +190,7 @@ class CallerFacts:
             return False
         try:
             scopes, prints, encoded = entry
-            if any(self.fingerprint(scope) != known for scope, known in zip(scopes, prints)):
+            if not self._unchanged(scopes, prints):
                 return False
             facts = decode(encoded)
         except (Unstorable, TypeError, ValueError):
@@ -199,6 +199,14 @@ class CallerFacts:
         self._scopes[key] = frozenset(scopes)
         self._consulted(self._scopes[key])
         return True
+
+    def _unchanged(self, scopes: tuple[str, ...], prints: tuple[str, ...]) -> bool:
+        """Every caller the last run's facts were read from is as it was then."""
+        fingerprint = self.fingerprint
+        assert fingerprint is not None
+        return len(scopes) == len(prints) and all(
+            fingerprint(scope) == known for scope, known in zip(scopes, prints)
+        )
 
     def export(self, only_new: bool = False) -> dict[str, dict[str, tuple]]:
         """The facts to keep for the next run (and the last run's not used since): what
@@ -366,7 +374,7 @@ class CallerFacts:
             own, scopes, prints, encoded = entry
             if own != self._module_digest(info):
                 return False
-            if any(self.fingerprint(scope) != known for scope, known in zip(scopes, prints)):
+            if not self._unchanged(scopes, prints):
                 return False
             passed = {key: dict(params) for key, params in decode(encoded)}
         except (Unstorable, TypeError, ValueError):
@@ -377,7 +385,7 @@ class CallerFacts:
         return True
 
     def _module_digest(self, info: ModuleInfo) -> str:
-        return self.prefilter.content_digest(info) + ":" + self.prefilter.imports_digest(info)
+        return self.prefilter.content_digest(info) + ":" + self.prefilter.dependency_digest(info)
 
     def _guarded(
         self, guard: tuple[str, str], compute: Callable[[], Passed | None]
@@ -459,17 +467,25 @@ class CallerFacts:
         names = self._kinds.get(key)
         if names is None:
             info = self.index.modules.get(fdef.module)
-            seeds = [f for f in self._top(info) if getattr(self._flows(f), kind)]
-            names = self._kinds[key] = self._spelled_through(info, seeds)
+            seeds = frozenset().union(
+                *(spelled_by(f) or () for f in self._top(info) if getattr(self._flows(f), kind))
+            )
+            names = self._kinds[key] = self._passing_on(info, seeds)[1]
         return not flows.callees.isdisjoint(names)
 
     def _feeders(self, module: str, names: frozenset[str]) -> list[FuncRecord]:
         """The module's functions that pass what they are passed to a function spelled
         ``names``, directly or through the others."""
-        info = self.index.modules.get(module)
+        return self._passing_on(self.index.modules.get(module), names)[0]
+
+    def _passing_on(
+        self, info: ModuleInfo | None, names: frozenset[str]
+    ) -> tuple[list[FuncRecord], frozenset[str]]:
+        """The module's functions that pass what they are passed on to a function spelled
+        ``names``, directly or through the others; and ``names`` with theirs added."""
         wanted = set(names)
         found: list[FuncRecord] = []
-        pending = self._top(info)
+        pending = list(self._top(info))
         grew = True
         while grew:
             grew = False
@@ -479,24 +495,7 @@ class CallerFacts:
                     pending.remove(function)
                     wanted |= spelled_by(function) or frozenset()
                     grew = True
-        return found
-
-    def _spelled_through(self, info: ModuleInfo | None, seeds: list[FuncRecord]) -> frozenset[str]:
-        """The names of ``seeds`` and of the module's functions that pass what they are
-        passed on to one of them, directly or through the others."""
-        names: set[str] = set()
-        for seed in seeds:
-            names |= spelled_by(seed) or frozenset()
-        pending = [f for f in self._top(info) if f not in seeds]
-        grew = True
-        while grew:
-            grew = False
-            for function in list(pending):
-                if not self._flows(function).callees.isdisjoint(names):
-                    names |= spelled_by(function) or frozenset()
-                    pending.remove(function)
-                    grew = True
-        return frozenset(names)
+        return found, frozenset(wanted)
 
     def _top(self, info: ModuleInfo | None) -> list[FuncRecord]:
         """The module's top-level functions and the methods of its top-level classes."""
