@@ -2,8 +2,9 @@
 
 :func:`encode` turns a value (``values.py``: frozen dataclasses of strings, numbers, tuples,
 frozensets and other values) into nested tuples that ``marshal`` stores; :func:`decode` turns
-them back. Only the classes listed here are stored, by name: data from a cache directory is
-never code (``marshal`` builds no objects of its own, and a name not listed is refused).
+them back. Only ``values.py``'s own classes are stored, by name: data from a cache directory is
+never code (``marshal`` builds no objects of its own, and a name that is not one of
+``values.py``'s dataclasses is refused).
 """
 
 from __future__ import annotations
@@ -11,66 +12,18 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from parsl_lint.model.values import (
-    BOTTOM,
-    NONE,
-    PLAIN,
-    UNKNOWN,
-    App,
-    AppFactory,
-    AppInfo,
-    BoundApp,
-    BoundMethod,
-    Builtin,
-    Class,
-    External,
-    Func,
-    Future,
-    Gen,
-    Instance,
-    Kernel,
-    Mapping,
-    MaybeFuture,
-    Module,
-    Param,
-    Partial,
-    PoolExecutor,
-    Resource,
-    Seq,
-    Signature,
-    SuperOf,
-    Tup,
-    Value,
-)
+from parsl_lint.model import values
+from parsl_lint.model.values import BOTTOM, NONE, PLAIN, UNKNOWN, Value
 
+#: The value classes (and the records they hold: ``AppInfo``, ``Signature``, ``Param``), by
+#: name: the dataclasses ``values.py`` defines, the atoms' class aside.
 _CLASSES: dict[str, type] = {
-    cls.__name__: cls
-    for cls in (
-        App,
-        AppFactory,
-        AppInfo,
-        BoundApp,
-        BoundMethod,
-        Builtin,
-        Class,
-        External,
-        Func,
-        Future,
-        Gen,
-        Instance,
-        Kernel,
-        Mapping,
-        MaybeFuture,
-        Module,
-        Param,
-        Partial,
-        PoolExecutor,
-        Resource,
-        Seq,
-        Signature,
-        SuperOf,
-        Tup,
-    )
+    name: cls
+    for name, cls in vars(values).items()
+    if isinstance(cls, type)
+    and dataclasses.is_dataclass(cls)
+    and cls.__module__ == values.__name__
+    and not name.startswith("_")
 }
 _ATOMS: dict[str, Value] = {repr(atom): atom for atom in (UNKNOWN, BOTTOM, NONE, PLAIN)}
 

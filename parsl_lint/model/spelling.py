@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 
 from parsl_lint.model.records import FuncRecord
+from parsl_lint.model.syntax import is_fixture_decorator
 
 #: A function's place in its module, stable across parses of the same text.
 Position = tuple[int, int]
@@ -38,7 +39,7 @@ def spelled_by(fdef: FuncRecord) -> frozenset[str] | None:
     name = node.name
     if name == "_":
         return frozenset()  # ``functools.singledispatch`` registrations: called by dispatch
-    if _is_fixture(node):
+    if any(is_fixture_decorator(d) for d in node.decorator_list):
         return frozenset()  # pytest calls a fixture; calling one directly is an error
     if fdef.cls is None:
         return frozenset({name})
@@ -78,15 +79,6 @@ def code_words(tree: ast.Module) -> frozenset[str]:
             if node.value.isidentifier():
                 words.add(node.value)
     return frozenset(words)
-
-
-def _is_fixture(node: ast.AST) -> bool:
-    for dec in getattr(node, "decorator_list", ()):
-        target = dec.func if isinstance(dec, ast.Call) else dec
-        name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
-        if name == "fixture":
-            return True
-    return False
 
 
 def kept_inside(tree: ast.Module) -> frozenset[Position]:

@@ -21,6 +21,7 @@ from parsl_lint.model.instances import bound_once_to_call, site_uses
 from parsl_lint.model.records import ClassRecord, FuncRecord, MethodKind
 from parsl_lint.model.scopes import Scope, ScopeKind
 from parsl_lint.model.symbols import ModuleSymbols
+from parsl_lint.model.syntax import is_fixture_decorator
 from parsl_lint.model.values import (
     BOTTOM,
     NONE,
@@ -172,7 +173,7 @@ class Summaries:
             for node in self.symbols.bindings_of(module).get(name, []):
                 if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     continue
-                if not any(_is_fixture_decorator(d) for d in node.decorator_list):
+                if not any(is_fixture_decorator(d) for d in node.decorator_list):
                     continue
                 key = f"{module.name}:{name}"
                 if key == requester:
@@ -661,10 +662,3 @@ def app_maker_kind(project: ProjectView, fdef: FuncRecord) -> str | None:
             return None
         kinds.add(value.info.kind)
     return kinds.pop() if len(kinds) == 1 else None
-
-
-def _is_fixture_decorator(dec: ast.expr) -> bool:
-    target = dec.func if isinstance(dec, ast.Call) else dec
-    if isinstance(target, ast.Attribute):
-        return target.attr == "fixture"
-    return isinstance(target, ast.Name) and target.id == "fixture"

@@ -52,3 +52,11 @@ def signature_of(node: FunctionNode) -> Signature:
     for a, d in zip(args.kwonlyargs, args.kw_defaults):
         params.append(Param(a.arg, d is not None, "kwonly"))
     return Signature(tuple(params), args.vararg is not None, args.kwarg is not None)
+
+
+def is_fixture_decorator(dec: ast.expr) -> bool:
+    """``@fixture``, ``@pytest.fixture``, ``@pytest.fixture(scope=...)``."""
+    target = dec.func if isinstance(dec, ast.Call) else dec
+    if isinstance(target, ast.Attribute):
+        return target.attr == "fixture"
+    return isinstance(target, ast.Name) and target.id == "fixture"

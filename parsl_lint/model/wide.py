@@ -127,7 +127,7 @@ class WideQuestions:
                 for caller in prefilter.callers_of(info):
                     if not names.isdisjoint(prefilter.words_of(caller)):
                         own = prefilter.content_digest(caller)
-                        imports = prefilter.imports_digest(caller)
+                        imports = prefilter.dependency_digest(caller)
                         line = f"{caller.name}\0{own}\0{imports}\0"
                         h.update(line.encode("utf-8", "surrogatepass"))
         elif scope.startswith(_IMPORTED):

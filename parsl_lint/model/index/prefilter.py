@@ -81,8 +81,8 @@ class Prefilter:
         #: module name -> the modules that import it (from the same scans).
         self._importers: dict[str, list[str]] = {}
         self._carriers: set[str] | None = None
-        #: Per run, for the cache keys: each module's digest of itself and what it imports,
-        #: and its callers (see :meth:`dependency_digest`).
+        #: Per run, for the cache keys: each module's digest of what it imports, and its
+        #: callers (see :meth:`dependency_digest`).
         self._imports_digests: dict[str, str] = {}
         self._callers: dict[str, list[ModuleInfo]] = {}
         self._digests_version: tuple[int, int] = (-1, -1)
@@ -383,11 +383,6 @@ class Prefilter:
         ``conftest.py`` files whose fixtures it may use (for the cache). What callers pass
         its functions is covered by the project-wide questions its lint asked instead
         (``wide.py``): only the callers of the functions whose facts were used."""
-        self._fresh_digests()
-        return self._imports_digest(info)
-
-    def imports_digest(self, info: ModuleInfo) -> str:
-        """A digest of what ``info`` imports, directly or not (not of ``info`` itself)."""
         self._fresh_digests()
         return self._imports_digest(info)
 
