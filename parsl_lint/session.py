@@ -324,8 +324,8 @@ class Session:
             return
         global _WORKER_LINTER
         project = self.linter.project
-        project.callers.prepare([project.add_file(path) for _, path, _, _ in work])
-        project.callers.take_new()  # the workers inherit these: they need not send them back
+        for _, path, _, _ in work:
+            project.add_file(path)
         _WORKER_LINTER = self.linter  # inherited by the forked workers, never pickled
         try:
             with multiprocessing.get_context("fork").Pool(min(jobs, len(work))) as pool:

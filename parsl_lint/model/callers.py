@@ -9,10 +9,14 @@ future (or is an instance of one project class).
 Where the calls are: the function's own module, and the modules that import it (or a
 package above it) and whose code spells its name (``spelling.py``: its class's for a
 constructor; none for a fixture, a ``singledispatch`` registration or a nested function only
-called where it is defined). Each of those is walked once, in *collect* mode (an evaluator
-that records no facts, only what calls pass), with its own functions' parameters bound from
-their facts in turn, so facts flow down a chain of helpers, module by module, up to
-:data:`MAX_DEPTH` modules. A cycle (two modules whose facts need each other) or a longer
+called where it is defined); more than :data:`MAX_CALLERS` such modules, and it is a
+library's entry point, not followed. Each is walked in *collect* mode (an evaluator that
+records no facts, only what calls pass): its own code, and of its functions and methods
+only those that may call the function (``ModuleSpelling.units_calling``: they spell its
+name, or a name bound to it, or call such a function passing it what they are passed),
+with their parameters bound from their facts in turn where they pass them on to such a
+call, so facts flow down a chain of helpers, module by module, up to :data:`MAX_DEPTH`
+modules. A cycle (two modules whose facts need each other) or a longer
 chain is cut: the facts asked for are unknown there, and a collect walk then binds nothing,
 which can only make the model quieter. Precision comes first in three more ways:
 
@@ -27,11 +31,14 @@ which can only make the model quieter. Precision comes first in three more ways:
 Cost: facts are asked for only where they can change something (``flows.py``, from the
 syntax): linting a file, for its functions whose parameters reach something a future's
 holder does (in a module that does so at all: :meth:`CallerFacts.wanted_by`); an attribute
-summary, for the methods that also store them (in a module that consumes futures, or that
-is not Parsl code by its text: the library part of a project); a collect walk, for the
-functions that pass them on; a return-value summary never asks (it is context-insensitive).
-A module's calls are walked at most once per run; the callers already walked are joined
-first, then the smaller ones, and the join stops once every parameter is unknown. Each
+summary, for the methods that store them into an attribute of ``self`` (in a module that
+consumes futures, or that is not Parsl code by its text: the library part of a project); a
+collect walk, for the functions that pass them on to the calls it is about; a return-value
+summary never asks (it is context-insensitive). A function of a module is walked for its
+calls at most once per run (the walk of a module goes on where it stopped when asked about
+other functions); the callers already walked are joined first, then those whose walk asks
+nothing of their own callers, then the smaller ones, and the join stops once every
+parameter is unknown. Each
 function's facts record the callers they were read from (``wide.callers`` scopes): the
 linted file's cache entry depends on them, and the result cache keeps the facts for the next
 run (:meth:`CallerFacts.export`, ``persist.py``), read back while those callers are unchanged.
@@ -42,14 +49,20 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
-from parsl_lint.model.arguments import ESCAPED, Passed, bindable, merge, usable
+from parsl_lint.model.arguments import ESCAPED, Passed, bindable, escape, merge, usable
 from parsl_lint.model.evaluator import Evaluator
-from parsl_lint.model.flows import Flows, param_flows
+from parsl_lint.model.flows import Flows, param_flows, returned_words
 from parsl_lint.model.index import ModuleIndex, ModuleInfo, Prefilter
 from parsl_lint.model.interface import ProjectView
 from parsl_lint.model.persist import Unstorable, decode, encode
 from parsl_lint.model.records import FuncRecord, MethodKind
-from parsl_lint.model.spelling import Position, code_words, kept_inside, position, spelled_by
+from parsl_lint.model.spelling import (
+    ModuleSpelling,
+    Position,
+    kept_inside,
+    position,
+    spelled_by,
+)
 from parsl_lint.model.values import UNKNOWN, Value, contains_future
 from parsl_lint.model.wide import callers as callers_scope
 
@@ -62,6 +75,12 @@ def _any_bindable(passed: Passed) -> bool:
 #: ``a.helper``, which passes them on to ``b.drain``: two).
 MAX_DEPTH = 3
 
+#: How many other modules may spell a function's name before its callers are not followed:
+#: a function called from more is a library's entry point (a class every test builds, a
+#: ``submit`` every executor spells), not a workflow's helper; its parameters take no facts,
+#: as if it escaped (quiet), and the cost of a run stays bounded by the helpers it has.
+MAX_CALLERS = 16
+
 
 class CallerFacts:
     """The project's calls, walked on demand, and the parameter facts joined from them."""
@@ -71,13 +90,20 @@ class CallerFacts:
         self.prefilter = prefilter
         self.view = view  # what the collect-mode evaluators ask about the rest of the project
         self._calls: dict[str, Passed | None] = {}
+        #: Per module walked in collect mode: the evaluator (kept to walk more of the module
+        #: when asked), and the top-level functions and methods walked (None: all).
+        self._collectors: dict[str, Evaluator] = {}
+        self._units_walked: dict[str, frozenset[Position] | None] = {}
+        self._names_walked: dict[str, frozenset[str] | None] = {}
+        self._units_memo: dict[tuple[str, frozenset[str]], _Units] = {}
         #: What the syntax says, per module: nested functions no other module can call,
         #: the top-level functions and methods, where each one's parameters flow, and the
         #: names of the functions whose parameters reach each kind of use.
         self._kept: dict[str, frozenset[Position]] = {}
-        self._spelled: dict[str, frozenset[str]] = {}
+        self._spelling: dict[str, ModuleSpelling] = {}
         self._tops: dict[str, list[FuncRecord]] = {}
         self._flow_memo: dict[str, tuple[ast.AST, Flows]] = {}
+        self._returned: dict[str, tuple[ast.AST, frozenset[str]]] = {}
         self._kinds: dict[tuple[str, str], frozenset[str]] = {}
         self._external: dict[str, Passed | None] = {}
         self._busy: set[tuple[str, str]] = set()
@@ -106,20 +132,30 @@ class CallerFacts:
     def clear(self) -> None:
         """Forget everything (a module's text changed)."""
         self._calls.clear()
+        self._collectors.clear()
+        self._units_walked.clear()
+        self._names_walked.clear()
+        self._units_memo.clear()
         self._external.clear()
         self._scopes.clear()
         self._call_scopes.clear()
         self.stored.clear()
         self.stored_calls.clear()
         self._kept.clear()
-        self._spelled.clear()
+        self._spelling.clear()
         self._tops.clear()
         self._flow_memo.clear()
+        self._returned.clear()
         self._kinds.clear()
 
     def walked(self) -> set[str]:
         """The modules walked in collect mode so far (what the facts have cost)."""
         return {module for module, calls in self._calls.items() if calls is not None}
+
+    def walked_in(self, module: str) -> frozenset[Position] | None:
+        """Where the top-level functions and methods of ``module`` walked in collect mode so
+        far are (None: all of them)."""
+        return self._units_walked.get(module, frozenset())
 
     def remember_provisional(self, memo: dict, key: str) -> None:
         """A summary worked out from facts not known yet: forgotten once they are."""
@@ -151,7 +187,7 @@ class CallerFacts:
             return {}
         if not _any_bindable(external) and not self._fed_locally(fdef, info):
             return {}  # the module's own calls alone: the file walk's (or nothing to bind)
-        local = self.calls_from(fdef.module)
+        local = self.calls_from(fdef.module, spelled_by(fdef) or None)
         if local is None:
             return {}
         joined: Passed = {}
@@ -230,7 +266,12 @@ class CallerFacts:
             info = self.index.modules.get(module)
             if calls is None or info is None or info.path is None:
                 continue
-            if only_new and module in self._taken_calls:
+            units = self._units_walked.get(module)
+            walked = None if units is None else tuple(sorted(units))
+            names = self._names_walked.get(module)
+            walked_for = None if names is None else tuple(sorted(names))
+            taken = self._taken_calls.get(module)
+            if only_new and taken is not None and taken[4:] == (walked, walked_for):
                 continue
             scopes = tuple(sorted(self._call_scopes.get(module, ())))
             try:
@@ -238,7 +279,8 @@ class CallerFacts:
             except Unstorable:
                 continue
             prints = tuple(fingerprint(s) for s in scopes)
-            modules[module] = (self._module_digest(info), scopes, prints, encoded)
+            digest = self._module_digest(info)
+            modules[module] = (digest, scopes, prints, encoded, walked, walked_for)
         return {"functions": functions, "modules": modules}
 
     def take_new(self) -> dict[str, dict[str, tuple]]:
@@ -278,20 +320,31 @@ class CallerFacts:
         names = self._names(fdef)
         if not names:
             return {}  # nothing calls it by name: no module but its own passes it anything
+        # A call may spell none of its names (``obj(...)``): the callers are walked whole.
+        walk_for = names if spelled_by(fdef) is not None else None
         self._open_scopes[-1].add(callers_scope(fdef.module, names))
         callers = [
             caller
             for caller in self.prefilter.callers_of(info)
             if not names.isdisjoint(self.prefilter.words_of(caller))  # its text, cheaply
-            and not names.isdisjoint(self._spelled_in(caller))  # its code, exactly
         ]
+        if len(callers) > MAX_CALLERS:
+            return escaped(fdef.key)  # a library's entry point, not a helper: not followed
+        callers = [c for c in callers if not names.isdisjoint(self._spelled_in(c))]  # its code
         # The modules already walked first: once every parameter has joined to unknown (or
-        # the function escaped), no further call can make one worth binding
-        # (then the smaller ones: what they spell is a measure of how much there is to walk).
-        callers.sort(key=lambda c: (c.name not in self._calls, len(self._spelled_in(c))))
+        # the function escaped), no further call can make one worth binding. Then those
+        # whose walk asks nothing of their own callers, then the smaller ones (what they
+        # spell is a measure of how much there is to walk).
+        callers.sort(
+            key=lambda c: (
+                c.name not in self._calls,
+                self._units(c.name, walk_for)[2],
+                len(self._spelled_in(c)),
+            )
+        )
         out: Passed = {}
         for caller in callers:
-            calls = self.calls_from(caller.name)
+            calls = self.calls_from(caller.name, walk_for)
             if calls is None:
                 return None
             merge(out, calls, [fdef.key])
@@ -327,11 +380,36 @@ class CallerFacts:
     def _spelled_in(self, info: ModuleInfo) -> frozenset[str]:
         """The words a module's code spells (``spelling.py``): what its text spells less
         its comments and the words inside its strings (code in a docstring calls nothing)."""
-        known = self._spelled.get(info.name)
+        spelling = self._spelling_of(info)
+        return spelling.words if spelling is not None else frozenset()
+
+    def _spelling_of(self, info: ModuleInfo) -> ModuleSpelling | None:
+        known = self._spelling.get(info.name)
         if known is None:
             tree = self.index.tree_of(info)
-            known = self._spelled[info.name] = code_words(tree) if tree is not None else frozenset()
+            if tree is None:
+                return None
+            text = self.index.text_of(info)
+            known = self._spelling[info.name] = ModuleSpelling(text, tree, self._top(info))
         return known
+
+    def _units(self, module: str, names: frozenset[str] | None) -> _Units:
+        """The top-level functions and methods of ``module`` a collect walk visits to see
+        every call of the functions spelled ``names``, and the names such calls may spell
+        (None: all of them)."""
+        if names is None:
+            return None, None, True
+        key = (module, names)
+        if key in self._units_memo:
+            return self._units_memo[key]
+        info = self.index.modules.get(module)
+        spelling = self._spelling_of(info) if info is not None else None
+        chosen = spelling.units_calling(names, self._relays) if spelling is not None else None
+        found: _Units = (None, None, True)
+        if chosen is not None:
+            found = frozenset(position(f.node) for f in chosen[0]), chosen[1], chosen[2]
+        self._units_memo[key] = found
+        return found
 
     def _kept_inside(self, info: ModuleInfo) -> frozenset[Position]:
         known = self._kept.get(info.name)
@@ -340,38 +418,55 @@ class CallerFacts:
             known = self._kept[info.name] = kept_inside(tree) if tree is not None else frozenset()
         return known
 
-    def calls_from(self, module: str) -> Passed | None:
-        """What ``module``'s calls pass to the project's functions: a collect-mode walk of
-        the whole module, once (None while that walk is itself under way)."""
+    def calls_from(self, module: str, names: frozenset[str] | None = None) -> Passed | None:
+        """What ``module``'s calls pass to the project's functions (None while a walk of it
+        is itself under way), from a collect-mode walk of the module: its own code, and the
+        functions and methods that may call one spelled ``names`` (``spelling.py``; all of
+        them without ``names``). The calls of those functions are complete; the walk goes on
+        to more of the module when asked about others."""
+        units, wanted, _ = self._units(module, names)
         if module in self._calls:
             found = self._calls[module]
             if found is None:
                 self.cuts += 1  # its walk is under way
-            else:
+                return None
+            if _covers(self._units_walked.get(module), units) and _covers(
+                self._names_walked.get(module), wanted
+            ):
                 self._consulted(self._call_scopes.get(module, frozenset()))
-            return found
-        if self._restore_calls(module):
+                return found
+        elif self._restore_calls(module, units, wanted):
             return self._calls[module]
         self._open_scopes.append(set())
         try:
-            found = self._guarded(("calls", module), lambda: self._walk(module))
+            found = self._guarded(("calls", module), lambda: self._walk(module, units, wanted))
         finally:
             scopes = frozenset(self._open_scopes.pop())
         self._consulted(scopes)
         self._calls[module] = found
         if found is not None:
-            self._call_scopes[module] = scopes
+            self._call_scopes[module] = scopes | self._call_scopes.get(module, frozenset())
         return found
 
-    def _restore_calls(self, module: str) -> bool:
+    def _restore_calls(
+        self, module: str, units: frozenset[Position] | None, wanted: frozenset[str] | None
+    ) -> bool:
         """Take what ``module``'s calls pass from the last run when the module, what it
-        imports and every caller the facts its walk used were read from are unchanged."""
-        entry = self.stored_calls.pop(module, None)
+        imports and every caller the facts its walk used were read from are unchanged, and
+        that walk visited the functions asked for."""
+        entry = self.stored_calls.get(module)
         info = self.index.modules.get(module)
         if entry is None or self.fingerprint is None or info is None or info.path is None:
             return False
         try:
-            own, scopes, prints, encoded = entry
+            own, scopes, prints, encoded, walked, walked_for = entry
+            if walked is not None:
+                walked = frozenset((int(line), int(col)) for line, col in walked)
+            if walked_for is not None:
+                walked_for = frozenset(str(name) for name in walked_for)
+            if not (_covers(walked, units) and _covers(walked_for, wanted)):
+                return False  # kept for the next run, unless this one walks more of it
+            del self.stored_calls[module]
             if own != self._module_digest(info):
                 return False
             if not self._unchanged(scopes, prints):
@@ -380,6 +475,8 @@ class CallerFacts:
         except (Unstorable, TypeError, ValueError):
             return False
         self._calls[module] = passed
+        self._units_walked[module] = walked
+        self._names_walked[module] = walked_for
         self._call_scopes[module] = frozenset(scopes)
         self._consulted(self._call_scopes[module])
         return True
@@ -407,14 +504,36 @@ class CallerFacts:
                 self.provisional = []
                 self._provisional_ids.clear()
 
-    def _walk(self, module: str) -> Passed:
+    def _walk(
+        self, module: str, units: frozenset[Position] | None, wanted: frozenset[str] | None
+    ) -> Passed:
+        """Walk ``module`` in collect mode for these functions and names and those walked
+        for before: on with the walk kept, or anew where the functions it walked would now
+        bind parameters they did not."""
         info = self.index.modules.get(module)
         tree = self.index.tree_of(info) if info is not None else None
         if info is None or tree is None:
             return {}
-        evaluator = Evaluator(self.view, info)
-        evaluator.collecting = True
-        evaluator.walk_module(tree)
+        units = _union(units, self._units_walked.get(module, frozenset()))
+        wanted = _union(wanted, self._names_walked.get(module, frozenset()))
+        self._units_walked[module], self._names_walked[module] = units, wanted
+        tops = self._top(info)
+        ids = None if units is None else {id(f.node) for f in tops if position(f.node) in units}
+        evaluator = self._collectors.get(module)
+        if evaluator is not None and any(
+            self.passes_on(fdef, wanted) and not self.passes_on(fdef, evaluator.collect_names)
+            for fdef, _ in evaluator.walked.values()
+        ):
+            evaluator = None  # what they pass would now depend on what they are passed
+        if evaluator is None:
+            evaluator = self._collectors[module] = Evaluator(self.view, info)
+            evaluator.collecting = True
+            evaluator.collect_names = wanted
+            evaluator.hold_back({id(f.node) for f in tops}, ids)
+            evaluator.walk_module(tree)
+        else:
+            evaluator.collect_names = wanted
+            evaluator.walk_more(ids)
         return evaluator.passed
 
     # -- what asks --------------------------------------------------------------------------
@@ -440,10 +559,34 @@ class CallerFacts:
         change what an instance holds."""
         return self._reaches(fdef, "stored")
 
-    def passes_on(self, fdef: FuncRecord) -> bool:
-        """Whether ``fdef`` passes (something made from) its parameters to a call: only then
-        can what it is passed change what a collect walk of its module notes."""
-        return self._flows(fdef).passed
+    def _relays(self, fdef: FuncRecord, names: frozenset[str]) -> bool:
+        """Whether what ``fdef``'s callers do can change how a call spelling ``names`` is
+        made: it passes them what it is passed (:meth:`passes_on`), or it may return what
+        such a name holds (``def drainer(): return helper``: its callers call ``helper``)."""
+        if self.passes_on(fdef, names):
+            return True
+        known = self._returned.get(fdef.key)
+        if known is None or known[0] is not fdef.node:
+            known = self._returned[fdef.key] = (fdef.node, returned_words(fdef.node))
+        return not known[1].isdisjoint(names)
+
+    def kept_attributes(self, fdef: FuncRecord) -> frozenset[str]:
+        """The attributes of ``self`` a method stores what it is passed into: only those of
+        its class's summary can change with what its callers pass (``flows.py``)."""
+        if fdef.cls is None or fdef.method_kind not in (MethodKind.METHOD, MethodKind.PROPERTY):
+            return frozenset()
+        return self._flows(fdef).kept
+
+    def passes_on(self, fdef: FuncRecord, names: frozenset[str] | None = None) -> bool:
+        """Whether ``fdef`` passes (something made from) its parameters to a call (one that
+        may call a function spelled ``names``): only then can what it is passed change what
+        a collect walk of its module notes (about those functions)."""
+        flows = self._flows(fdef)
+        if not flows.passed:
+            return False
+        if names is None or flows.unnamed or flows.nested:
+            return True
+        return not (flows.callees.isdisjoint(names) and flows.handed.isdisjoint(names))
 
     def _flows(self, fdef: FuncRecord) -> Flows:
         known = self._flow_memo.get(fdef.key)
@@ -513,16 +656,6 @@ class CallerFacts:
         info = self.index.modules.get(module)
         return info is not None and self.prefilter.consumes_futures(info)
 
-    def prepare(self, infos: list[ModuleInfo]) -> None:
-        """Work out now the facts linting these modules will ask for first (what callers
-        pass to their functions that do something with futures): a parallel run asks this
-        before its workers fork, so they share the answer instead of each finding it."""
-        for info in infos:
-            if self.wanted_by(info.name):
-                for fdef in self._top(info):
-                    if self.consumes(fdef):
-                        self.external(fdef)
-
     def receives_futures(self, info: ModuleInfo) -> bool:
         """Another module passes a future (or a container of futures) to one of ``info``'s
         functions, and it does something with futures: the prefilter lets it through though
@@ -551,6 +684,27 @@ def _parameters(fdef: FuncRecord) -> list[str]:
         if MethodKind.of(node) is not MethodKind.STATIC:  # type: ignore[arg-type]
             names = names[1:]
     return names
+
+
+#: A collect walk's top-level functions and methods, the names whose calls it sees whole
+#: (None: all), and whether it asks what their callers pass.
+_Units = tuple[frozenset[Position] | None, frozenset[str] | None, bool]
+
+
+def escaped(key: str) -> Passed:
+    """The facts of a function whose callers are not all followed: none."""
+    passed: Passed = {}
+    escape(passed, key)
+    return passed
+
+
+def _covers(walked: frozenset | None, asked: frozenset | None) -> bool:
+    """What a walk visited (None: all) includes what is asked."""
+    return walked is None or (asked is not None and asked <= walked)
+
+
+def _union(one: frozenset | None, other: frozenset | None) -> frozenset | None:
+    return None if one is None or other is None else one | other
 
 
 def _settled(entry: dict[str, Value] | None, params: list[str]) -> bool:

@@ -164,8 +164,17 @@ class Evaluator:
         #: File and collect mode: what this module's calls pass to the project's functions
         #: (``arguments.py``); ``callers.py`` joins them project-wide.
         self.passed: Passed = {}
-        #: Collect mode: walk the whole module only for what its calls pass (no facts).
+        #: Collect mode: walk the module only for what its calls pass (no facts).
         self.collecting = False
+        #: Collect mode: the module's top-level functions and methods (by node) that are
+        #: walked only when asked (``hold_back``), and those held back so far.
+        self._units: frozenset[int] = frozenset()
+        self._walk_only: set[int] | None = None
+        self._held: dict[int, tuple[FuncRecord, AppInfo | None]] = {}
+        self._hinted: dict[str, dict[str, Value]] = {}
+        #: Collect mode: the calls whose notes must be complete are those spelling these
+        #: names (None: all): a function's parameters are bound only when they reach one.
+        self.collect_names: frozenset[str] | None = None
 
         #: Bind parameters from what the project's callers pass. Off for a return-value
         #: summary: it is context-insensitive, and asking would walk every caller of every
@@ -206,16 +215,42 @@ class Evaluator:
 
     # -- entry points ---------------------------------------------------------------------
 
+    def hold_back(self, units: set[int], walk: set[int] | None) -> None:
+        """Collect mode: of the module's top-level functions and methods ``units`` (by
+        node), walk only ``walk`` (None: all); :meth:`walk_more` walks others later."""
+        self._units = frozenset(units)
+        self._walk_only = None if walk is None else set(walk)
+
+    def walk_more(self, walk: set[int] | None) -> None:
+        """Collect mode: walk these held-back functions too (None: all), and again those
+        of the module's functions their calls pass something new."""
+        if walk is None:
+            self._walk_only = None
+        else:
+            assert self._walk_only is not None
+            self._walk_only |= walk
+        for node in [n for n in self._held if walk is None or n in walk]:
+            self.deferred.append(self._held.pop(node))
+        self._walk_deferred()
+
     def walk_module(self, tree: ast.Module) -> None:
         scope = self.module_scope()
         self.exec_block(tree.body, scope)
+        self._walk_deferred()
+
+    def _walk_deferred(self) -> None:
         while self.deferred:
             fdef, app = self.deferred.pop(0)
+            node = id(fdef.node)
+            if self._walk_only is not None and node in self._units:
+                if node not in self._walk_only:
+                    self._held[node] = (fdef, app)
+                    continue
             self.walked[fdef.key] = (fdef, app)
             self.walk_function(fdef, app)
         # Functions whose callers in this module pass futures: walk them again with those
         # values (a bounded fixed point: a chain longer than the rounds stays unknown).
-        done: dict[str, dict[str, Value]] = {}
+        done = self._hinted
         for _ in range(_HINT_ROUNDS):
             pending = [
                 key
@@ -304,13 +339,19 @@ class Evaluator:
         calls; else the whole-program facts (``callers.py``)."""
         callers = self.project.callers
         if not (self.recording and fdef.module == self.module.name):
-            return callers.parameters(fdef) if self.use_callers else {}
+            if not self.use_callers:
+                return {}
+            if self.writes is not None and not callers.kept_attributes(fdef):
+                # What instances hold: a method's parameters matter only where it stores
+                # them into ``self`` (what it consumes is the file walk's).
+                return {}
+            return callers.parameters(fdef)
         if not self.use_callers:
             return {}  # a walk that follows no caller facts: every parameter is unknown
         # File mode asks only when the module does something with futures (what the rules
         # need); collect mode always does: facts flow on through helpers that pass them on.
         if self.collecting:
-            wanted = callers.passes_on(fdef)
+            wanted = callers.passes_on(fdef, self.collect_names)
         else:
             wanted = callers.wanted_by(fdef.module) and callers.consumes(fdef)
         external = callers.external(fdef) if wanted else None

@@ -45,6 +45,16 @@ class Flows:
     #: ``helper(p)`` and in ``self.helper(p)``, ``run`` in ``p.run(x)``: the functions they
     #: may reach next.
     callees: frozenset[str] = frozenset()
+    #: One such call spells no name (``handlers[k](p)``): it may reach any function.
+    unnamed: bool = False
+    #: The names and attributes such calls' arguments spell (``map(helper, p)``,
+    #: ``partial(self.helper, p)`` call ``helper``).
+    handed: frozenset[str] = frozenset()
+    #: It defines functions, lambdas or classes: what it passes them may reach any call.
+    nested: bool = False
+    #: The attributes of its first parameter (a method's ``self``) they may be stored into
+    #: (``self.tasks = p``, ``self.tasks[k] = p``, ``self.tasks.append(p)``).
+    kept: frozenset[str] = frozenset()
 
 
 def param_flows(node: ast.AST, skip_first: bool) -> Flows:
@@ -53,7 +63,8 @@ def param_flows(node: ast.AST, skip_first: bool) -> Flows:
     tainted = _params(node, skip_first)
     if not tainted:
         return Flows(False, False, False, False)
-    regions = _Regions(node)
+    positional = [*node.args.posonlyargs, *node.args.args]  # type: ignore[attr-defined]
+    regions = _Regions(node, positional[0].arg if skip_first and positional else None)
     grew = True
     while grew:
         grew = False
@@ -65,8 +76,10 @@ def param_flows(node: ast.AST, skip_first: bool) -> Flows:
     def reaches(region: int | None) -> bool:
         return region is not None and not regions.names[region].isdisjoint(tainted)
 
-    consumed = stored = passed = False
+    consumed = stored = passed = unnamed = False
     callees: set[str] = set()
+    handed: set[str] = set()
+    kept = {attr for region, attr in regions.kept if reaches(region)}
     for call in regions.calls:
         carries = reaches(call.args)
         on_tainted = reaches(call.receiver)
@@ -76,6 +89,10 @@ def param_flows(node: ast.AST, skip_first: bool) -> Flows:
             passed = True
             if call.name is not None:
                 callees.add(call.name)
+            else:
+                unnamed = True
+            if call.args is not None:
+                handed |= regions.names[call.args] | regions.attrs[call.args]
         if call.name in _FUTURE_METHODS and on_tainted:
             consumed = True
         elif call.name == "exception" and on_tainted:
@@ -84,10 +101,48 @@ def param_flows(node: ast.AST, skip_first: bool) -> Flows:
             consumed = True
         elif call.name in _MUTATORS and carries and call.stores:
             stored = True
+            if call.kept is not None:
+                kept.add(call.kept)
     consumed = consumed or any(reaches(r) for r in regions.outputs)
     stored = stored or any(reaches(r) for r in regions.stores)
     returned = any(reaches(r) for r in regions.returns)
-    return Flows(consumed, stored, passed, returned, frozenset(callees))
+    return Flows(
+        consumed,
+        stored,
+        passed,
+        returned,
+        frozenset(callees),
+        unnamed,
+        frozenset(handed),
+        regions.nested,
+        frozenset(kept),
+    )
+
+
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def returned_words(node: ast.AST) -> frozenset[str]:
+    """The names and attributes a function's ``return``/``yield`` values may carry: those
+    they spell, and those spelled where the names they spell are bound (``h = helper;
+    return h`` returns ``helper``), anywhere in it."""
+    regions = _Regions(node, None)
+    names: set[str] = set()
+    words: set[str] = set()
+    for region in regions.returns:
+        names |= regions.names[region]
+        words |= regions.attrs[region]
+    grew = True
+    while grew:
+        grew = False
+        for source, bound in regions.bindings:
+            if bound.isdisjoint(names):
+                continue
+            if not (regions.names[source] <= names and regions.attrs[source] <= words):
+                names |= regions.names[source]
+                words |= regions.attrs[source]
+                grew = True
+    return frozenset(names | words)
 
 
 @dataclass
@@ -97,6 +152,7 @@ class _Call:
     receiver: int | None  # the region of ``obj`` in ``obj.f(...)``
     message: bool  # its first argument is a string (``logger.exception("...")``)
     stores: bool  # ``obj.attr.append(x)``: a mutation of an object's state, not a local's
+    kept: str | None = None  # ``self.attr.append(x)``: the attribute of ``self`` it mutates
 
 
 class _Regions:
@@ -104,8 +160,13 @@ class _Regions:
     or defaults): the names mentioned in each region that matters (a binding's source, a
     call's arguments or receiver, a stored, read-``outputs`` or returned value)."""
 
-    def __init__(self, node: ast.AST) -> None:
+    def __init__(self, node: ast.AST, owner: str | None) -> None:
+        self.owner = owner  # a method's ``self``
         self.names: list[set[str]] = []
+        #: (region, attribute): a value stored into ``self.attribute`` (or an item of it).
+        self.kept: list[tuple[int, str]] = []
+        self.attrs: list[set[str]] = []  # the attributes each region spells
+        self.nested = False
         #: (source region, names it binds): assignments, loops, ``with``, mutations.
         self.bindings: list[tuple[int, frozenset[str]]] = []
         self.calls: list[_Call] = []
@@ -121,6 +182,11 @@ class _Regions:
                 for region in active:
                     self.names[region].add(current.id)
                 continue
+            if isinstance(current, ast.Attribute):
+                for region in active:
+                    self.attrs[region].add(current.attr)
+            elif isinstance(current, _NESTED):
+                self.nested = True
             opened = self._open(current)
             for child in reversed(list(ast.iter_child_nodes(current))):
                 extra = opened.get(id(child))
@@ -128,6 +194,7 @@ class _Regions:
 
     def _region(self) -> int:
         self.names.append(set())
+        self.attrs.append(set())
         return len(self.names) - 1
 
     def _open(self, node: ast.AST) -> dict[int, tuple[int, ...]]:
@@ -140,6 +207,10 @@ class _Regions:
             self.bindings.append((region, frozenset(n for t in targets for n in _names_in(t))))
             if any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in targets):
                 self.stores.append(region)
+                for target in targets:
+                    attr = self._kept_attr(target)
+                    if attr is not None:
+                        self.kept.append((region, attr))
             return {id(node.value): (region,)}
         if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
             region = self._region()
@@ -190,8 +261,19 @@ class _Regions:
                 # ``out.append(p)``: ``out`` now holds what the arguments hold.
                 self.bindings.append((args_region, frozenset({func.value.id})))
         message = bool(node.args) and _is_message(node.args[0])
-        self.calls.append(_Call(name, args_region, receiver, message, stores))
+        kept = self._kept_attr(func.value) if isinstance(func, ast.Attribute) else None
+        self.calls.append(_Call(name, args_region, receiver, message, stores, kept))
         return opened
+
+    def _kept_attr(self, target: ast.AST) -> str | None:
+        """The attribute of ``self`` a store into ``target`` changes (``self.x``,
+        ``self.x[k]``), if that is what it is."""
+        while isinstance(target, ast.Subscript):
+            target = target.value
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            if self.owner is not None and target.value.id == self.owner:
+                return target.attr
+        return None
 
 
 def _params(node: ast.AST, skip_first: bool) -> set[str]:

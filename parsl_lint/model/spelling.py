@@ -15,6 +15,9 @@ where it is defined (:func:`kept_inside`) is reached from no other module at all
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Iterator
+from typing import Callable
 
 from parsl_lint.model.records import FuncRecord
 from parsl_lint.model.syntax import is_fixture_decorator
@@ -58,27 +61,213 @@ def spelled_by(fdef: FuncRecord) -> frozenset[str] | None:
     return frozenset({name})
 
 
-def code_words(tree: ast.Module) -> frozenset[str]:
-    """The words a module's code spells: its names, attributes, imported names, keyword
-    arguments, and strings that are one identifier (``getattr(obj, "helper")``)."""
-    words: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            words.add(node.id)
-        elif isinstance(node, ast.Attribute):
-            words.add(node.attr)
-        elif isinstance(node, ast.alias):
-            words.update(node.name.split("."))
-            if node.asname:
-                words.add(node.asname)
-        elif isinstance(node, ast.keyword) and node.arg:
-            words.add(node.arg)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            words.add(node.name)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if node.value.isidentifier():
-                words.add(node.value)
-    return frozenset(words)
+def code_words(text: str) -> frozenset[str]:
+    """The words a module's (or a span of it) code spells: its names, attributes, imported
+    names, keyword arguments and keywords, and strings that are one identifier
+    (``getattr(obj, "helper")``); not its comments or the words inside its other strings
+    (code in a docstring calls nothing). An f-string's words all count (its fields are
+    code). Read from the text in one pass, without the syntax tree."""
+    return frozenset(_WORD.findall(spoken(text)))
+
+
+def spoken(text: str) -> str:
+    """``text`` as its code spells it: each comment and string literal replaced by what it
+    spells (``_spoken``), every line where it was."""
+    return _STRINGS.sub(_spoken, text)
+
+
+def _spoken(match: re.Match[str]) -> str:
+    """What a comment or string literal spells as code: an f-string its words, a string that
+    is one identifier itself; nothing else (its line breaks kept)."""
+    body = match.group("body")
+    if body is None:
+        return " "  # a comment
+    inner = body[3:-3] if body[:3] in ('"""', "'''") else body[1:-1]
+    breaks = "\n" * len(_NEWLINE.findall(body))
+    prefix = match.group("prefix") or ""
+    if "f" in prefix or "F" in prefix:
+        return f" {_NEWLINE.sub(' ', inner)} {breaks}"
+    return f" {inner} " if inner.isidentifier() else f" {breaks}"
+
+
+#: A comment, or a string literal with its prefix (not the tail of a word).
+_STRINGS = re.compile(
+    r"""
+    \#[^\r\n]*
+    | (?P<prefix>(?<!\w)[rRbBuUfF]{1,2})?
+      (?P<body>\"\"\"[^\\"]*(?:(?:\\.|"(?!""))[^\\"]*)*\"\"\"
+              | '''[^\\']*(?:(?:\\.|'(?!''))[^\\']*)*'''
+              | "[^"\\\r\n]*(?:\\.[^"\\\r\n]*)*"
+              | '[^'\\\r\n]*(?:\\.[^'\\\r\n]*)*')
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_WORD = re.compile(r"[^\W\d]\w*")
+#: A line break as Python's tokenizer counts lines.
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+#: Statements that bind what their value holds to names (``carriers``).
+_BINDING = (ast.Assign, ast.AnnAssign, ast.AugAssign)
+
+
+class ModuleSpelling:
+    """What a module's code spells, as a whole and per top-level function and method: which
+    of them a collect walk must visit to see every call of some functions
+    (:meth:`units_calling`). Words are read from the text of each definition's lines
+    (``code_words``), bindings from the statements of the tree."""
+
+    def __init__(self, text: str, tree: ast.Module, units: list[FuncRecord]) -> None:
+        self._code = spoken(text)
+        #: Where each line starts in ``_code`` (1-based lines: line ``n`` starts at
+        #: ``_starts[n - 1]``), and its end.
+        self._starts = [0, *(m.end() for m in _NEWLINE.finditer(self._code)), len(self._code)]
+        by_node = {id(fdef.node): fdef for fdef in units}
+        bindings: list[ast.stmt] = []  # at module and class level
+        local: list[ast.stmt] = []  # in functions: only what they store into objects counts
+        #: Each top-level function and method, with the words its code spells.
+        self.units: list[tuple[FuncRecord, frozenset[str]]] = []
+        #: Each top-level class, with the words its head (bases, keywords, decorators) spells.
+        self.classes: list[tuple[str, frozenset[str]]] = []
+        for stmt in tree.body:
+            self._top(stmt, by_node, bindings, local)
+        if ":=" in text:  # ``(run := helper)`` binds in an expression
+            walrus = [n for n in ast.walk(tree) if isinstance(n, ast.NamedExpr)]
+            bindings.extend(walrus)  # type: ignore[arg-type]
+        #: ``(what a value spells, the names it is bound to)``: a name or attribute that may
+        #: hold a function, so a call spelling it may call that function (a function's own
+        #: names are its own: it is walked whole or not at all).
+        self.carriers: list[tuple[frozenset[str], frozenset[str]]] = []
+        for nodes, stored_only in ((bindings, False), (local, True)):
+            for node in nodes:
+                carrier = self._carrier(node, stored_only)
+                if carrier is not None:
+                    self.carriers.append(carrier)
+        self.words = frozenset(_WORD.findall(self._code))
+
+    def _span(self, first: int, last: int) -> frozenset[str]:
+        """The words lines ``first`` to ``last`` (1-based, inclusive) spell."""
+        starts = self._starts
+        end = starts[min(last, len(starts) - 1)]
+        return frozenset(_WORD.findall(self._code, starts[min(first, len(starts)) - 1], end))
+
+    def _top(
+        self,
+        stmt: ast.stmt,
+        by_node: dict[int, FuncRecord],
+        bindings: list[ast.stmt],
+        local: list[ast.stmt],
+    ) -> None:
+        fdef = by_node.get(id(stmt))
+        if fdef is not None:
+            first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", []))])
+            self.units.append((fdef, self._span(first, stmt.end_lineno or stmt.lineno)))
+            local.extend(n for n in statements(getattr(stmt, "body", [])) if _binds(n))
+            return
+        if isinstance(stmt, ast.ClassDef):
+            first = min([stmt.lineno, *(d.lineno for d in stmt.decorator_list)])
+            last = max(stmt.lineno, stmt.body[0].lineno - 1)
+            self.classes.append((stmt.name, self._span(first, last) | {stmt.name}))
+            for item in stmt.body:
+                self._top(item, by_node, bindings, local)
+            return
+        bindings.extend(n for n in statements([stmt]) if _binds(n))
+        for node in statements([stmt]):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                local.extend(n for n in statements(node.body) if _binds(n))
+
+    def _carrier(
+        self, node: ast.AST, stored_only: bool
+    ) -> tuple[frozenset[str], frozenset[str]] | None:
+        """What a binding's value spells (the words of its lines), and the names and
+        attributes it binds (only the attributes of objects it stores into,
+        ``stored_only``). (A function handed to a call, ``registry.append(helper)``,
+        escapes: no call of it is followed.)"""
+        value: ast.expr | None = node.value  # type: ignore[attr-defined]
+        if value is None:
+            return None
+        if isinstance(node, ast.Assign):
+            targets: list[ast.AST] = list(node.targets)
+        else:
+            targets = [node.target]  # type: ignore[attr-defined]
+        bound: set[str] = set()
+        while targets:
+            target = targets.pop()
+            if isinstance(target, ast.Name):
+                if not stored_only:
+                    bound.add(target.id)
+            elif isinstance(target, ast.Attribute):
+                bound.add(target.attr)  # ``self.cb = helper``: ``self.cb(...)`` spells ``cb``
+            elif isinstance(target, (ast.Subscript, ast.Starred)):
+                targets.append(target.value)  # ``self.handlers["a"] = helper``
+            elif isinstance(target, (ast.Tuple, ast.List)):
+                targets.extend(target.elts)
+        if not bound:
+            return None
+        return self._span(value.lineno, value.end_lineno or value.lineno), frozenset(bound)
+
+    def units_calling(
+        self, names: frozenset[str], relays: Callable[[FuncRecord, frozenset[str]], bool]
+    ) -> tuple[list[FuncRecord], frozenset[str], bool] | None:
+        """The top-level functions and methods a collect walk must visit to see every call
+        of a function spelled ``names`` (the module's own code is always walked): those
+        whose code spells one of them, or spells a name or attribute bound to something
+        spelling one (``run = helper``, ``self.cb = helper``), or a subclass of a class
+        spelling one, or calls a function so chosen that ``relays`` (passes what it is
+        passed to such a call, or returns what such a name holds: what its callers here pass
+        or get matters), closed over all of these; the names so reached; and whether one of
+        them relays anything (so walking them asks what its own callers pass). None: every
+        one of them (such a function is called without spelling its name: a callable
+        object's ``__call__``)."""
+        wanted = set(names)
+        chosen: dict[int, FuncRecord] = {}
+        relaying: set[int] = set()
+        grew = True
+        while grew:
+            grew = False
+            for value_words, bound in self.carriers:
+                if not bound <= wanted and not value_words.isdisjoint(wanted):
+                    wanted |= bound
+                    grew = True
+            for name, head in self.classes:
+                if name not in wanted and not head.isdisjoint(wanted):
+                    wanted.add(name)  # ``Sub(...)`` runs ``Base.__init__``
+                    grew = True
+            for fdef, spelled in self.units:
+                node = id(fdef.node)
+                if node not in chosen and not spelled.isdisjoint(wanted):
+                    chosen[node] = fdef
+                    grew = True
+                if node in chosen and node not in relaying and relays(fdef, frozenset(wanted)):
+                    relaying.add(node)
+                    names_of = spelled_by(fdef)
+                    if names_of is None:
+                        return None
+                    wanted |= names_of
+                    grew = True
+        return list(chosen.values()), frozenset(wanted), bool(relaying)
+
+
+def statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement of a body, those nested in compound statements and definitions
+    included (not the expressions: a definition or an assignment is only ever a statement)."""
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        nested: list[ast.stmt] = []
+        for field in ("body", "orelse", "finalbody"):
+            part = getattr(stmt, field, None)
+            if isinstance(part, list):
+                nested.extend(part)
+        for handler in getattr(stmt, "handlers", ()):
+            nested.extend(handler.body)
+        for case in getattr(stmt, "cases", ()):
+            nested.extend(case.body)
+        stack.extend(reversed(nested))
+
+
+def _binds(node: ast.stmt) -> bool:
+    return isinstance(node, _BINDING)
 
 
 def kept_inside(tree: ast.Module) -> frozenset[Position]:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from parsl_lint.model import FileModel, Project, analyze
+from parsl_lint.model.callers import MAX_CALLERS
 from parsl_lint.model.values import PLAIN, Future, Instance, Seq, Value, contains_future
 from parsl_lint.rule import EXPECT_MARKER
 
@@ -498,3 +499,124 @@ def test_a_parameter_that_flows_nowhere_asks_no_caller(tmp_path: Path) -> None:
     )
     assert parameter(project, "util:Tracker.__init__", "name") is None
     assert project.callers.walked() == set()
+
+
+#: Ways a caller module reaches ``wait_all`` from a function that does not spell it: the
+#: module's code, the call passing ``futs`` that way, and whether the model follows it (a
+#: function kept in an attribute is not: its parameters stay unknown, quiet).
+ALIASES = {
+    "module-level-name": ("DRAIN = wait_all\n", "DRAIN(futs)", True),
+    "returned-by-a-function": ("def drainer():\n    return wait_all\n", "drainer()(futs)", True),
+    "attribute-of-self": (
+        "class Runner:\n    def __init__(self):\n        self.drain = wait_all\n\n"
+        "    def run(self, futs):\n        return self.drain(futs)\n",
+        "Runner().run(futs)",
+        False,
+    ),
+    "class-attribute": (
+        "class Runner:\n    drain = staticmethod(wait_all)\n",
+        "Runner.drain(futs)",
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(ALIASES))
+@pytest.mark.parametrize("other", [False, True], ids=["parsl-futures", "pool-futures"])
+def test_a_caller_reaching_the_helper_through_another_name_is_joined(
+    tmp_path: Path, shape: str, other: bool
+) -> None:
+    """A collect walk visits the functions that spell the helper's name, and those that
+    spell a name bound to it: a function passing other futures through an alias counts."""
+    code, call, followed = ALIASES[shape]
+    passed = "[pool.submit(abs, 1)]" if other else "[simulate(2)]"
+    project = project_of(
+        tmp_path,
+        {
+            "util.py": "def wait_all(futs):\n    return [f.result() for f in futs]\n",
+            "run.py": textwrap.dedent(APPS)
+            + "\nfrom concurrent.futures import ThreadPoolExecutor\n\nfrom util import wait_all\n\n"
+            + code
+            + "\n\ndef direct():\n    wait_all([simulate(1)])\n\n\n"
+            + "def aliased(pool):\n    futs = "
+            + passed
+            + "\n    "
+            + call
+            + "\n\n\nwith ThreadPoolExecutor() as pool:\n    aliased(pool)\n",
+        },
+    )
+    value = parameter(project, "util:wait_all", "futs")
+    if other or not followed:
+        assert value is None or not contains_future(value)
+    else:
+        assert value == Seq(Future("simulate"))
+
+
+@pytest.mark.parametrize("other", [False, True], ids=["parsl-futures", "pool-futures"])
+def test_a_subclass_constructor_in_the_caller_runs_the_base_init(
+    tmp_path: Path, other: bool
+) -> None:
+    passed = "[pool.submit(abs, 1)]" if other else "[simulate(2)]"
+    project = project_of(
+        tmp_path,
+        {
+            "util.py": """
+                class Tracker:
+                    def __init__(self, futs):
+                        self.futs = futs
+
+                    def wait(self):
+                        return [f.result() for f in self.futs]
+            """,
+            "run.py": textwrap.dedent(APPS)
+            + "\nfrom concurrent.futures import ThreadPoolExecutor\n\nfrom util import Tracker\n\n"
+            + "\nclass Quiet(Tracker):\n    pass\n\n\n"
+            + "def direct():\n    Tracker([simulate(1)])\n\n\n"
+            + "def subclassed(pool):\n    Quiet("
+            + passed
+            + ")\n\n\nwith ThreadPoolExecutor() as pool:\n    subclassed(pool)\n",
+        },
+    )
+    value = parameter(project, "util:Tracker.__init__", "futs")
+    if other:
+        assert value is None or not contains_future(value)
+    else:
+        assert value == Seq(Future("simulate"))
+
+
+def test_a_walk_visits_only_the_functions_that_may_call_the_helper(tmp_path: Path) -> None:
+    run = (
+        textwrap.dedent(APPS)
+        + "\nfrom util import wait_all\n\n\n"
+        + "def unrelated():\n    return sorted(simulate(i) for i in range(3))\n\n\n"
+        + "def submit_all(n):\n    return [simulate(i) for i in range(n)]\n\n\n"
+        + "def caller():\n    wait_all(submit_all(3))\n\n\n"
+        + "def main():\n    caller()\n"
+    )
+    project = project_of(
+        tmp_path,
+        {"util.py": "def wait_all(futs):\n    return [f.result() for f in futs]\n", "run.py": run},
+    )
+    assert parameter(project, "util:wait_all", "futs") == Seq(Future("simulate"))
+    # ``caller`` spells ``wait_all``; what it passes comes from no parameter of its own, so
+    # the functions calling it need not be walked, nor those that spell none of these.
+    row = run.lstrip("\n").splitlines().index("def caller():") + 1
+    assert project.callers.walked_in("run") == {(row, 0)}
+
+
+@pytest.mark.parametrize("count", [MAX_CALLERS, MAX_CALLERS + 1])
+def test_a_helper_spelled_by_more_modules_than_the_bound_gets_no_facts(
+    tmp_path: Path, count: int
+) -> None:
+    files = {"util.py": "def wait_all(futs):\n    return [f.result() for f in futs]\n"}
+    for i in range(count):
+        files[f"run{i}.py"] = (
+            textwrap.dedent(APPS) + "\nfrom util import wait_all\n\nwait_all([simulate(1)])\n"
+        )
+    project = project_of(tmp_path, files)
+    value = parameter(project, "util:wait_all", "futs")
+    if count > MAX_CALLERS:
+        assert value is None  # a library's entry point, not a helper: quiet
+        assert project.callers.walked() == set()
+    else:
+        assert value == Seq(Future("simulate"))

@@ -10,10 +10,17 @@ import textwrap
 
 import pytest
 
+from parsl_lint.model.callers import top_functions
 from parsl_lint.model.flows import param_flows
 from parsl_lint.model.persist import Unstorable, decode, encode
 from parsl_lint.model.records import FuncRecord
-from parsl_lint.model.spelling import code_words, kept_inside, position, spelled_by
+from parsl_lint.model.spelling import (
+    ModuleSpelling,
+    code_words,
+    kept_inside,
+    position,
+    spelled_by,
+)
 from parsl_lint.model.values import (
     BOTTOM,
     NONE,
@@ -170,20 +177,50 @@ def test_nested_functions_no_other_module_can_call() -> None:
 
 def test_code_words_leave_out_strings_and_comments() -> None:
     words = code_words(
-        ast.parse(
-            textwrap.dedent(
-                '''
-                """Calls helper() in the docs only."""
-                import pkg.util as u  # drain(x)
-                u.wait_all(x, timeout=1)
-                getattr(u, "gather")
-                print("run the helper now")
-                '''
-            )
+        textwrap.dedent(
+            r'''
+            """Calls helper() in the docs only."""
+            import pkg.util as u  # drain(x)
+            u.wait_all(x, timeout=1)
+            getattr(u, "gather")
+            print("run the helper now", r'it\'s # not a comment: collect()', b"raw")
+            label = f"{format_row(row)} done"
+            doc = """two lines
+            that name merge() and"""; after = 1
+            '''
         )
     )
-    assert {"pkg", "util", "u", "wait_all", "timeout", "gather"} <= words
-    assert "helper" not in words and "drain" not in words and "now" not in words
+    assert {"pkg", "util", "u", "wait_all", "timeout", "gather", "raw"} <= words
+    assert {"format_row", "row", "after"} <= words  # an f-string's fields are code
+    assert not {"helper", "drain", "now", "collect", "merge", "lines"} & words
+
+
+def test_a_definition_spells_the_words_of_its_own_lines() -> None:
+    text = textwrap.dedent(
+        '''
+        NOTE = """a string over lines
+        naming first() and second()"""
+
+
+        def first(x):
+            return helper(x)  # not: third()
+
+
+        class Runner(Base):
+            def second(self, futs):
+                self.cb = first
+                return drain(futs)
+        '''
+    )
+    tree = ast.parse(text)
+    spelling = ModuleSpelling(text, tree, top_functions("m", tree))
+    spelled = {fdef.key: words for fdef, words in spelling.units}
+    assert {"first", "helper", "x"} <= spelled["m:first"]
+    assert "third" not in spelled["m:first"] and "drain" not in spelled["m:first"]
+    assert {"second", "drain", "futs", "cb"} <= spelled["m:Runner.second"]
+    assert dict(spelling.classes)["Runner"] >= {"Runner", "Base"}
+    assert (frozenset({"self", "cb", "first"}), frozenset({"cb"})) in spelling.carriers
+    assert "naming" not in spelling.words
 
 
 @pytest.mark.parametrize(
