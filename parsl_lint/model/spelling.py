@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
 from typing import Callable
 
 from parsl_lint.model.records import FuncRecord
-from parsl_lint.model.syntax import is_fixture_decorator
+from parsl_lint.model.syntax import is_fixture_decorator, statements
 
 #: A function's place in its module, stable across parses of the same text.
 Position = tuple[int, int]
@@ -245,25 +244,6 @@ class ModuleSpelling:
                     wanted |= names_of
                     grew = True
         return list(chosen.values()), frozenset(wanted), bool(relaying)
-
-
-def statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Every statement of a body, those nested in compound statements and definitions
-    included (not the expressions: a definition or an assignment is only ever a statement)."""
-    stack = list(reversed(body))
-    while stack:
-        stmt = stack.pop()
-        yield stmt
-        nested: list[ast.stmt] = []
-        for field in ("body", "orelse", "finalbody"):
-            part = getattr(stmt, field, None)
-            if isinstance(part, list):
-                nested.extend(part)
-        for handler in getattr(stmt, "handlers", ()):
-            nested.extend(handler.body)
-        for case in getattr(stmt, "cases", ()):
-            nested.extend(case.body)
-        stack.extend(reversed(nested))
 
 
 def _binds(node: ast.stmt) -> bool:

@@ -17,6 +17,25 @@ from parsl_lint.model.values import Param, Signature
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 
 
+def statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement of a body, those nested in compound statements and definitions
+    included (not the expressions: a definition or an assignment is only ever a statement)."""
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        nested: list[ast.stmt] = []
+        for field in ("body", "orelse", "finalbody"):
+            part = getattr(stmt, field, None)
+            if isinstance(part, list):
+                nested.extend(part)
+        for handler in getattr(stmt, "handlers", ()):
+            nested.extend(handler.body)
+        for case in getattr(stmt, "cases", ()):
+            nested.extend(case.body)
+        stack.extend(reversed(nested))
+
+
 def own_nodes(body: list[ast.stmt]) -> Iterator[ast.AST]:
     """The nodes of a body in source order, not descending into the functions, lambdas and
     classes it defines (their own nodes run elsewhere, or later)."""

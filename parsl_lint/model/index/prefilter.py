@@ -24,6 +24,7 @@ from typing import TypeVar
 
 from parsl_lint.filestamps import RACY_NS
 from parsl_lint.model.index.modules import ModuleIndex, ModuleInfo
+from parsl_lint.model.syntax import statements
 
 _T = TypeVar("_T")
 
@@ -332,7 +333,7 @@ class Prefilter:
                 return frozenset()
             known = self._defined[info.name] = frozenset(
                 node.name
-                for node in ast.walk(tree)
+                for node in statements(tree.body)  # a definition is only ever a statement
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
                 and node.name != "_"
             )
