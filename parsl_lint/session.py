@@ -41,26 +41,33 @@ PARALLEL_MIN_FILES = 48
 _WORKER_LINTER: Linter | None = None
 
 
-#: A file's result, the project-wide questions its rules asked (see ``model/wide.py``), and
-#: the caller facts a worker process worked out for it (the parent keeps them for next run).
-Linted = tuple[int, FileResult, frozenset[str], dict]
+#: Whether the workers fingerprint the questions each file asked (the run has a cache).
+_WORKER_PRINTS = False
+
+#: A file's result, the fingerprints of the project-wide questions its rules asked (see
+#: ``model/wide.py``; only when the run has a cache), and the caller facts a worker process
+#: worked out for it (the parent keeps them for next run).
+Linted = tuple[int, FileResult, dict[str, str], dict]
 
 
 def _lint_asking(
-    linter: Linter, raw: bytes, path: str, shown: str
-) -> tuple[FileResult, frozenset[str]]:
-    """Lint one file, recording which project-wide questions its rules asked."""
-    linter.project.wide.take()
+    linter: Linter, raw: bytes, path: str, shown: str, prints: bool
+) -> tuple[FileResult, dict[str, str]]:
+    """Lint one file, and fingerprint the project-wide questions its rules asked (where the
+    answers are at hand: a worker's, not the parent's)."""
+    wide = linter.project.wide
+    wide.take()
     result = linter.lint_bytes(raw, path, shown)[0]
-    return result, linter.project.wide.take()
+    asked = wide.take()
+    return result, wide.fingerprints(asked) if prints else {}
 
 
 def _lint_in_worker(item: tuple[int, str, str, bytes]) -> Linted:
     """Runs in a forked worker process, which inherited the parent's linter and index."""
     index, path, shown, raw = item
     assert _WORKER_LINTER is not None
-    result, asked = _lint_asking(_WORKER_LINTER, raw, path, shown)
-    return (index, result, asked, _WORKER_LINTER.project.callers.take_new())
+    result, prints = _lint_asking(_WORKER_LINTER, raw, path, shown, _WORKER_PRINTS)
+    return (index, result, prints, _WORKER_LINTER.project.callers.take_new())
 
 
 def read_bytes(path: str) -> bytes:
@@ -293,13 +300,12 @@ class Session:
             work.append((i, path, shown, raw))
         if progress is not None:
             progress(len(self.targets) - len(work))
-        for i, result, asked, facts in self._run(work, progress):
+        for i, result, prints, facts in self._run(work, progress):
             results[i] = result
             if facts:
                 self.linter.project.callers.adopt(facts)
             if self.cache is not None and i in keys:
-                wide = self.linter.project.wide.fingerprints(asked)
-                self.cache.put(self.targets[i], keys[i], result, wide)
+                self.cache.put(self.targets[i], keys[i], result, prints)
         if self.cache is not None and self.linter.project.scanned != self.linter.project.scan_cache:
             self.cache.save_scans(self.linter.project.scanned)
         if self.cache is not None and work:
@@ -318,15 +324,17 @@ class Session:
             parallel = "fork" in multiprocessing.get_all_start_methods()
         if not parallel:
             for i, path, shown, raw in work:
-                yield (i, *_lint_asking(self.linter, raw, path, shown), {})
+                prints = self.cache is not None
+                yield (i, *_lint_asking(self.linter, raw, path, shown, prints), {})
                 if progress is not None:
                     progress(1)
             return
-        global _WORKER_LINTER
+        global _WORKER_LINTER, _WORKER_PRINTS
         project = self.linter.project
         for _, path, _, _ in work:
             project.add_file(path)
         _WORKER_LINTER = self.linter  # inherited by the forked workers, never pickled
+        _WORKER_PRINTS = self.cache is not None
         try:
             with multiprocessing.get_context("fork").Pool(min(jobs, len(work))) as pool:
                 # Neighbouring files share imports and callers: a worker that lints a run of
