@@ -104,6 +104,7 @@ class CallerFacts:
         self._tops: dict[str, list[FuncRecord]] = {}
         self._flow_memo: dict[str, tuple[ast.AST, Flows]] = {}
         self._returned: dict[str, tuple[ast.AST, frozenset[str]]] = {}
+        self._promised: dict[str, tuple[ast.AST, frozenset[str]]] = {}
         self._kinds: dict[tuple[str, str], frozenset[str]] = {}
         self._external: dict[str, Passed | None] = {}
         self._busy: set[tuple[str, str]] = set()
@@ -146,6 +147,7 @@ class CallerFacts:
         self._tops.clear()
         self._flow_memo.clear()
         self._returned.clear()
+        self._promised.clear()
         self._kinds.clear()
 
     def walked(self) -> set[str]:
@@ -314,9 +316,9 @@ class CallerFacts:
         info = self.index.modules.get(fdef.module)
         if info is None or info.path is None:
             return {}
-        params = _parameters(fdef)
+        params = self._unpromised(fdef)
         if not params:
-            return {}  # nothing to bind
+            return {}  # nothing to bind: every parameter's annotation says what it holds
         names = self._names(fdef)
         if not names:
             return {}  # nothing calls it by name: no module but its own passes it anything
@@ -350,7 +352,41 @@ class CallerFacts:
             merge(out, calls, [fdef.key])
             if _settled(out.get(fdef.key), params):
                 break
+        entry = out.get(fdef.key)
+        if entry:  # what is passed to an annotated parameter binds nothing: not kept
+            kept = {*params, ESCAPED}
+            out[fdef.key] = {p: v for p, v in entry.items() if p in kept}
         return out
+
+    def _unpromised(self, fdef: FuncRecord) -> list[str]:
+        """The parameters callers pass values to (``_parameters``) that no annotation
+        already binds: the evaluator takes an annotation's promise (``x: AppFuture``,
+        ``job: Job``) before what callers pass, so what they pass to those binds nothing."""
+        params = _parameters(fdef)
+        node = fdef.node
+        if fdef.closure is not None or isinstance(node, ast.Lambda):
+            return params  # an annotation there is read in a scope of a walk: not here
+        info = self.index.modules.get(fdef.module)
+        if info is None:
+            return params
+        known = self._promised.get(fdef.key)
+        if known is None or known[0] is not node:
+            args = node.args
+            annotated = {
+                a.arg: a.annotation
+                for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]
+                if a.annotation is not None
+            }
+            promised: set[str] = set()
+            if annotated:
+                evaluator = Evaluator(self.view, info)
+                scope = evaluator.module_scope()
+                with evaluator.quiet():
+                    for name, annotation in annotated.items():
+                        if evaluator.annotation(annotation, scope) is not UNKNOWN:
+                            promised.add(name)
+            known = self._promised[fdef.key] = (node, frozenset(promised))
+        return [p for p in params if p not in known[1]]
 
     def _fed_locally(self, fdef: FuncRecord, info: ModuleInfo) -> bool:
         """Another function of ``fdef``'s module passes what it is passed on to ``fdef``

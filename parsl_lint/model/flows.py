@@ -119,7 +119,13 @@ def param_flows(node: ast.AST, skip_first: bool) -> Flows:
     )
 
 
-_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
+#: Nodes with no names below them: a load or store context, an operator, a constant.
+_LEAVES = frozenset(
+    {ast.Load, ast.Store, ast.Del, ast.Constant}
+    | {*ast.operator.__subclasses__(), *ast.unaryop.__subclasses__()}
+    | {*ast.cmpop.__subclasses__(), *ast.boolop.__subclasses__()}
+)
 
 
 def returned_words(node: ast.AST) -> frozenset[str]:
@@ -176,20 +182,30 @@ class _Regions:
         body = node.body  # type: ignore[attr-defined]
         roots = [body] if isinstance(node, ast.Lambda) else list(body)
         stack: list[tuple[ast.AST, tuple[int, ...]]] = [(r, ()) for r in reversed(roots)]
+        names, attrs = self.names, self.attrs
         while stack:
             current, active = stack.pop()
-            if isinstance(current, ast.Name):
+            kind = type(current)
+            if kind is ast.Name:
                 for region in active:
-                    self.names[region].add(current.id)
+                    names[region].add(current.id)  # type: ignore[attr-defined]
                 continue
-            if isinstance(current, ast.Attribute):
+            if kind is ast.Attribute:
                 for region in active:
-                    self.attrs[region].add(current.attr)
-            elif isinstance(current, _NESTED):
+                    attrs[region].add(current.attr)  # type: ignore[attr-defined]
+            elif kind in _NESTED:
                 self.nested = True
-            opened = self._open(current)
-            for child in reversed(list(ast.iter_child_nodes(current))):
-                extra = opened.get(id(child))
+            opener = _OPENERS.get(kind)
+            opened = opener(self, current) if opener is not None else None
+            children: list[ast.AST] = []
+            for field in current._fields:
+                value = getattr(current, field, None)
+                if type(value) is list:
+                    children.extend(v for v in value if isinstance(v, ast.AST))
+                elif isinstance(value, ast.AST) and type(value) not in _LEAVES:
+                    children.append(value)
+            for child in reversed(children):
+                extra = opened.get(id(child)) if opened else None
                 stack.append((child, active + extra if extra else active))
 
     def _region(self) -> int:
@@ -198,7 +214,8 @@ class _Regions:
         return len(self.names) - 1
 
     def _open(self, node: ast.AST) -> dict[int, tuple[int, ...]]:
-        """The regions ``node``'s children open, by child."""
+        """The regions ``node``'s children open, by child (only for the kinds of node in
+        ``_OPENERS``)."""
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             if node.value is None:
                 return {}
@@ -274,6 +291,27 @@ class _Regions:
             if self.owner is not None and target.value.id == self.owner:
                 return target.attr
         return None
+
+
+#: The kinds of node whose children open regions (``_Regions._open``).
+_OPENERS = {
+    kind: _Regions._open
+    for kind in (
+        ast.Assign,
+        ast.AugAssign,
+        ast.AnnAssign,
+        ast.For,
+        ast.AsyncFor,
+        ast.comprehension,
+        ast.withitem,
+        ast.NamedExpr,
+        ast.Call,
+        ast.Attribute,
+        ast.Return,
+        ast.Yield,
+        ast.YieldFrom,
+    )
+}
 
 
 def _params(node: ast.AST, skip_first: bool) -> set[str]:

@@ -620,3 +620,39 @@ def test_a_helper_spelled_by_more_modules_than_the_bound_gets_no_facts(
         assert project.callers.walked() == set()
     else:
         assert value == Seq(Future("simulate"))
+
+
+@pytest.mark.parametrize(
+    ("annotation", "walked"),
+    [
+        pytest.param("list[AppFuture]", False, id="promises-futures"),
+        pytest.param("Tracker", False, id="promises-a-project-instance"),
+        pytest.param("list", True, id="promises-nothing"),
+    ],
+)
+def test_an_annotated_parameter_asks_no_caller(
+    tmp_path: Path, annotation: str, walked: bool
+) -> None:
+    """The evaluator takes an annotation's promise before what callers pass: a function
+    whose parameters are all so bound needs no caller walked."""
+    project = project_of(
+        tmp_path,
+        {
+            "util.py": f"""
+                from parsl.dataflow.futures import AppFuture
+
+
+                class Tracker:
+                    pass
+
+
+                def wait_all(futs: {annotation}):
+                    return [f.result() for f in futs]
+            """,
+            "run.py": textwrap.dedent(APPS)
+            + "\nfrom util import wait_all\n\nwait_all([simulate(1)])\n",
+        },
+    )
+    value = parameter(project, "util:wait_all", "futs")
+    assert ("run" in project.callers.walked()) is walked
+    assert value == (Seq(Future("simulate")) if walked else None)
