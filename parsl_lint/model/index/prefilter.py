@@ -85,6 +85,7 @@ class Prefilter:
         #: Per run, for the cache keys: each module's digest of what it imports, and its
         #: callers (see :meth:`dependency_digest`).
         self._imports_digests: dict[str, str] = {}
+        self._deps: dict[str, tuple[str, ...]] = {}
         self._callers: dict[str, list[ModuleInfo]] = {}
         self._digests_version: tuple[int, int] = (-1, -1)
         self._consumers: dict[str, bool] = {}
@@ -119,6 +120,7 @@ class Prefilter:
         self._candidates = None
         self._carriers = None
         self._imports_digests.clear()
+        self._deps.clear()
         self._callers.clear()
         self._consumers.clear()
         self._word_sets.clear()
@@ -393,6 +395,7 @@ class Prefilter:
         state = (self.index.version, self.index.edits)
         if self._digests_version != state:
             self._imports_digests.clear()
+            self._deps.clear()
             self._callers.clear()
             self._consumers.clear()
             self._word_sets.clear()
@@ -419,22 +422,34 @@ class Prefilter:
         modules = self.index.modules
         conftests = self.index.conftests_above(info)
         seen: set[str] = {c.name for c in conftests}
-        stack = [info, *conftests]
+        stack = [info.name, *seen]
+        infos = {info.name: info, **{c.name: c for c in conftests}}
+        deps = self._deps
         while stack:
             current = stack.pop()
-            for imported in self.imported_modules(current):
-                parts = imported.split(".")
-                names = [".".join(parts[: i + 1]) for i in range(len(parts))]
-                for name in names:
-                    dep = modules.get(name)
-                    if dep is not None and name not in seen:
-                        seen.add(name)
-                        stack.append(dep)
-                for name in self.index.children().get(imported, ()):  # from pkg import mod
-                    if name not in seen:
-                        seen.add(name)
-                        stack.append(modules[name])
+            direct = deps.get(current)
+            if direct is None:
+                direct = deps[current] = self._direct_deps(modules.get(current) or infos[current])
+            for name in direct:
+                if name not in seen:
+                    seen.add(name)
+                    stack.append(name)
         return seen
+
+    def _direct_deps(self, info: ModuleInfo) -> tuple[str, ...]:
+        """The project modules an import of ``info`` runs: each package on the way to what
+        it imports, and a package's submodules (``from pkg import mod``)."""
+        modules, children = self.index.modules, self.index.children()
+        out: dict[str, None] = {}
+        for imported in self.imported_modules(info):
+            parts = imported.split(".")
+            for i in range(len(parts)):
+                name = ".".join(parts[: i + 1])
+                if name in modules:
+                    out[name] = None
+            for name in children.get(imported, ()):
+                out[name] = None
+        return tuple(out)
 
     def content_digest(self, info: ModuleInfo) -> str:
         """The digest of the module's text (from the scan when it has one)."""
