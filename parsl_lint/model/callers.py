@@ -34,7 +34,9 @@ holder does (in a module that does so at all: :meth:`CallerFacts.wanted_by`); an
 summary, for the methods that store them into an attribute of ``self`` (in a module that
 consumes futures, or that is not Parsl code by its text: the library part of a project); a
 collect walk, for the functions that pass them on to the calls it is about; a return-value
-summary never asks (it is context-insensitive). A function of a module is walked for its
+summary never asks (it is context-insensitive); a parameter whose annotation already says
+what it holds (``x: AppFuture``, ``job: Job``) takes nothing from callers, the evaluator
+reading the annotation first. A function of a module is walked for its
 calls at most once per run (the walk of a module goes on where it stopped when asked about
 other functions); the callers already walked are joined first, then those whose walk asks
 nothing of their own callers, then the smaller ones, and the join stops once every

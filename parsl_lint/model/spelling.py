@@ -10,6 +10,11 @@ Where a call can reach a function without spelling its name (a callable object's
 class), :func:`spelled_by` answers None and the caller falls back to every name the callee's
 module defines. A nested function or lambda that is only ever called, or handed to a call,
 where it is defined (:func:`kept_inside`) is reached from no other module at all.
+
+Within a calling module, :class:`ModuleSpelling` says which of its functions and methods a
+walk for those calls must visit: the words each one's lines spell (read from the text,
+comments and strings left out: :func:`code_words`), and the names and attributes bound to
+what a value spells (``run = helper``, ``self.cb = helper``).
 """
 
 from __future__ import annotations
