@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from typing import Callable
 
 from parsl_lint.model.records import FuncRecord
@@ -146,13 +147,15 @@ class ModuleSpelling:
                 carrier = self._carrier(node, stored_only)
                 if carrier is not None:
                     self.carriers.append(carrier)
-        self.words = frozenset(_WORD.findall(self._code))
+        self.words = frozenset(map(sys.intern, _WORD.findall(self._code)))
+        del self._code, self._starts  # only the words are kept: memory stays flat
 
     def _span(self, first: int, last: int) -> frozenset[str]:
         """The words lines ``first`` to ``last`` (1-based, inclusive) spell."""
         starts = self._starts
         end = starts[min(last, len(starts) - 1)]
-        return frozenset(_WORD.findall(self._code, starts[min(first, len(starts)) - 1], end))
+        found = _WORD.findall(self._code, starts[min(first, len(starts)) - 1], end)
+        return frozenset(map(sys.intern, found))  # one string a word, however many spell it
 
     def _top(
         self,

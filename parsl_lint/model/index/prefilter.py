@@ -349,7 +349,8 @@ class Prefilter:
         """Every identifier-like word of the module's text (once per module and run)."""
         known = self._word_sets.get(info.name)
         if known is None:
-            known = self._word_sets[info.name] = frozenset(_WORD.findall(self._text_once(info)))
+            words = _WORD.findall(self._text_once(info))
+            known = self._word_sets[info.name] = frozenset(map(sys.intern, words))
         return known
 
     def _text_once(self, info: ModuleInfo) -> str:
