@@ -21,7 +21,6 @@ from __future__ import annotations
 import ast
 import os
 import sys
-import sysconfig
 from collections.abc import Collection
 from functools import cache
 
@@ -38,6 +37,7 @@ def _is_stdlib(top: str) -> bool:
     if top in sys.builtin_module_names:  # pragma: no cover - Python 3.9
         return True
     import importlib.util  # pragma: no cover - Python 3.9
+    import sysconfig  # pragma: no cover - Python 3.9 (only there: no cost at start-up)
 
     try:  # pragma: no cover - Python 3.9
         spec = importlib.util.find_spec(top)
