@@ -195,8 +195,7 @@ class _Regions:
                     attrs[region].add(current.attr)  # type: ignore[attr-defined]
             elif kind in _NESTED:
                 self.nested = True
-            opener = _OPENERS.get(kind)
-            opened = opener(self, current) if opener is not None else None
+            opened = self._open(current) if kind in _OPENING else None
             children: list[ast.AST] = []
             for field in current._fields:
                 value = getattr(current, field, None)
@@ -215,7 +214,7 @@ class _Regions:
 
     def _open(self, node: ast.AST) -> dict[int, tuple[int, ...]]:
         """The regions ``node``'s children open, by child (only for the kinds of node in
-        ``_OPENERS``)."""
+        ``_OPENING``)."""
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             if node.value is None:
                 return {}
@@ -293,10 +292,9 @@ class _Regions:
         return None
 
 
-#: The kinds of node whose children open regions (``_Regions._open``).
-_OPENERS = {
-    kind: _Regions._open
-    for kind in (
+#: The kinds of node whose children may open regions (``_Regions._open``).
+_OPENING = frozenset(
+    {
         ast.Assign,
         ast.AugAssign,
         ast.AnnAssign,
@@ -310,8 +308,8 @@ _OPENERS = {
         ast.Return,
         ast.Yield,
         ast.YieldFrom,
-    )
-}
+    }
+)
 
 
 def _params(node: ast.AST, skip_first: bool) -> set[str]:
