@@ -72,7 +72,14 @@ def code_words(text: str) -> frozenset[str]:
     (``getattr(obj, "helper")``); not its comments or the words inside its other strings
     (code in a docstring calls nothing). An f-string's words all count (its fields are
     code). Read from the text in one pass, without the syntax tree."""
-    return frozenset(_WORD.findall(spoken(text)))
+    return words_in(spoken(text))
+
+
+def words_in(code: str, start: int = 0, end: int | None = None) -> frozenset[str]:
+    """The words of spoken code (``spoken``), from ``start`` to ``end``: one string a word,
+    however many modules and definitions spell it."""
+    found = _WORD.findall(code, start) if end is None else _WORD.findall(code, start, end)
+    return frozenset(map(sys.intern, found))
 
 
 def spoken(text: str) -> str:
@@ -147,15 +154,14 @@ class ModuleSpelling:
                 carrier = self._carrier(node, stored_only)
                 if carrier is not None:
                     self.carriers.append(carrier)
-        self.words = frozenset(map(sys.intern, _WORD.findall(self._code)))
+        self.words = words_in(self._code)
         del self._code, self._starts  # only the words are kept: memory stays flat
 
     def _span(self, first: int, last: int) -> frozenset[str]:
         """The words lines ``first`` to ``last`` (1-based, inclusive) spell."""
         starts = self._starts
         end = starts[min(last, len(starts) - 1)]
-        found = _WORD.findall(self._code, starts[min(first, len(starts)) - 1], end)
-        return frozenset(map(sys.intern, found))  # one string a word, however many spell it
+        return words_in(self._code, starts[min(first, len(starts)) - 1], end)
 
     def _top(
         self,
