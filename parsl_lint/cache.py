@@ -99,38 +99,36 @@ class Cache:
         index against each file's modification time, size and status-change time before
         use). Stored with ``marshal``: several times faster than JSON for thousands of
         entries, and the cache directory is per Python version anyway."""
-        try:
-            data = marshal.loads((self.directory / SCANS_FILE).read_bytes())
-            scans = data["scans"] if data.get("root") == str(self.root) else {}
-            return scans if isinstance(scans, dict) else {}
-        except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError):
-            return {}
+        return self._load(SCANS_FILE, "scans")
 
     def load_facts(self) -> dict[str, dict[str, tuple]]:
         """The model's parameter facts from the last run (``CallerFacts.export``; each is
         checked against what its callers are now before use)."""
+        return self._load(FACTS_FILE, "facts")
+
+    def save_facts(self, facts: dict[str, dict[str, tuple]]) -> None:
+        self._save(FACTS_FILE, "facts", facts)
+
+    def save_scans(self, scans: dict[str, list[Any]]) -> None:
+        self._save(SCANS_FILE, "scans", scans)
+
+    def _load(self, name: str, field: str) -> dict:
+        """A ``marshal`` file of this cache directory, written for this project root (else,
+        or when missing or corrupt, empty)."""
         try:
-            data = marshal.loads((self.directory / FACTS_FILE).read_bytes())
-            facts = data["facts"] if data.get("root") == str(self.root) else {}
-            return facts if isinstance(facts, dict) else {}
+            data = marshal.loads((self.directory / name).read_bytes())
+            found = data[field] if data.get("root") == str(self.root) else {}
+            return found if isinstance(found, dict) else {}
         except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError):
             return {}
 
-    def save_facts(self, facts: dict[str, dict[str, tuple]]) -> None:
+    def _save(self, name: str, field: str, value: dict) -> None:
         try:
             self._ensure()
-            data = marshal.dumps({"root": str(self.root), "facts": facts})
-            replace_atomically(str(self.directory / FACTS_FILE), data)
+            data = marshal.dumps({"root": str(self.root), field: value})
+            replace_atomically(str(self.directory / name), data)
         except (OSError, ValueError):
-            pass
-
-    def save_scans(self, scans: dict[str, list[Any]]) -> None:
-        try:
-            self._ensure()
-            data = marshal.dumps({"root": str(self.root), "scans": scans})
-            replace_atomically(str(self.directory / SCANS_FILE), data)
-        except (OSError, ValueError):
-            pass
+            pass  # a read-only tree: run without it
 
     def ensure(self) -> bool:
         """Create the cache directory (and its ``.gitignore``); False when it cannot be."""
