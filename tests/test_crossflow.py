@@ -180,27 +180,31 @@ def test_a_cached_helper_is_linted_again_when_a_caller_changes(
 ) -> None:
     """The helper's findings come from its callers: editing only a caller must not replay the
     helper's cached result (its cache key covers the modules that call it)."""
+    root = _cached_helper_module(tmp_path)
+    monkeypatch.chdir(root)
+    targets = ("util.py", "workflow.py")
+    assert _util_rows(*targets) == {row for name, row in marked_rows(root) if name == "util.py"}
+    workflow = root / "workflow.py"
+    # ``simulate`` is no longer an app: nothing util.py is passed is a Parsl future.
+    workflow.write_text(workflow.read_text().replace("@python_app\n", ""))
+    assert _util_rows(*targets) == set()
+
+
+def _cached_helper_module(tmp_path: Path) -> Path:
+    """A copy of ``helper_module`` whose ``util.py`` says "parsl", so it is linted whatever
+    it is passed and its cached result is used."""
     root = tmp_path / "helper_module"
     shutil.copytree(CROSSFLOW / "helper_module", root)
     (root / "pyproject.toml").write_text("[tool.parsl-lint]\n")
     util = root / "util.py"
-    # A module that says "parsl" is linted whatever it is passed: its cached result is used.
     util.write_text(util.read_text().replace("Nothing here knows about Parsl", "For parsl"))
+    return root
 
-    def util_rows() -> set[int]:
-        monkeypatch.chdir(root)
-        result = CliRunner().invoke(
-            main, ["check", "--select", "PSL101", "--format", "json", "util.py", "workflow.py"]
-        )
-        return {
-            d["location"]["row"] for d in json.loads(result.stdout) if d["filename"] == "util.py"
-        }
 
-    assert util_rows() == {row for name, row in marked_rows(root) if name == "util.py"}
-    workflow = root / "workflow.py"
-    # ``simulate`` is no longer an app: nothing util.py is passed is a Parsl future.
-    workflow.write_text(workflow.read_text().replace("@python_app\n", ""))
-    assert util_rows() == set()
+def _util_rows(*paths: str) -> set[int]:
+    """The rows of ``util.py``'s PSL101 findings in a cached run here (over ``paths``)."""
+    result = CliRunner().invoke(main, ["check", "--select", "PSL101", "--format", "json", *paths])
+    return {d["location"]["row"] for d in json.loads(result.stdout) if d["filename"] == "util.py"}
 
 
 def test_a_fix_inside_a_helper_names_the_helper_and_its_parameter(tmp_path: Path) -> None:
@@ -226,20 +230,10 @@ def test_a_cached_helper_is_linted_again_when_a_new_caller_appears(
     """The cache key of a helper's result covers the modules that call the functions whose
     facts it used (a project-wide question), not only the ones that existed then: a new
     module feeding it other futures makes the parameter unknown, and the finding goes."""
-    root = tmp_path / "helper_module"
-    shutil.copytree(CROSSFLOW / "helper_module", root)
-    (root / "pyproject.toml").write_text("[tool.parsl-lint]\n")
+    root = _cached_helper_module(tmp_path)
+    monkeypatch.chdir(root)
     util = root / "util.py"
-    util.write_text(util.read_text().replace("Nothing here knows about Parsl", "For parsl"))
-
-    def util_rows() -> set[int]:
-        monkeypatch.chdir(root)
-        result = CliRunner().invoke(main, ["check", "--select", "PSL101", "--format", "json"])
-        return {
-            d["location"]["row"] for d in json.loads(result.stdout) if d["filename"] == "util.py"
-        }
-
-    before = util_rows()
+    before = _util_rows()
     assert before == {row for name, row in marked_rows(root) if name == "util.py"}
     names = sorted(
         node.name for node in ast.parse(util.read_text()).body if isinstance(node, ast.FunctionDef)
@@ -249,7 +243,7 @@ def test_a_cached_helper_is_linted_again_when_a_new_caller_appears(
         "from concurrent.futures import ThreadPoolExecutor\n\nimport util\n\n"
         f"with ThreadPoolExecutor() as pool:\n{textwrap.indent(calls, '    ')}\n"
     )
-    assert util_rows() < before
+    assert _util_rows() < before
 
 
 def test_the_facts_are_kept_for_the_next_run_while_their_callers_are_unchanged(
